@@ -1,0 +1,29 @@
+# The two commands a council analyst or CI needs: `make demo` and `make test`.
+# Everything else (virtualenv, packages, database server, browser) is installed by these.
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+PY := .venv/bin/python
+
+.PHONY: demo test bench lint install install-dev
+
+$(UV):
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet "uv==0.13.9"
+
+install: $(UV)
+	$(UV) sync --frozen --no-dev
+
+install-dev: $(UV)
+	$(UV) sync --frozen --all-extras
+
+demo: install
+	.venv/bin/careassure demo
+
+test: $(UV)
+	UV=$(UV) scripts/test.sh
+
+bench: install-dev
+	$(PY) -m benchmarks
+
+lint: install-dev
+	.venv/bin/ruff check src tests benchmarks

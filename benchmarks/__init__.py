@@ -1,0 +1,1 @@
+"""Benchmarks: each module times careassure against a baseline measured in the same run."""

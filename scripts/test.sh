@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs the whole test suite from nothing: virtualenv and packages (uv, from the lock file), the
+# Debian packages the suite needs when run as root (PostgreSQL, Java for PySpark), a throwaway
+# PostgreSQL server on loopback, then pytest. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+UV=${UV:-uv}
+
+"$UV" sync --frozen --all-extras --quiet
+
+if [ "$(id -u)" = 0 ]; then
+  need=()
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+  command -v java >/dev/null || need+=(openjdk-17-jre-headless)
+  if [ ${#need[@]} -gt 0 ]; then
+    echo "Installing Debian packages: ${need[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  fi
+fi
+
+# shellcheck source=scripts/postgres.sh
+source scripts/postgres.sh
+postgres_start
+trap postgres_stop EXIT
+
+.venv/bin/pytest -n "${PYTEST_WORKERS:-2}" "$@"

@@ -1,0 +1,47 @@
+"""The ``careassure`` command: one entry point, one sub-command per job.
+
+Each sub-command's body lives beside the domain code it drives (``<package>/command.py``) and
+imports its heavy dependencies (DuckDB, Ibis, pandas) inside the function, so that
+``careassure --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from careassure import __version__
+
+app = typer.Typer(
+    name="careassure",
+    help="CQC assurance and improvement for adult social care, from case-level data.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"careassure {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """CQC assurance and improvement for adult social care, from case-level data.
+
+    Example: [bold]careassure synth --out county/ && careassure ingest county/[/bold]
+    """
+
+
+# Sub-commands, registered here so that the whole command surface reads in one place.
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

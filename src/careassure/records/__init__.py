@@ -1,0 +1,1 @@
+"""Case-level records: the schema, readers, validation, pseudonymisation and the store."""

@@ -1,0 +1,30 @@
+"""Shared fixtures: an isolated careassure home per test, and the PostgreSQL URL when present."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def careassure_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own home folder, so no test can read or write a real key or store."""
+    home = tmp_path / "careassure-home"
+    monkeypatch.setenv("CAREASSURE_HOME", str(home))
+    monkeypatch.delenv("CAREASSURE_STORE", raising=False)
+    monkeypatch.delenv("CAREASSURE_PSEUDONYM_KEY", raising=False)
+    return home
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """The throwaway server's URL from scripts/test.sh. In CI its absence is a failure, not a skip,
+    so that "tests run on both databases" cannot silently become "tests ran on one"."""
+    url = os.environ.get("CAREASSURE_TEST_DATABASE_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("CAREASSURE_TEST_DATABASE_URL is not set in CI: scripts/test.sh starts it")
+        pytest.skip("no PostgreSQL server (run the suite with `make test`)")
+    return url
