@@ -40,6 +40,11 @@ def _root(
 
 
 # Sub-commands, registered here so that the whole command surface reads in one place.
+from careassure.appdb.command import app as db_app  # noqa: E402
+from careassure.framework.command import app as cqc_app  # noqa: E402
+
+app.add_typer(cqc_app, name="cqc")
+app.add_typer(db_app, name="db")
 
 
 def main() -> None:
