@@ -45,6 +45,9 @@ from careassure.framework.command import app as cqc_app  # noqa: E402
 
 app.add_typer(cqc_app, name="cqc")
 app.add_typer(db_app, name="db")
+from careassure.synth.command import synth as synth_command  # noqa: E402
+
+app.command("synth")(synth_command)
 
 
 def main() -> None:

@@ -98,9 +98,8 @@ def test_database_refuses_raw_sql_changes(engine: Engine, statement: str) -> Non
         ]
 
 
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 def test_postgresql_refuses_truncate(engine: Engine) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("TRUNCATE is PostgreSQL only")
     _add_statement(engine)
     with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
         connection.exec_driver_sql("TRUNCATE audit_trail")

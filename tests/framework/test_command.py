@@ -239,7 +239,7 @@ def test_evidence_self_assessment_and_readiness_end_to_end(
     table = _run("cqc", "evidence", "completeness").output
     assert "No current People's experience evidence for: QS3" in table
 
-    for code, value in zip(range(1, 10), [2, 2, 2, 2, 3, 2, 2, 2, 3]):
+    for code, value in zip(range(1, 10), [2, 2, 2, 2, 3, 2, 2, 2, 3], strict=True):
         result = _run("cqc", "self-assessment", "set", f"QS{code}", "--score", str(value))
         assert result.exit_code == 0, result.output
     data = json.loads(_run("cqc", "self-assessment", "--format", "json").output)
@@ -337,5 +337,7 @@ def test_self_assessment_set_errors_exit_2(database: str) -> None:
     assert bad.exit_code == 2 and "CATEGORY=SCORE" in bad.output
     both = _run("cqc", "self-assessment", "set", "QS1", "--score", "2", "--clear-score")
     assert both.exit_code == 2
+    nothing = _run("cqc", "self-assessment", "set", "QS1")
+    assert nothing.exit_code == 2 and "nothing to set" in nothing.output
     unknown = _run("cqc", "self-assessment", "set", "QS10", "--score", "2")
     assert unknown.exit_code == 2 and "unknown quality statement" in unknown.output

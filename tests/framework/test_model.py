@@ -72,6 +72,14 @@ def test_unknown_names_list_the_choices(framework) -> None:
         framework.band("Excellent")
 
 
+def test_ratings_by_name_or_initials(framework) -> None:
+    assert framework.band("REQUIRES IMPROVEMENT").rating == "Requires improvement"
+    assert framework.band("RI").rating == "Requires improvement"
+    assert framework.band("good").rating == "Good"
+    with pytest.raises(LookupError):
+        framework.band("G")
+
+
 def test_eleven_characteristics_from_seed_000(framework) -> None:
     assert [c.letter for c in framework.characteristics] == list("abcdefghijk")
     assert framework.characteristic("h").id == "carers"

@@ -22,7 +22,9 @@ from careassure.framework.selfassessment import (
 FRAMEWORK = load_framework()
 TODAY = date(2026, 6, 1)
 NO_VALUES = LiveValues({}, "the measure engine is not installed", TODAY)
-LEICESTER = dict(zip([qs.id for qs in FRAMEWORK.statements], [2, 2, 2, 2, 3, 2, 2, 2, 3]))
+LEICESTER = dict(
+    zip([qs.id for qs in FRAMEWORK.statements], [2, 2, 2, 2, 3, 2, 2, 2, 3], strict=True)
+)
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ def test_seed_002_and_000_site_visit_within_six_months() -> None:
     visit = plan.milestone("site_visit")
     assert visit.due == date(2025, 3, 9)
     assert visit.status(plan.today) == "done"
-    assert "24/02/2025 to 26/02/2025" in visit.name
+    assert visit.rule.endswith("this visit 24/02/2025 to 26/02/2025")
     assert plan.milestone("site_visit_letter").status(plan.today) == "done"  # implied by the visit
     publication = plan.milestone("publication")
     assert (publication.expected, publication.due) == (date(2025, 4, 23), date(2025, 5, 26))

@@ -19,7 +19,10 @@ LEICESTER = [2, 2, 2, 2, 3, 2, 2, 2, 3]
 
 
 def _apply(scores: list[int | None], improvement: dict[str, int]) -> list[int | None]:
-    return [s + improvement.get(i, 0) if s is not None else None for i, s in zip(IDS, scores)]
+    return [
+        s + improvement.get(i, 0) if s is not None else None
+        for i, s in zip(IDS, scores, strict=True)
+    ]
 
 
 def _reaches(scores: list[int | None], target: str) -> bool:
@@ -68,10 +71,10 @@ def test_json_lists_the_parts_and_an_example() -> None:
 
 def _brute_force_minimal(scores: list[int | None], target: str) -> set[frozenset]:
     """Every improvement that reaches the target with the fewest points, by enumeration."""
-    scored = [(i, s) for i, s in zip(IDS, scores) if s is not None]
+    scored = [(i, s) for i, s in zip(IDS, scores, strict=True) if s is not None]
     reaching = []
     for steps in product(*(range(5 - s) for _, s in scored)):
-        improvement = {i: d for (i, _), d in zip(scored, steps) if d}
+        improvement = {i: d for (i, _), d in zip(scored, steps, strict=True) if d}
         if _reaches(_apply(scores, improvement), target):
             reaching.append(improvement)
     if not reaching:

@@ -293,6 +293,24 @@ def test_assessments_linked_to_the_nearest_preceding_progressed_request(tmp_path
                for line in report.lines()[report.lines().index("Measures CLD cannot support:"):])
 
 
+def test_overlapping_assessments_each_take_the_request_that_ended_before_they_began(
+        tmp_path: Path) -> None:
+    def event(kind: str, start: str, end: str, **values: str) -> dict[str, str]:
+        return r2(Event_Type=kind, Event_Start_Date=start, Event_End_Date=end,
+                  Client_Type="Unpaid carer", **values)
+
+    progress = {"Event_Outcome": "Progress to assessment, review or reassessment"}
+    path = write(tmp_path / "cld.csv", [
+        event("Request", "2024-07-03", "2024-08-07", **progress),
+        event("Request", "2024-07-30", "2024-09-19", **progress),
+        event("Assessment", "2024-08-07", "2024-09-02", Assessment_Type="Long term assessment"),
+        event("Assessment", "2024-09-19", "2024-10-17", Assessment_Type="Long term assessment"),
+    ])
+    assert sorted((e["received_date"], e["allocated_date"])
+                  for e in table(read_cld(path), "episodes")) == [
+        ("2024-07-03", "2024-08-07"), ("2024-07-30", "2024-09-19")]
+
+
 def test_financial_and_carer_assessments_link_only_to_their_own_requests(tmp_path: Path) -> None:
     person = {"Client_Type": "Service User"}
     path = write(tmp_path / "cld.csv", [
@@ -372,6 +390,8 @@ def test_missing_column_and_missing_file_are_format_errors(tmp_path: Path) -> No
     (tmp_path / "empty").mkdir()
     with pytest.raises(CldFormatError, match=r"holds no \.csv or \.xlsx file"):
         read_cld(tmp_path / "empty")
+    with pytest.raises(CldFormatError, match="holds no data rows"):
+        read_cld(write(tmp_path / "header_only.csv", []))
 
 
 def test_unrecognised_optional_values_are_null_and_reported(tmp_path: Path) -> None:

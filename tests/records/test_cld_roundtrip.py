@@ -11,6 +11,8 @@ import pytest
 
 from careassure.records.cld import read_cld
 from careassure.records.schema import TABLES
+from careassure.records.store import open_store
+from careassure.synth import generate_county
 from careassure.synth.cld import CLD_COLUMNS, to_cld, write_cld
 
 LA = "E10000999"
@@ -211,3 +213,44 @@ def test_period_end_defaults_to_the_latest_date_in_the_county() -> None:
     # The last day of the latest-ending service (its exclusive end is 2025-06-01).
     assert set(frame["Reporting_Period_End_Date"]) == {"2025-05-31"}
     assert "2025-04-10" in set(frame["Event_End_Date"])
+
+
+@pytest.fixture(scope="module")
+def synthetic_county() -> dict[str, pd.DataFrame]:
+    return generate_county(0.01, 7)
+
+
+@pytest.mark.parametrize("release", [1, 2])
+def test_synthetic_county_round_trip(tmp_path: Path, synthetic_county, release: int) -> None:
+    frame = to_cld(synthetic_county, la_code=LA, release=release)
+    period_end = pd.Timestamp(frame["Reporting_Period_End_Date"].iloc[0]).date()
+    path = write_cld(frame, tmp_path / "cld.csv")
+    expected = representable(synthetic_county, release=release, period_end=period_end)
+    assert read_back(path) == expected
+    assert len(expected["episodes"]) > 100 and len(expected["services"]) > 100
+
+
+def test_ingest_a_cld_extract_into_a_store(tmp_path: Path) -> None:
+    load = pytest.importorskip("careassure.records.load")
+    county = hand_made_county()
+    path = write_cld(to_cld(county, la_code=LA, period_end=PERIOD_END), tmp_path / "cld.csv")
+    store = tmp_path / "store.duckdb"
+    result = load.ingest(path, store=store, fmt="cld")
+    assert result.ok, result.errors
+    expected = representable(county, release=2, period_end=PERIOD_END)
+    sizes = {name: len(rows) for name, rows in expected.items()}
+    with open_store(store) as opened:
+        counts = opened.row_counts()
+        received = opened.connection.execute(
+            "SELECT kind, strftime(received_date, '%Y-%m-%d') FROM episodes ORDER BY 1, 2"
+        ).fetchall()
+        person_ids = {r[0] for r in opened.connection.execute(
+            "SELECT person_id FROM people").fetchall()}
+    assert counts == {"people": sizes["people"], "teams": 0, "episodes": sizes["episodes"],
+                      "services": sizes["services"], "contacts": 0, "population": 0}
+    assert received == sorted((e["kind"], e["received_date"]) for e in expected["episodes"])
+    assert not person_ids & {p["person_id"] for p in expected["people"]}  # pseudonymised
+    # Loading the same extract again replaces it rather than adding to it.
+    assert load.ingest(path, store=store, fmt="cld").ok
+    with open_store(store) as opened:
+        assert opened.row_counts() == counts

@@ -34,7 +34,26 @@ _EXPORTS = {
     "upgrade": "migrate",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "DATABASE_URL_ENV",
+    "AuditEntry",
+    "AuditTrailIsAppendOnly",
+    "Base",
+    "DatabaseNotReady",
+    "create_engine",
+    "current_revision",
+    "database_url",
+    "default_actor",
+    "display_url",
+    "downgrade",
+    "head_revision",
+    "history",
+    "record_change",
+    "require_current",
+    "snapshot",
+    "transaction",
+    "upgrade",
+]
 
 if TYPE_CHECKING:
     from careassure.appdb.audit import (

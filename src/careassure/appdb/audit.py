@@ -88,9 +88,18 @@ def _json_value(value: Any) -> Any:
 
 
 def snapshot(entity: object) -> dict[str, Any]:
-    """The entity's column values as JSON-ready data, for the before/after of an audit row."""
-    mapper = inspect(entity).mapper
-    return {attr.key: _json_value(getattr(entity, attr.key)) for attr in mapper.column_attrs}
+    """The entity's column values as JSON-ready data, for the before/after of an audit row.
+
+    Timestamps are stored in UTC; SQLite hands them back without their zone, so it is put back
+    and the same moment always reads the same in the trail, whichever database holds it.
+    """
+    values = {}
+    for attr in inspect(entity).mapper.column_attrs:
+        value = getattr(entity, attr.key)
+        if isinstance(value, datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        values[attr.key] = _json_value(value)
+    return values
 
 
 def record_change(

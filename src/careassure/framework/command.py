@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -249,8 +249,8 @@ def timeline(
         return
     from rich.table import Table
 
-    table = Table("#", "Milestone", "Window", "Expected", "Actual", "Status")
-    for column in table.columns[2:5]:
+    table = Table("#", "Milestone", "Window", "Actual", "Status")
+    for column in table.columns[2:4]:
         column.no_wrap = True
     for number, m in enumerate(plan.milestones, start=1):
         window = " to ".join(_uk(d) for d in (m.earliest, m.due) if d)
@@ -258,13 +258,19 @@ def timeline(
             window = f"from {window}"
         elif m.due and not m.earliest:
             window = f"by {window}"
-        table.add_row(
-            str(number), m.name, window, _uk(m.expected), _uk(m.actual), m.status(plan.today)
-        )
+        if m.expected:
+            window += f"\nexpected {_uk(m.expected)}"
+        table.add_row(str(number), m.name, window, _uk(m.actual), m.status(plan.today))
     console = _console()
     console.print(table)
+    notes: dict[str, list[int]] = {}
     for number, m in enumerate(plan.milestones, start=1):
-        console.print(f"{number}. {m.rule}" + (f" [dim]({m.source})[/dim]" if m.source else ""))
+        notes.setdefault(m.rule + (f" [dim]({m.source})[/dim]" if m.source else ""), []).append(
+            number
+        )
+    for note, numbers in notes.items():
+        label = str(numbers[0]) if len(numbers) == 1 else f"{numbers[0]}-{numbers[-1]}"
+        console.print(f"{label}. {note}")
     nxt = plan.next_assessment
     if nxt:
         where = (
@@ -293,19 +299,27 @@ def _evidence_group() -> None:
 
 @evidence_app.command("add")
 def evidence_add(
-    title: str = typer.Option(..., help="What the item is."),
-    owner: str = typer.Option(..., help="Who keeps it up to date (a role or team)."),
-    statement: list[str] = typer.Option(
-        ..., "--statement", "-s", help="Quality statement (QS1, id or name); repeat for more."
-    ),
-    category: str = typer.Option(..., help="Evidence category, e.g. peoples_experience."),
-    evidence_date: str = typer.Option(..., "--date", help="Date of the evidence."),
-    file: Path | None = typer.Option(None, help="Document to store (pdf, docx, xlsx, ...)."),
+    title: Annotated[str, typer.Option(help="What the item is.")],
+    owner: Annotated[str, typer.Option(help="Who keeps it up to date (a role or team).")],
+    statement: Annotated[
+        list[str],
+        typer.Option(
+            "--statement", "-s", help="Quality statement (QS1, id or name); repeat for more."
+        ),
+    ],
+    category: Annotated[str, typer.Option(help="Evidence category, e.g. peoples_experience.")],
+    evidence_date: Annotated[str, typer.Option("--date", help="Date of the evidence.")],
+    file: Annotated[
+        Path | None, typer.Option(help="Document to store (pdf, docx, xlsx, ...).")
+    ] = None,
     link: str | None = typer.Option(None, help="Address of the evidence instead of a file."),
     name: str | None = typer.Option(None, help="Name to show for the file (default its name)."),
-    characteristic: list[str] = typer.Option(
-        [], "--characteristic", "-c", help="Characteristic of Good councils it shows; repeatable."
-    ),
+    characteristic: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--characteristic", "-c", help="Characteristic of Good councils it shows; repeatable."
+        ),
+    ] = None,
     review_by: str | None = typer.Option(None, help="Date after which the item is stale."),
     actor: str | None = ACTOR,
 ) -> None:
@@ -337,7 +351,7 @@ def evidence_add(
                         owner=owner,
                         category=category,
                         statements=statement,
-                        characteristics=characteristic,
+                        characteristics=characteristic or (),
                         evidence_date=day,
                         review_by=review,
                         link=link,
@@ -358,13 +372,15 @@ def evidence_update(
     item_id: int = typer.Argument(..., help="The item's number (see `evidence list`)."),
     title: str | None = typer.Option(None),
     owner: str | None = typer.Option(None),
-    statement: list[str] | None = typer.Option(
-        None, "--statement", "-s", help="Replace the quality statements; repeatable."
-    ),
+    statement: Annotated[
+        list[str] | None,
+        typer.Option("--statement", "-s", help="Replace the quality statements; repeatable."),
+    ] = None,
     category: str | None = typer.Option(None),
-    characteristic: list[str] | None = typer.Option(
-        None, "--characteristic", "-c", help="Replace the characteristics; repeatable."
-    ),
+    characteristic: Annotated[
+        list[str] | None,
+        typer.Option("--characteristic", "-c", help="Replace the characteristics; repeatable."),
+    ] = None,
     evidence_date: str | None = typer.Option(None, "--date"),
     review_by: str | None = typer.Option(None, help="New review-by date (e.g. after a review)."),
     actor: str | None = ACTOR,
@@ -575,16 +591,21 @@ def self_assessment_set(
     statement: str = typer.Argument(..., help="Quality statement (QS1, id or name)."),
     own_score: int | None = typer.Option(None, "--score", help="The council's own score, 1-4."),
     clear_score: bool = typer.Option(False, "--clear-score", help="Remove the own score."),
-    category: list[str] = typer.Option(
-        [], "--category", help="A category-level score, CATEGORY=SCORE; repeat for each."
-    ),
+    category: Annotated[
+        list[str] | None,
+        typer.Option("--category", help="A category-level score, CATEGORY=SCORE; repeatable."),
+    ] = None,
     clear_categories: bool = typer.Option(False, "--clear-categories"),
-    strength: list[str] | None = typer.Option(
-        None, "--strength", help="A strength (replaces the list); repeatable."
-    ),
-    development: list[str] | None = typer.Option(
-        None, "--development", help="An area for development (replaces the list); repeatable."
-    ),
+    strength: Annotated[
+        list[str] | None,
+        typer.Option("--strength", help="A strength (replaces the list); repeatable."),
+    ] = None,
+    development: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--development", help="An area for development (replaces the list); repeatable."
+        ),
+    ] = None,
     actor: str | None = ACTOR,
 ) -> None:
     """Record the council's view of one quality statement.
@@ -596,11 +617,14 @@ def self_assessment_set(
     from careassure.framework.selfassessment import SelfAssessmentError, set_statement
 
     categories: dict[str, int] = {}
-    for entry in category:
+    for entry in category or []:
         name, _, value = entry.rpartition("=")
         if not name or not value.strip().isdigit():
             _fail(f"--category {entry!r}: write CATEGORY=SCORE, e.g. peoples_experience=2")
         categories[name.strip()] = int(value)
+    given = (own_score, category, strength, development)
+    if not clear_score and not clear_categories and all(v is None for v in given):
+        _fail("nothing to set: give --score, --category, --strength or --development")
     if clear_score and own_score is not None:
         _fail("give --score or --clear-score, not both")
     if clear_categories and categories:

@@ -75,8 +75,9 @@ def live_values(measure_ids: Iterable[str], store: Path, as_of: date) -> LiveVal
     try:
         from careassure.measures import CATALOGUE, compute
     except ImportError:
-        return no_values("the measure engine is not installed: measures listed without values",
-                         as_of)
+        return no_values(
+            "the measure engine is not installed: measures listed without values", as_of
+        )
     if not store.exists():
         return no_values(
             f"no store at {store}: load an extract with `careassure ingest` to see values", as_of

@@ -164,9 +164,13 @@ class Framework:
         raise LookupError(f"unknown characteristic {name!r}; choose one of: {choices}")
 
     def band(self, rating: str) -> Band:
-        """The band for a rating name (any case); LookupError lists the ratings."""
+        """The band for a rating name (any case) or the initials of a longer one ("RI");
+        LookupError lists the ratings."""
+        wanted = _key(rating)
         for band in self.bands:
-            if _key(band.rating) == _key(rating):
+            words = band.rating.split()
+            initials = "".join(w[0] for w in words).lower() if len(words) > 1 else None
+            if wanted in {_key(band.rating), initials}:
                 return band
         choices = ", ".join(b.rating for b in self.bands)
         raise LookupError(f"unknown rating {rating!r}; choose one of: {choices}")

@@ -78,7 +78,9 @@ def _evidence_signal(
     if not current:
         text, signal = "no current evidence tagged", NONE
     elif missing:
-        text = f"{_plural(len(current), 'current evidence item')}, no {' or '.join(missing)} evidence"
+        text = (
+            f"{_plural(len(current), 'current evidence item')}, no {' or '.join(missing)} evidence"
+        )
         signal = PARTIAL
     else:
         text, signal = f"{_plural(len(current), 'current evidence item')}", FULL

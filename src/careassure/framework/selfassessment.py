@@ -39,7 +39,9 @@ def _narrative(field: str, entries: Sequence[str]) -> list[str]:
         if not entry:
             raise SelfAssessmentError(f"{field}: an entry is empty")
         if len(entry) > MAX_NARRATIVE:
-            raise SelfAssessmentError(f"{field}: an entry is longer than {MAX_NARRATIVE} characters")
+            raise SelfAssessmentError(
+                f"{field}: an entry is longer than {MAX_NARRATIVE} characters"
+            )
     return cleaned
 
 
@@ -86,7 +88,8 @@ def set_statement(
         low, high = framework.lowest_level, framework.highest_level
         if own_score is not None and not low <= own_score <= high:
             raise SelfAssessmentError(
-                f"score {own_score} for {qs.code} {qs.name}: scores are whole numbers {low} to {high}"
+                f"score {own_score} for {qs.code} {qs.name}: scores are whole numbers "
+                f"{low} to {high}"
             )
         row.score = own_score
     if not isinstance(category_scores, EllipsisType):

@@ -152,7 +152,7 @@ class Timeline:
 
 SEED_002 = "seed 002 para 14"
 CQC_RATINGS = "CQC, How we determine ratings / How we report and share"
-SEED_000 = "seed 000 para 26 (CQC 2026 approach)"
+SEED_000 = "seed 000 para 26, CQC 2026 approach"
 
 
 def _check_order(*pairs: tuple[str, date | None, str, date | None]) -> None:
@@ -188,7 +188,6 @@ def _assessment_milestones(
         visit_due = visit_latest
     days = rules.site_visit_days
     visit_end = add_working_days(site_visit, days - 1) if site_visit else None
-    visit_text = f"{days} days" + (f": {uk(site_visit)} to {uk(visit_end)}" if visit_end else "")
     fa_days = rules.factual_accuracy_working_days
     pub_weeks = rules.publication_expected_weeks_after_site_visit
     pub_months = rules.publication_latest_months_after_site_visit
@@ -196,16 +195,17 @@ def _assessment_milestones(
     return [
         Milestone(
             "notification",
-            "Notification and information request",
-            "CQC's letter starts the assessment",
+            "Notification",
+            "CQC's letter of notification and information request starts the assessment",
             SEED_002 + "a",
             actual=notified,
         ),
         Milestone(
             "information_return",
-            "Information return (self-assessment, policies, evidence)",
-            f"end of week {weeks} counting the notification day as day 1; a weekend or bank "
-            "holiday moves it to the working day before",
+            "Information return",
+            f"self-assessment, policies and evidence by the end of week {weeks}, counting the "
+            "notification day as day 1; a weekend or bank holiday moves it to the working day "
+            "before",
             SEED_002 + "b",
             earliest=notified,
             due=return_due,
@@ -214,7 +214,7 @@ def _assessment_milestones(
         ),
         Milestone(
             "site_visit_letter",
-            "Letter fixing the site visit",
+            "Site visit letter",
             f"after the information return, at least {rules.site_visit_notice_weeks_min} weeks "
             f"before the visit, which is at most "
             f"{rules.site_visit_latest_months_after_notification} months after notification",
@@ -226,10 +226,11 @@ def _assessment_milestones(
         ),
         Milestone(
             "site_visit",
-            f"Site visit ({visit_text})",
+            f"Site visit ({days} days)",
             f"{rules.site_visit_notice_weeks_min} to {rules.site_visit_notice_weeks_max} weeks "
             f"after the letter, at most {rules.site_visit_latest_months_after_notification} "
-            "months after notification",
+            "months after notification"
+            + (f"; this visit {uk(site_visit)} to {uk(visit_end)}" if visit_end else ""),
             SEED_002 + "c, g",
             earliest=visit_earliest,
             due=visit_due,
@@ -238,8 +239,8 @@ def _assessment_milestones(
         ),
         Milestone(
             "factual_accuracy",
-            "Factual accuracy check of the draft report",
-            f"{fa_days} working days from receiving the draft",
+            "Factual accuracy check",
+            f"{fa_days} working days from receiving the draft report",
             "CQC, How we report and share; " + SEED_002 + "i",
             earliest=draft_report or visit_end,
             due=add_working_days(draft_report, fa_days) if draft_report else None,
@@ -247,8 +248,9 @@ def _assessment_milestones(
         ),
         Milestone(
             "publication",
-            "Report and rating published",
-            f"usually about {pub_weeks} weeks, at most {pub_months} months, after the site visit",
+            "Publication",
+            f"report and rating published usually about {pub_weeks} weeks, at most "
+            f"{pub_months} months, after the site visit",
             f"{CQC_RATINGS}; {SEED_002}i",
             earliest=visit_end,
             expected=visit_end + timedelta(weeks=pub_weeks) if visit_end else None,
@@ -274,8 +276,9 @@ def _after_publication(
         milestones.append(
             Milestone(
                 "dhsc_improvement_plan",
-                "Improvement plan to DHSC (Stage 2)",
-                f"{rules.dhsc_improvement_plan_months} months after publication",
+                "DHSC Stage 2 improvement plan",
+                f"improvement plan to DHSC {rules.dhsc_improvement_plan_months} months after "
+                "publication",
                 "seed 000 para 9",
                 earliest=published,
                 due=published + relativedelta(months=rules.dhsc_improvement_plan_months),
@@ -286,8 +289,8 @@ def _after_publication(
             milestones.append(
                 Milestone(
                     f"dhsc_update_{number}",
-                    f"Quarterly progress update to DHSC (Stage 3) no. {number}",
-                    f"every {rules.dhsc_every_months} months from "
+                    f"DHSC Stage 3 update {number}",
+                    f"progress update to DHSC every {rules.dhsc_every_months} months from "
                     f"{rules.dhsc_first_quarterly_update_months} months after publication",
                     "seed 000 paras 9 and 41",
                     due=update,
@@ -357,8 +360,8 @@ def plan_timeline(
             milestones.append(
                 Milestone(
                     "publication",
-                    "Report and rating published",
-                    "as given",
+                    "Publication",
+                    "report and rating published",
                     "",
                     actual=published,
                 )

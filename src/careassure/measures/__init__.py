@@ -1,1 +1,49 @@
-"""measures"""
+"""The measure catalogue and engine: every figure the seed papers quote, exact, at any date.
+
+Public API::
+
+    from careassure.measures import CATALOGUE, compute, series, load_targets, MeasureValue
+
+``CATALOGUE`` maps measure ids to :class:`MeasureDef` (with the shipped default targets);
+``compute`` evaluates measures at one date, ``series`` at each week or month end between two
+dates. Definitions are in docs/measures.md and ``shared/reference/measures-spec.md``.
+
+The engine (Ibis, pandas) is imported on first use of ``compute`` or ``series``, so reading the
+catalogue stays cheap for the CLI's help and the web app.
+"""
+
+from typing import Any
+
+from careassure.measures.catalogue import (
+    BREAKDOWNS,
+    MeasureDef,
+    Target,
+    build_catalogue,
+)
+from careassure.measures.result import MeasureValue
+from careassure.measures.targets import Targets, TargetsError, default_targets_path, load_targets
+
+CATALOGUE: dict[str, MeasureDef] = build_catalogue(
+    load_targets(default_targets_path()).for_measure
+)
+
+__all__ = [
+    "BREAKDOWNS",
+    "CATALOGUE",
+    "MeasureDef",
+    "MeasureValue",
+    "Target",
+    "Targets",
+    "TargetsError",
+    "compute",
+    "load_targets",
+    "series",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("compute", "series"):
+        from careassure.measures import engine
+
+        return getattr(engine, name)
+    raise AttributeError(f"module 'careassure.measures' has no attribute {name!r}")

@@ -15,7 +15,6 @@ The mapping, field by field, is in ``docs/cld.md``; the value lists are in ``cld
 from __future__ import annotations
 
 import hashlib
-import hmac
 import io
 import re
 from collections import Counter
@@ -71,7 +70,7 @@ MAX_PROBLEMS_SHOWN = 20
 _SHOWN_VALUE_LENGTH = 40
 # Spreadsheet row number of the first data row (row 1 is the header).
 _FIRST_DATA_ROW = 2
-# Binds record ids to the extract's content: see _id_key.
+# Binds record ids to the content of the extract read: see _ids.
 _ID_DOMAIN = b"careassure CLD record ids v1\x00"
 _EVENT_TYPES = ("request", "assessment", "service", "review")
 
@@ -239,7 +238,7 @@ def read_cld(
     problems = _Problems()
     report = CldReport(source_files=[str(f) for f in files])
     frames: list[pd.DataFrame] = []
-    id_key = hashlib.sha256(_ID_DOMAIN)
+    id_key = hashlib.blake2b(_ID_DOMAIN, digest_size=32)
     not_used: set[str] = set()
     for order, file in enumerate(files):
         content = file.read_bytes()
@@ -250,6 +249,8 @@ def read_cld(
                 frames.append(prepared)
     problems.raise_if_any()
     rows = pd.concat(frames, ignore_index=True)
+    if rows.empty:
+        raise CldFormatError([CldProblem(str(path), None, None, None, "holds no data rows")])
     report.rows_read = len(rows)
     report.columns_not_used = sorted(not_used)
     lookup = _postcode_lookup(Path(postcode_localities)) if postcode_localities else None
@@ -333,12 +334,14 @@ def _parse(file: Path, content: bytes, problems: _Problems) -> list[tuple[str, p
         problems.add_one(CldProblem(str(file), None, None, None,
                                     "is neither UTF-8 nor Windows-1252 text"))
         return []
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
-    except pd.errors.EmptyDataError:
+    if not text.strip():
         problems.add_one(CldProblem(str(file), None, None, None, "is empty"))
         return []
-    except pd.errors.ParserError as exc:
+    try:
+        # The pyarrow parser is several times faster than pandas' own on extracts of this size.
+        frame = pd.read_csv(io.BytesIO(text.encode("utf-8")), engine="pyarrow", dtype=str,
+                            keep_default_na=False)
+    except (pd.errors.ParserError, pa.ArrowInvalid) as exc:
         problems.add_one(CldProblem(str(file), None, None, None, f"is not a valid CSV ({exc})"))
         return []
     return [(str(file), frame)]
@@ -352,7 +355,8 @@ def _prepare(frame: pd.DataFrame, label: str, order: int, problems: _Problems,
     for column in frame.columns:
         canonical = _BY_NORMALISED.get(normalise(str(column)))
         if canonical is None:
-            not_used.add(str(column))
+            if not str(column).startswith("Unnamed:"):  # pandas' name for a blank header
+                not_used.add(str(column))
         elif canonical in renamed.values():
             problems.add_one(CldProblem(label, 1, str(column), None,
                                         f"repeats column {canonical}"), order)
@@ -387,11 +391,15 @@ _DATE_REASON = "is not a date (YYYY-MM-DD or DD/MM/YYYY)"
 
 
 def _by_unique(raw: pd.Series, convert) -> pd.Series:
-    """Apply a vectorised conversion to the distinct values only: CLD repeats each person's
-    details and each date on many rows, so this is several times faster on real extracts."""
-    uniques = pd.Series(raw.dropna().unique(), dtype=object)
-    converted = convert(uniques) if len(uniques) else uniques
-    return raw.map(dict(zip(uniques, converted, strict=True))).astype(object)
+    """Apply a conversion to the distinct values only, then spread the results back: CLD repeats
+    each person's details and each date on many rows, so this is many times faster on real
+    extracts. The result keeps the conversion's dtype (dates stay dates); NULL stays NULL."""
+    positions, uniques = pd.factorize(raw)
+    converted = convert(pd.Series(uniques, dtype=object)).reset_index(drop=True)
+    # One extra, missing, entry for the rows whose value is missing (factorize gives them -1).
+    padded = converted.reindex(range(len(uniques) + 1))
+    spread = padded.iloc[np.where(positions < 0, len(uniques), positions)]
+    return spread.set_axis(raw.index)
 
 
 def _parse_dates(text: pd.Series, *, month_only: bool) -> pd.Series:
@@ -408,7 +416,7 @@ def _dates(rows: pd.DataFrame, column: str, problems: _Problems, *,
     raw = rows[column]
     if open_ended:
         raw = raw.mask(raw.str.startswith(_OPEN_ENDED_YEAR, na=False))
-    parsed = pd.to_datetime(_by_unique(raw, lambda u: _parse_dates(u, month_only=month_only)))
+    parsed = _by_unique(raw, lambda u: _parse_dates(u, month_only=month_only))
     reason = "is not a date (YYYY-MM-DD, DD/MM/YYYY or YYYY-MM)" if month_only else _DATE_REASON
     problems.add(rows, raw.notna() & parsed.isna(), column, reason)
     return parsed
@@ -436,7 +444,7 @@ def _nhs_numbers(raw: pd.Series) -> pd.Series:
     def convert(uniques: pd.Series) -> pd.Series:
         digits = uniques.str.replace(r"[\s-]", "", regex=True)
         valid = digits.map(lambda d: bool(re.fullmatch(r"\d{10}", d)) and _nhs_number_valid(d))
-        return digits.where(valid)
+        return digits.where(valid.astype(bool)).astype(object)
 
     return _by_unique(raw, convert)
 
@@ -446,6 +454,7 @@ class _Fields:
     """The parsed and mapped columns, index-aligned with the raw rows."""
 
     codes: dict[str, pd.Series]
+    client_type: pd.Series  # the record format's service_user / carer
     dates: dict[str, pd.Series]
     unit_cost: pd.Series
     planned_units: pd.Series
@@ -464,7 +473,8 @@ class _Fields:
 
         client = code("Client_Type", pd.Series(True, index=rows.index),
                       "is missing: every row needs a Client_Type")
-        by_association = client == "carer_known_by_association"
+        by_association = client.map(values["client_type"].attributes("known_by_association"))
+        by_association = by_association.fillna(False).astype(bool)
         event = code("Event_Type", ~by_association,
                      "is missing: every row needs an Event_Type, except a carer known by "
                      "association")
@@ -489,7 +499,8 @@ class _Fields:
         recency = rows.assign(_period_end=dates["period_end"]).sort_values(
             ["_period_end", "_order", "_row"], ascending=False, na_position="last").index
         key, nhs_keyed = _person_keys(rows, recency, problems, report)
-        return cls(codes, dates, _numbers(rows, "Unit_Cost", problems),
+        client_type = client.map(values["client_type"].attributes("record_client_type"))
+        return cls(codes, client_type, dates, _numbers(rows, "Unit_Cost", problems),
                    _numbers(rows, "Planned_units_per_week", problems), key, nhs_keyed, recency)
 
 
@@ -499,7 +510,7 @@ def _codes(rows: pd.DataFrame, column: str, values: ValueLists, problems: _Probl
     so is an empty one when ``missing`` says why); elsewhere it is stored as NULL and reported."""
     value_list = values[column.lower()]
     raw = rows[column]
-    codes = _by_unique(raw, lambda u: u.map(value_list.match))
+    codes = _by_unique(raw, lambda u: u.map(value_list.match).astype(object))
     unrecognised = raw.notna() & codes.isna()
     if needed is not None:
         problems.add(rows, unrecognised & needed, column,
@@ -597,40 +608,38 @@ def _localities(postcodes: pd.Series, lookup: dict[str, str]) -> pd.Series:
     return _by_unique(postcodes, convert)
 
 
-def _latest(values: pd.Series, keys: pd.Series, recency: pd.Index,
-            unknown: str | None = None) -> pd.Series:
-    """Per person, the value on the most recent row that has one. ``unknown`` (e.g. a gender of
-    "unknown") counts only when no row says anything better."""
-    ordered, ordered_keys = values.loc[recency], keys.loc[recency]
-    known = ordered.mask(ordered == unknown) if unknown else ordered
-    latest = known.groupby(ordered_keys, sort=False).first()
-    if unknown:
-        said_unknown = (ordered == unknown).groupby(ordered_keys, sort=False).any()
-        latest = latest.reindex(said_unknown.index)
-        latest[latest.isna() & said_unknown] = unknown
-    return latest
+# Person attributes whose "unknown" is a value of its own: it counts only if no row says more.
+_UNKNOWN_VALUES = {"gender": "unknown", "ethnicity": "unknown"}
 
 
 def _people(rows: pd.DataFrame, fields: _Fields, lookup: tuple[str, dict[str, str]] | None,
             report: CldReport) -> pd.DataFrame:
-    key, recency = fields.person_key, fields.recency
-    client = fields.codes["Client_Type"].map(
-        {"service_user": "service_user", "carer": "carer", "carer_known_by_association": "carer"})
-    # One client type per person: anyone who has been a service user is counted as one.
-    is_user = (client == "service_user").groupby(key, sort=False).any()
-    people = pd.DataFrame(index=is_user.index)
-    people["client_type"] = np.where(is_user, "service_user", "carer")
-    people["birth_month"] = _latest(fields.dates["birth"].dt.strftime("%Y-%m"), key, recency)
-    people["gender"] = _latest(fields.codes["Gender"], key, recency, "unknown")
-    people["ethnicity"] = _latest(fields.codes["Ethnicity"], key, recency, "unknown")
-    people["primary_support_reason"] = _latest(fields.codes["Primary_Support_Reason"], key,
-                                               recency)
-    people["death"] = _latest(fields.dates["death"], key, recency)
-    people["nhs_keyed"] = fields.nhs_keyed.groupby(key, sort=False).any()
-    people["locality"] = None
+    """One row per person key. Person details repeat on every row and can change between
+    submissions, so each is taken from the most recent row that has it."""
+    attributes = pd.DataFrame({
+        "key": fields.person_key,
+        # One client type per person: anyone who has been a service user is counted as one.
+        "is_user": fields.client_type == "service_user",
+        "nhs_keyed": fields.nhs_keyed,
+        "birth_month": fields.dates["birth"].dt.strftime("%Y-%m"),
+        "gender": fields.codes["Gender"],
+        "ethnicity": fields.codes["Ethnicity"],
+        "primary_support_reason": fields.codes["Primary_Support_Reason"],
+        "death": fields.dates["death"],
+        "locality": _localities(rows["Postcode"], lookup[1]) if lookup else None,
+    }).loc[fields.recency]
+    for column, unknown in _UNKNOWN_VALUES.items():
+        attributes[f"said_{column}"] = attributes[column] == unknown
+        attributes[column] = attributes[column].mask(attributes[f"said_{column}"])
+    grouped = attributes.groupby("key", sort=False)
+    people = grouped.first()  # the first non-null value in recency order
+    flags = grouped[["is_user", "nhs_keyed", *(f"said_{c}" for c in _UNKNOWN_VALUES)]].any()
+    for column, unknown in _UNKNOWN_VALUES.items():
+        people.loc[people[column].isna() & flags[f"said_{column}"], column] = unknown
+    people["client_type"] = np.where(flags["is_user"], "service_user", "carer")
+    people["nhs_keyed"] = flags["nhs_keyed"]
     if lookup is not None:
-        report.postcode_lookup, table = lookup
-        people["locality"] = _latest(_localities(rows["Postcode"], table), key, recency)
+        report.postcode_lookup = lookup[0]
         report.postcodes_matched = int(people["locality"].notna().sum())
         report.postcodes_unmatched = len(people) - report.postcodes_matched
     report.people = len(people)
@@ -669,8 +678,7 @@ def _events(rows: pd.DataFrame, fields: _Fields, people: pd.DataFrame, values: V
         "type": codes["Event_Type"],
         "la": rows["LA_Code"],
         "key": fields.person_key,
-        "client": codes["Client_Type"].map({"carer_known_by_association": "carer"})
-        .fillna(codes["Client_Type"]),
+        "client": fields.client_type,
         "start": fields.dates["start"],
         "end": fields.dates["end"],
         "outcome": codes["Event_Outcome"],
@@ -747,39 +755,47 @@ def _link_requests(requests: pd.DataFrame, assessments: pd.DataFrame,
                    report: CldReport) -> pd.Series:
     """The start date of the request each assessment followed, NaT when none (see docs/cld.md).
 
-    Candidates are the same person's requests whose outcome sent them to an assessment of the same
-    class (needs assessments of the same client type; financial assessments to Release 1's
-    "Progress to financial assessment"). Each assessment takes the nearest preceding candidate
-    (request start on or before the assessment start); a request already taken by an earlier
-    assessment is not reused, so a second assessment with no new request stays unlinked.
+    Candidates are the same person's requests, started on or before the assessment started, whose
+    outcome sent them to an assessment of the same class (needs assessments of the same client
+    type; financial assessments to Release 1's "Progress to financial assessment"). Each
+    assessment takes the candidate that most recently ended on or before its start (a request is
+    decided before its assessment begins), else, when none had ended, the most recently started
+    one. Using the end tells apart overlapping assessments that each have their own request. A
+    request already taken by an earlier assessment is not reused, so a second assessment with no
+    new request (a reassessment) stays unlinked rather than reaching back to an older request.
     """
     link_class = requests["outcome"].map(_LINKING_OUTCOMES)
-    report.requests_progressed = int((link_class == "needs").sum()
-                                     + (link_class == "financial").sum())
+    report.requests_progressed = int(link_class.notna().sum())
     report.requests_not_progressed.update(
         requests.loc[link_class.isna(), "outcome"].fillna("no outcome").value_counts().to_dict())
-    none = pd.Series(pd.NaT, index=assessments.index, dtype="datetime64[ns]")
     if assessments.empty or link_class.isna().all():
-        return none
-    candidates = requests[link_class.notna()].assign(
-        link=lambda r: np.where(link_class[r.index] == "financial", "financial",
-                                "needs:" + r["client"]),
-        request_start=lambda r: r["start"], request=lambda r: np.arange(len(r)))
-    wanted = assessments.assign(
-        link=np.where(assessments["kind"] == "financial_assessment", "financial",
-                      "needs:" + assessments["client"]),
-        assessment=lambda a: np.arange(len(a)))
-    linked = pd.merge_asof(
-        wanted.sort_values("start")[["key", "link", "start", "end", "assessment"]],
-        candidates.sort_values("start")[["key", "link", "start", "request_start", "request"]],
-        on="start", by=["key", "link"], direction="backward", allow_exact_matches=True)
-    taken = linked.sort_values(["start", "end", "assessment"]).duplicated("request") & \
-        linked["request"].notna()
-    linked.loc[taken, "request_start"] = pd.NaT
-    report.requests_linked = int(linked["request_start"].notna().sum())
-    received = linked.set_index("assessment")["request_start"]
-    return pd.Series(received.reindex(np.arange(len(assessments))).to_numpy(),
-                     index=assessments.index)
+        return pd.Series(pd.NaT, index=assessments.index, dtype="datetime64[ns]")
+    candidates = requests[link_class.notna()].reset_index(drop=True)
+    candidates["link"] = np.where(link_class.dropna().to_numpy() == "financial", "financial",
+                                  "needs:" + candidates["client"])
+    candidates["request"] = np.arange(len(candidates))
+    wanted = assessments[["key", "client", "kind", "start", "end"]].reset_index(drop=True)
+    wanted["link"] = np.where(wanted["kind"] == "financial_assessment", "financial",
+                              "needs:" + wanted["client"])
+    wanted = wanted.sort_values(["start", "end"], kind="stable")
+    by = ["key", "link"]
+    # Nearest preceding candidate by start date.
+    nearest = pd.merge_asof(
+        wanted, candidates.sort_values("start")[[*by, "start", "request"]],
+        on="start", by=by, direction="backward")["request"].to_numpy()
+    # The candidate that most recently ended on or before the assessment's start.
+    concluded = pd.merge_asof(
+        wanted, candidates.sort_values(["end", "start"])[[*by, "end", "request"]],
+        left_on="start", right_on="end", by=by, direction="backward")["request"].to_numpy()
+    chosen = pd.Series(np.where(np.isnan(concluded), nearest, concluded), index=wanted.index)
+    taken = chosen.duplicated() & chosen.notna()
+    chosen[taken] = np.nan
+    report.requests_linked = int(chosen.notna().sum())
+    starts = candidates["start"].to_numpy()
+    received = pd.Series(pd.NaT, index=wanted.index, dtype="datetime64[ns]")
+    found = chosen.notna()
+    received[found] = starts[chosen[found].astype(int).to_numpy()]
+    return pd.Series(received.sort_index().to_numpy(), index=assessments.index)
 
 
 # --- tables --------------------------------------------------------------------------------------
@@ -790,19 +806,24 @@ def _iso(dates: pd.Series) -> pd.Series:
 
 
 def _ids(prefix: str, frame: pd.DataFrame, columns: list[str], key: bytes) -> pd.Series:
-    """Record ids from the event's composite key, keyed by a secret derived from the extract's
-    content. The same extract always gives the same ids (reloads replace rather than duplicate),
-    while the ids, unlike a plain hash, cannot be reversed to the NHS numbers they were built from
-    by anyone holding the store but not the extract."""
+    """Record ids from the event's composite key, hashed (keyed BLAKE2b) under a secret derived
+    from the extract's content. The same extract always gives the same ids (reloads replace rather
+    than duplicate), while the ids, unlike a plain hash, cannot be reversed to the NHS numbers they
+    were built from by anyone holding the store but not the extract."""
     def text(column: str) -> pd.Series:
-        values = frame[column].astype(object)
+        values = frame[column]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            days = np.datetime_as_string(values.to_numpy().astype("datetime64[D]"))
+            return pd.Series(days, index=frame.index, dtype=object)
+        values = values.astype(object)
         return values.where(values.notna(), "").map(str)
 
     parts = text(columns[0])
     for column in columns[1:]:
         parts = parts + "\x1f" + text(column)
-    return parts.map(lambda text: f"cld-{prefix}-"
-                     + hmac.new(key, text.encode(), hashlib.sha256).hexdigest()[:24])
+    digests = [hashlib.blake2b(part.encode(), key=key, digest_size=12).hexdigest()
+               for part in parts]
+    return pd.Series([f"cld-{prefix}-{d}" for d in digests], index=frame.index, dtype=object)
 
 
 def _weekly_cost(services: pd.DataFrame, values: ValueLists) -> pd.Series:
@@ -918,11 +939,8 @@ def _arrow(name: str, frame: pd.DataFrame | None) -> pa.Table:
     schema = pa.schema([(c, pa.string()) for c in columns])
     if frame is None:
         return schema.empty_table()
-    arrays = []
-    for column in columns:
-        series = frame[column] if column in frame.columns else pd.Series(None, index=frame.index)
-        cells = series.astype(object).where(series.notna(), None)
-        arrays.append(pa.array([None if c is None else str(c) for c in cells], pa.string()))
+    arrays = [pa.array(frame[c], pa.string(), from_pandas=True) if c in frame.columns
+              else pa.nulls(len(frame), pa.string()) for c in columns]
     return pa.Table.from_arrays(arrays, schema=schema)
 
 

@@ -15,8 +15,8 @@ import numpy as np
 
 from careassure.records.schema import SUPPORT_REASONS
 from careassure.synth import story
-from careassure.synth.calendar import N_DAYS, Calendar, day_of
-from careassure.synth.episodes import NONE, SUBTYPES, Batch, Codes
+from careassure.synth.calendar import N_DAYS, NO_DATE, Calendar, day_of
+from careassure.synth.episodes import SUBTYPES, Batch, Codes
 from careassure.synth.geography import (
     CARERS_TEAM,
     DISTRICTS,
@@ -48,7 +48,7 @@ TRANSITIONS_AGE = 26
 
 @dataclass(frozen=True)
 class Outcome:
-    """How queued work ended, as day indices (-1 = not (yet))."""
+    """How queued work ended, as day indices (``NO_DATE`` = not (yet))."""
 
     allocated: np.ndarray
     completed: np.ndarray
@@ -71,7 +71,7 @@ def simulate(cal: Calendar, q: story.QueueStory, received: np.ndarray, extra_def
     deferral[deferred] += np.minimum(
         rng.exponential(q.deferral_mean.values(received[deferred])), q.deferral_cap
     )
-    fast_start = np.where(fast, cal.add_working_days(received, rng.integers(0, 4, n)), NONE)
+    fast_start = np.where(fast, cal.add_working_days(received, rng.integers(0, 4, n)), NO_DATE)
     withdraws = ~fast & (rng.random(n) < q.withdraw_share)
     using_capacity = 1.0 - q.withdraw_share * (1.0 - q.fast_share)
     result = run_queue(
@@ -82,13 +82,13 @@ def simulate(cal: Calendar, q: story.QueueStory, received: np.ndarray, extra_def
     )
     allocated = result.allocated
     work = rng.gamma(2.0, q.work_days_mean / 2.0, n)
-    done = np.where(allocated >= 0, allocated + np.ceil(work).astype(np.int64), N_DAYS)
-    completed = np.where(done < N_DAYS, cal.next_working_day(np.minimum(done, N_DAYS - 1)), NONE)
-    completed = np.where(completed >= N_DAYS, NONE, completed)
-    abandoned = (allocated >= 0) & (rng.random(n) < q.abandoned_share)
+    done = np.where(allocated != NO_DATE, allocated + np.ceil(work).astype(np.int64), N_DAYS)
+    completed = np.where(done < N_DAYS, cal.next_working_day(np.minimum(done, N_DAYS - 1)), NO_DATE)
+    completed = np.where(completed >= N_DAYS, NO_DATE, completed)
+    abandoned = (allocated != NO_DATE) & (rng.random(n) < q.abandoned_share)
     closed = np.where(abandoned, allocated + np.floor(rng.random(n) * work).astype(np.int64),
                       result.withdrawn)
-    completed = np.where(abandoned, NONE, completed)
+    completed = np.where(abandoned, NO_DATE, completed)
     return Outcome(allocated, completed, closed, withdraws)
 
 
@@ -115,7 +115,7 @@ def _outcomes(codes: Codes, rng: np.random.Generator, result: Outcome,
               completed_shares: dict[str, float]) -> np.ndarray:
     n = result.allocated.size
     return np.where(
-        result.completed >= 0, codes.draw(rng, completed_shares, n),
+        result.completed != NO_DATE, codes.draw(rng, completed_shares, n),
         np.where(result.withdrawn, codes.draw(rng, story.WITHDRAWN_OUTCOMES, n),
                  codes.draw(rng, story.ABANDONED_OUTCOMES, n)),
     )
@@ -126,15 +126,16 @@ def _chain_reuse(rng: np.random.Generator, first: np.ndarray, share: float) -> n
     n = first.size
     person = first.copy()
     again = np.flatnonzero((rng.random(n) < share) & (np.arange(n) > 0))
-    person[again] = person[rng.integers(0, again, again.size)] if again.size else person[again]
+    person[again] = person[rng.integers(0, again, again.size)]
     return person
 
 
 @dataclass(frozen=True)
 class CareActResult:
     batch: Batch
-    eligible_person: np.ndarray  # people with eligible needs, one row per completed assessment
-    eligible_day: np.ndarray
+    # People whose eligible needs lead to long-term support, and the day their assessment ended.
+    to_long_term_person: np.ndarray
+    to_long_term_day: np.ndarray
 
 
 def care_act(cal: Calendar, people: People, codes: Codes, scale: float,
@@ -155,8 +156,9 @@ def care_act(cal: Calendar, people: People, codes: Codes, scale: float,
     batch = Batch.of("care_act_assessment", person, received, team=team,
                      allocated=result.allocated, completed=result.completed,
                      closed=result.closed, outcome=outcome)
-    eligible = (result.completed >= 0) & (outcome == codes.code("eligible"))
-    return CareActResult(batch, person[eligible], result.completed[eligible])
+    to_long_term = (result.completed != NO_DATE) & (outcome == codes.code("eligible")) & (
+        rng.random(n) < story.LTS_FROM_ELIGIBLE)
+    return CareActResult(batch, person[to_long_term], result.completed[to_long_term])
 
 
 def carers(cal: Calendar, people: People, codes: Codes, scale: float,
@@ -188,8 +190,8 @@ def financial(cal: Calendar, codes: Codes, scale: float, rng: np.random.Generato
         mask = residential == kind
         days, who = starts[kind]
         if who.size:
-            nearest = np.clip(np.searchsorted(days, received[mask]) + rng.integers(-3, 4, mask.sum()),
-                              0, who.size - 1)
+            jitter = rng.integers(-3, 4, int(mask.sum()))
+            nearest = np.clip(np.searchsorted(days, received[mask]) + jitter, 0, who.size - 1)
             person[mask] = who[nearest]
         else:
             person[mask] = people.add(SERVICE_USER, received[mask], rng)
@@ -229,5 +231,5 @@ def occupational_therapy(cal: Calendar, people: People, codes: Codes, scale: flo
     outcome = _outcomes(codes, rng, result, story.OT_OUTCOMES)
     batch = Batch.of("ot_assessment", person, received, team=team, allocated=result.allocated,
                      completed=result.completed, closed=result.closed, outcome=outcome)
-    done = result.completed >= 0
+    done = result.completed != NO_DATE
     return OTResult(batch, person[done], result.completed[done])

@@ -21,11 +21,16 @@ SIM_START = date(2021, 10, 1)
 WINDOW_START = date(2022, 4, 1)
 # The extract date: anything after it has not happened yet, so its dates are NULL.
 EXTRACT_DATE = date(2026, 9, 30)
+# Long-term support (and its reviews) can date back decades; bank holidays are known from here.
+EARLIEST_YEAR = 1990
 
 SIM_START_D = np.datetime64(SIM_START, "D")
 N_DAYS = int((np.datetime64(EXTRACT_DATE, "D") - SIM_START_D).astype(int)) + 1
 WINDOW_START_DAY = int((np.datetime64(WINDOW_START, "D") - SIM_START_D).astype(int))
 LAST_DAY = N_DAYS - 1
+# "No date" (NULL) as a day index. Real day indices can be negative (support that started before
+# the simulation), so NULL is a value no real date takes.
+NO_DATE = -1_000_000
 
 
 def day_of(d: str | date) -> int:
@@ -34,11 +39,12 @@ def day_of(d: str | date) -> int:
 
 
 def to_datetime64(days: np.ndarray) -> np.ndarray:
-    """Day indices (negative = NULL) to ``datetime64[s]`` with NaT for NULL."""
-    out = (SIM_START_D + np.where(days >= 0, days, 0).astype("timedelta64[D]")).astype(
+    """Day indices to ``datetime64[s]``, NaT for ``NO_DATE``."""
+    null = days == NO_DATE
+    out = (SIM_START_D + np.where(null, 0, days).astype("timedelta64[D]")).astype(
         "datetime64[s]"
     )
-    out[days < 0] = np.datetime64("NaT")
+    out[null] = np.datetime64("NaT")
     return out
 
 
@@ -54,7 +60,7 @@ class Calendar:
     @classmethod
     def build(cls) -> Calendar:
         dates = SIM_START_D + np.arange(N_DAYS).astype("timedelta64[D]")
-        years = range(SIM_START.year, EXTRACT_DATE.year + 2)
+        years = range(EARLIEST_YEAR, EXTRACT_DATE.year + 2)
         holiday_dates = np.array(
             sorted(holidays.UK(subdiv="ENG", years=years)), dtype="datetime64[D]"
         )

@@ -1,8 +1,9 @@
 """Episodes as integer arrays until the very end: one batch per stream, concatenated once.
 
 Keeping kinds, teams, subtypes and outcomes as small integer codes and dates as day indices
-(-1 = NULL) makes every stream a handful of NumPy operations, whatever the scale; the text and
-date columns of the ``episodes`` frame are built in one pass by :mod:`careassure.synth.frames`.
+(``NO_DATE`` = NULL) makes every stream a handful of NumPy operations, whatever the scale; the
+text and date columns of the ``episodes`` frame are built in one pass by
+:mod:`careassure.synth.frames`.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from careassure.records.schema import EPISODE_KINDS, EPISODE_SUBTYPES
-from careassure.synth.calendar import N_DAYS, WINDOW_START_DAY
+from careassure.synth.calendar import N_DAYS, NO_DATE, WINDOW_START_DAY
 
 SUBTYPES = tuple(s for kind in EPISODE_SUBTYPES.values() for s in kind)
-NONE = -1
+NONE = -1  # a NULL code (team, subtype, outcome)
 
 
 class Codes:
@@ -40,7 +41,7 @@ class Codes:
 
 @dataclass
 class Batch:
-    """Episodes of one stream, column-wise. Dates are day indices, -1 = NULL."""
+    """Episodes of one stream, column-wise. Dates are day indices, ``NO_DATE`` = NULL."""
 
     person: np.ndarray
     kind: np.ndarray
@@ -59,6 +60,7 @@ class Batch:
            closed: np.ndarray | None = None, outcome: np.ndarray | None = None) -> Batch:
         n = received.size
         none = np.full(n, NONE, dtype=np.int64)
+        no_date = np.full(n, NO_DATE, dtype=np.int64)
         if isinstance(subtype, str):
             subtype = np.full(n, SUBTYPES.index(subtype), dtype=np.int64)
         return cls(
@@ -67,9 +69,9 @@ class Batch:
             team=np.broadcast_to(np.asarray(team, dtype=np.int64), (n,)).copy(),
             subtype=none.copy() if subtype is None else subtype.astype(np.int64),
             received=received.astype(np.int64),
-            allocated=none.copy() if allocated is None else allocated.astype(np.int64),
-            completed=none.copy() if completed is None else completed.astype(np.int64),
-            closed=none.copy() if closed is None else closed.astype(np.int64),
+            allocated=no_date.copy() if allocated is None else allocated.astype(np.int64),
+            completed=no_date.copy() if completed is None else completed.astype(np.int64),
+            closed=no_date.copy() if closed is None else closed.astype(np.int64),
             outcome=none.copy() if outcome is None else outcome.astype(np.int64),
         )
 
@@ -91,18 +93,18 @@ class Batch:
         dates = {}
         for name in ("allocated", "completed", "closed"):
             values = getattr(self, name)
-            dates[name] = np.where((values >= N_DAYS) | (values < 0), NONE, values)
+            dates[name] = np.where(values >= N_DAYS, NO_DATE, values)
         # Work not yet allocated cannot be completed; an outcome needs an ending.
-        dates["completed"] = np.where(dates["allocated"] < 0, NONE, dates["completed"])
-        ended = (dates["completed"] >= 0) | (dates["closed"] >= 0)
+        dates["completed"] = np.where(dates["allocated"] == NO_DATE, NO_DATE, dates["completed"])
+        ended = (dates["completed"] != NO_DATE) | (dates["closed"] != NO_DATE)
         shown = Batch(**{
             **{f.name: getattr(self, f.name) for f in fields(self)},
             **dates,
             "outcome": np.where(ended, self.outcome, NONE),
         })
         open_at_start = (
-            ((shown.completed < 0) | (shown.completed >= WINDOW_START_DAY))
-            & ((shown.closed < 0) | (shown.closed >= WINDOW_START_DAY))
+            ((shown.completed == NO_DATE) | (shown.completed >= WINDOW_START_DAY))
+            & ((shown.closed == NO_DATE) | (shown.closed >= WINDOW_START_DAY))
         )
         keep = (shown.received < N_DAYS) & ((shown.received >= WINDOW_START_DAY) | open_at_start)
         return shown.take(keep)

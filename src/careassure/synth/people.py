@@ -32,8 +32,8 @@ class Profile:
     female_younger: float
     # Relative likelihood of coming forward, by ethnic group, against the population's make-up.
     uptake: dict[str, float] = field(
-        default_factory=lambda: {"white": 1.0, "asian": 0.6, "black": 0.85, "mixed": 0.9,
-                                 "other": 0.8}
+        default_factory=lambda: {"white": 1.0, "asian": 0.8, "black": 1.2, "mixed": 1.3,
+                                 "other": 1.1}
     )
     older_age: tuple[float, float] = (2.2, 7.0)  # gamma shape, scale: years above 65
     younger_age: tuple[float, float, float] = (1.2, 1.6, 18.0)  # beta a, b; youngest age

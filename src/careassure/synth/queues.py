@@ -20,38 +20,26 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from careassure.synth.calendar import N_DAYS, Calendar, Series
+from careassure.synth.calendar import N_DAYS, NO_DATE, Calendar, Series
 
 # Relative arrival volume by weekday (Monday first): referrals bunch on Mondays and almost stop at
 # weekends, when only the out-of-hours service and hospital discharges generate work.
 WEEKDAY_ARRIVALS = np.array([1.18, 1.05, 1.0, 1.0, 0.86, 0.07, 0.04])
 BANK_HOLIDAY_ARRIVALS = 0.1
 # Share of the gap between the real and the planned queue that managers close each working day.
-FLEX_GAIN = 0.02
+FLEX_GAIN = 0.04
+# Share of staff at work over Christmas (20 December to 3 January) and in August.
+CHRISTMAS_STAFFING = 0.55
+AUGUST_STAFFING = 0.85
 
 
 def leave_factor(cal: Calendar) -> np.ndarray:
     """Share of staff at work each day: Christmas and August leave slow allocation down."""
     month, day = cal.month_day()
     factor = np.ones(N_DAYS)
-    factor[((month == 12) & (day >= 20)) | ((month == 1) & (day <= 3))] = 0.55
-    factor[month == 8] = 0.85
+    factor[((month == 12) & (day >= 20)) | ((month == 1) & (day <= 3))] = CHRISTMAS_STAFFING
+    factor[month == 8] = AUGUST_STAFFING
     return factor
-
-
-def daily_arrivals(
-    cal: Calendar, rate: Series, scale: float, rng: np.random.Generator,
-    weekday_profile: np.ndarray = WEEKDAY_ARRIVALS,
-) -> np.ndarray:
-    """Received day of each arriving item, sorted: Poisson counts per day.
-
-    ``rate`` is the expected number per ordinary working day at scale 1.
-    """
-    expected = rate.values() * scale * weekday_profile[cal.weekday]
-    bank_holiday = (cal.weekday < 5) & ~cal.working
-    expected[bank_holiday] = rate.values()[bank_holiday] * scale * BANK_HOLIDAY_ARRIVALS
-    counts = rng.poisson(expected)
-    return np.repeat(np.arange(N_DAYS), counts)
 
 
 def expected_arrivals(cal: Calendar, rate: Series, scale: float,
@@ -79,7 +67,7 @@ def planned_capacity(cal: Calendar, capacity: Series, scale: float) -> np.ndarra
 
 @dataclass(frozen=True)
 class QueueResult:
-    """Day indices per item; -1 where the event has not happened by the end of the grid."""
+    """Day indices per item; ``NO_DATE`` where the event has not happened by the end of the grid."""
 
     allocated: np.ndarray
     withdrawn: np.ndarray
@@ -129,29 +117,30 @@ def run_queue(
 
     ``deferral`` (days, added to the received day to give the priority key) must be small or
     positive: a large negative key would borrow capacity from days before the item arrived. Work
-    that jumps the queue is given instead as ``fast_start`` (its start day; -1 for queued work),
-    and uses capacity on that day. ``withdraws`` marks queued items that leave before allocation.
+    that jumps the queue is given instead as ``fast_start`` (its start day; ``NO_DATE`` for queued
+    work), and uses capacity on that day. ``withdraws`` marks queued items that leave before
+    allocation.
     ``capacity`` is the planned allocations per day and ``expected`` the expected arrivals per day
     that use capacity (fast-tracked or queued, not withdrawn).
     """
     n = received.size
-    fast = fast_start >= 0
+    fast = fast_start != NO_DATE
     queued_items = ~fast & ~withdraws
     arrivals = np.bincount(received[queued_items], minlength=N_DAYS)
     fast_used = np.bincount(fast_start[fast], minlength=N_DAYS)[:N_DAYS]
     cumulative = np.cumsum(_served_per_day(arrivals, capacity, expected, fast_used))
 
     key = received + deferral
-    allocated = np.where(fast & (fast_start < N_DAYS), fast_start, -1).astype(np.int64)
+    allocated = np.where(fast & (fast_start < N_DAYS), fast_start, NO_DATE).astype(np.int64)
     stay_idx = np.flatnonzero(queued_items)
     order = stay_idx[np.argsort(key[stay_idx], kind="stable")]
     slot = np.searchsorted(cumulative, np.arange(1, order.size + 1), side="left")
     # Work is never started before it arrives, nor before the day its key defers it to.
     start = np.maximum(np.maximum(slot, received[order]), np.floor(key[order]).astype(np.int64))
-    allocated[order] = np.where(start < N_DAYS, start, -1)
+    allocated[order] = np.where(start < N_DAYS, start, NO_DATE)
 
     # A withdrawn item leaves part-way through the wait it would have had in its place in line.
-    withdrawn = np.full(n, -1, dtype=np.int64)
+    withdrawn = np.full(n, NO_DATE, dtype=np.int64)
     gone = np.flatnonzero(withdraws & ~fast)
     place = np.searchsorted(key[order], key[gone], side="left")
     would_be = np.searchsorted(cumulative, place + 1, side="left")
@@ -159,5 +148,5 @@ def run_queue(
     would_be = np.maximum(np.minimum(would_be, N_DAYS + 30), np.floor(key[gone]))
     wait = np.maximum(would_be - received[gone], 0)
     left = received[gone] + np.floor(rng.uniform(0.15, 0.95, gone.size) * wait).astype(np.int64)
-    withdrawn[gone] = np.where(left < N_DAYS, left, -1)
+    withdrawn[gone] = np.where(left < N_DAYS, left, NO_DATE)
     return QueueResult(allocated, withdrawn)

@@ -38,14 +38,15 @@ class QueueStory:
 CARE_ACT = QueueStory(
     demand=Series((("2021-10-01", 15.5), ("2023-04-01", 16.0), ("2024-12-01", 16.6),
                    ("2025-06-01", 19.5), ("2025-12-01", 22.0), ("2026-09-30", 22.5))),
-    capacity=Series((("2021-10-01", 13.5), ("2022-03-01", 15.8), ("2022-06-01", 15.65),
-                     ("2024-12-31", 15.45), ("2025-01-20", 21.8), ("2025-05-01", 21.4),
-                     ("2025-10-01", 21.4), ("2026-01-15", 22.8), ("2026-09-30", 23.0))),
+    capacity=Series((("2021-10-01", 13.5), ("2022-03-01", 15.8), ("2022-06-01", 15.67),
+                     ("2024-12-31", 15.5), ("2025-01-20", 21.8), ("2025-05-01", 21.3),
+                     ("2025-10-01", 21.2), ("2026-01-15", 22.8), ("2026-09-30", 23.0))),
     fast_share=0.30,
     withdraw_share=0.07,
     deferred_share=0.05,
-    deferral_mean=Series((("2021-10-01", 16.0),)),
-    deferral_cap=120.0,
+    # Some waited very long at the peak; from 2025 the longest waits were tackled first.
+    deferral_mean=Series((("2021-10-01", 25.0), ("2024-12-31", 25.0), ("2025-03-31", 12.0))),
+    deferral_cap=200.0,
     noise_sd=3.0,
     work_days_mean=21.0,
     abandoned_share=0.05,
@@ -59,7 +60,7 @@ HOSPITAL_SHARE_OF_FAST = 0.83  # the rest of the fast track is urgent risk, kept
 # Carer assessments: about 150 waiting, median 15 days, the longest waits ~140 days.
 CARERS = QueueStory(
     demand=Series((("2021-10-01", 6.0), ("2024-04-01", 6.8), ("2026-09-30", 7.4))),
-    capacity=Series((("2021-10-01", 5.6), ("2022-04-01", 6.1), ("2024-04-01", 6.6),
+    capacity=Series((("2021-10-01", 5.0), ("2022-04-01", 5.95), ("2024-04-01", 6.7),
                      ("2026-09-30", 7.3))),
     fast_share=0.08,
     withdraw_share=0.08,
@@ -76,9 +77,9 @@ CARERS = QueueStory(
 # longer (property and capital checks: median 75 days against 19 for non-residential in June 2025).
 FINANCIAL = QueueStory(
     demand=Series((("2021-10-01", 10.5), ("2024-04-01", 11.5), ("2026-09-30", 12.5))),
-    capacity=Series((("2021-10-01", 11.0), ("2022-09-01", 10.6), ("2025-04-30", 11.0),
-                     ("2025-05-20", 13.6), ("2025-12-31", 13.6), ("2026-01-20", 15.0),
-                     ("2026-09-30", 15.0))),
+    capacity=Series((("2021-10-01", 10.3), ("2022-06-01", 10.8), ("2023-04-01", 11.12),
+                     ("2025-04-30", 11.32), ("2025-05-20", 14.0), ("2025-12-31", 14.0),
+                     ("2026-01-20", 15.0), ("2026-09-30", 15.0))),
     fast_share=0.05,
     withdraw_share=0.05,
     deferred_share=0.35,  # of residential cases only
@@ -95,8 +96,9 @@ FINANCIAL_RESIDENTIAL_SHARE = 0.35
 # 2026 and 551 at the end of April 2026 once an external OT assessment service started in April.
 OT = QueueStory(
     demand=Series((("2021-10-01", 17.0), ("2024-04-01", 18.5), ("2026-09-30", 19.5))),
-    capacity=Series((("2021-10-01", 17.0), ("2022-06-01", 17.4), ("2025-04-01", 18.3),
-                     ("2026-03-31", 19.2), ("2026-04-08", 22.0), ("2026-09-30", 22.0))),
+    capacity=Series((("2021-10-01", 12.5), ("2022-04-01", 16.8), ("2024-04-01", 18.05),
+                     ("2025-04-01", 18.55), ("2026-03-31", 19.05), ("2026-04-02", 21.0),
+                     ("2026-09-30", 21.0))),
     fast_share=0.10,
     withdraw_share=0.08,
     deferred_share=0.05,
@@ -111,7 +113,7 @@ EXTERNAL_OT_SHARE = 0.35  # of OT assessments allocated from then on
 
 # Care Act outcomes, and how eligible needs turn into long-term support.
 CARE_ACT_OUTCOMES = {"eligible": 0.56, "not_eligible": 0.24, "information_and_advice": 0.20}
-LTS_FROM_ELIGIBLE = 0.85
+LTS_FROM_ELIGIBLE = 0.7  # the rest manage with reablement, equipment or family
 LTS_START_DELAY_MEAN = 14.0  # days from assessment sign-off to the service starting
 
 
@@ -127,16 +129,16 @@ class SettingStory:
 
 
 SETTINGS: dict[str, SettingStory] = {
-    "residential": SettingStory(0.19, 0.10, 2.2, 1120.0, 0.12),
-    "nursing": SettingStory(0.10, 0.02, 1.3, 1330.0, 0.10),
-    "home_care": SettingStory(0.38, 0.15, 2.5, 430.0, 0.22),
-    "direct_payment": SettingStory(0.16, 0.26, 4.0, 390.0, 0.30),
-    "supported_living": SettingStory(0.05, 0.30, 8.0, 1450.0, 0.20),
+    "residential": SettingStory(0.27, 0.12, 2.2, 1120.0, 0.12),
+    "nursing": SettingStory(0.12, 0.02, 1.3, 1330.0, 0.10),
+    "home_care": SettingStory(0.36, 0.15, 2.5, 430.0, 0.22),
+    "direct_payment": SettingStory(0.12, 0.28, 4.0, 390.0, 0.30),
+    "supported_living": SettingStory(0.03, 0.22, 6.0, 1450.0, 0.20),
     "day_care": SettingStory(0.04, 0.11, 4.0, 220.0, 0.25),
     "other_community": SettingStory(0.08, 0.06, 3.0, 180.0, 0.35),
 }
 # Long-term support at the start of the window (the stock that was already there), scale 1.
-LTS_STOCK = 5_000
+LTS_STOCK = 5_400
 LTS_STOCK_EARLIEST = "1998-01-01"
 # Home care often ends in a care home move: consecutive, touching services in one unbroken run.
 HOME_CARE_TO_CARE_HOME = 0.22
@@ -153,13 +155,13 @@ REABLEMENT_WEEKLY_COST = 480.0
 # worked through the longest overdue first).
 UNPLANNED_REVIEW_SHARE = 0.12
 REVIEW_LISTING_DAYS = 42  # a planned review enters the review queue this long before it is due
-REVIEW_ON_TIME_SHARE = 0.40  # done before its due date
+REVIEW_ON_TIME_SHARE = 0.25  # done before its due date
 REVIEW_EARLY_DAYS = 45.0  # how early on-time reviews can be
-REVIEW_LATENESS_MEAN = Series((("2015-01-01", 80.0), ("2022-04-01", 95.0), ("2023-10-01", 130.0),
-                               ("2025-06-30", 130.0), ("2025-12-31", 80.0),
-                               ("2026-09-30", 55.0)))
+REVIEW_LATENESS_MEAN = Series((("2015-01-01", 100.0), ("2022-04-01", 140.0),
+                               ("2023-10-01", 220.0), ("2025-06-30", 220.0),
+                               ("2025-12-31", 140.0), ("2026-09-30", 80.0)))
 REVIEW_LOST_SHARE = 0.006  # reviews that drop off every list until a clean-up finds them
-REVIEW_LOST_FROM = "2016-01-01"
+REVIEW_LOST_FROM = "2018-01-01"
 REVIEW_CLEANUP_START = "2025-07-15"  # review teams start on the longest overdue
 REVIEW_CLEANUP_OLDEST_BY = "2026-01-15"  # ... and have reached everyone due before this cut-off
 REVIEW_CLEANUP_CUTOFF = "2022-10-01"
@@ -167,7 +169,7 @@ REVIEW_CLEANUP_REST_UNTIL = "2027-12-31"  # the rest are found at random until t
 
 # Safeguarding: ~7,000 concerns a year, decisions mostly within 5 working days, ~25% lead to a
 # Section 42 enquiry, ~70% of enquiries concluded within 3 months.
-SAFEGUARDING_CONCERNS = Series((("2021-10-01", 25.0), ("2024-04-01", 27.5), ("2026-09-30", 29.0)))
+SAFEGUARDING_CONCERNS = Series((("2021-10-01", 21.0), ("2024-04-01", 22.5), ("2026-09-30", 23.5)))
 SAFEGUARDING_WEEKEND_SHARE = 0.35  # weekend volume relative to a weekday
 CONCERN_DECIDED_IN_5_DAYS = Series((("2021-10-01", 0.86), ("2024-01-01", 0.80),
                                     ("2025-03-01", 0.74), ("2026-09-30", 0.88)))
@@ -210,9 +212,9 @@ ABANDONED_OUTCOMES = {"died": 0.50, "moved_away": 0.20, "withdrawn": 0.30}
 # 2025 with a winter 2024-25 low, 81% in December 2025 after advisor recruitment.
 CALLS = Series((("2021-10-01", 560.0), ("2024-10-01", 600.0), ("2026-09-30", 610.0)))
 CALLS_WEEKDAY = (1.25, 1.05, 0.98, 0.95, 0.85)  # Monday to Friday
-CALLS_ANSWERED = Series((("2021-10-01", 0.74), ("2023-04-01", 0.72), ("2024-04-01", 0.69),
-                         ("2024-10-01", 0.64), ("2025-01-15", 0.56), ("2025-04-01", 0.62),
-                         ("2025-09-01", 0.72), ("2025-12-15", 0.81), ("2026-09-30", 0.84)))
+CALLS_ANSWERED = Series((("2021-10-01", 0.77), ("2023-04-01", 0.75), ("2024-04-01", 0.72),
+                         ("2024-10-01", 0.67), ("2025-01-15", 0.59), ("2025-04-01", 0.65),
+                         ("2025-09-01", 0.75), ("2025-12-15", 0.84), ("2026-09-30", 0.86)))
 CALL_CATEGORIES = {"allocated_worker": 0.30, "new_request": 0.34, "safeguarding": 0.09,
                    "other": 0.27}
 ANSWERED_QUEUE_MEDIAN_SECONDS = 150.0

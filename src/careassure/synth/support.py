@@ -20,7 +20,7 @@ import numpy as np
 from careassure.records.schema import DELIVERY_MECHANISMS, SETTINGS
 from careassure.synth import story
 from careassure.synth.assessments import home_team, review_team
-from careassure.synth.calendar import N_DAYS, WINDOW_START_DAY, Calendar, day_of
+from careassure.synth.calendar import N_DAYS, NO_DATE, WINDOW_START_DAY, Calendar, day_of
 from careassure.synth.episodes import NONE, SUBTYPES, Batch, Codes
 from careassure.synth.geography import REABLEMENT_TEAM, TEAM_INDEX
 from careassure.synth.people import LONG_TERM_YOUNGER, REABLEMENT_CLIENT, SERVICE_USER, People
@@ -31,11 +31,16 @@ _NAMES = tuple(story.SETTINGS)
 _MEAN_DAYS = np.array([story.SETTINGS[s].mean_years * YEAR for s in _NAMES])
 _CARE_HOMES = np.array([SETTINGS.index("residential"), SETTINGS.index("nursing")])
 REVIEW_ALLOCATION_DAYS = 10.0  # mean days between a review's allocation and its completion
+UNPLANNED_REVIEW_AFTER = (60, 330)  # days after the last review that a change in needs comes up
+KNOWN_REABLEMENT_SHARE = 0.2  # reablement for someone already assessed under the Care Act
+# Hospital discharges run seven days a week; community referrals mostly on weekdays.
+REABLEMENT_WEEKDAYS = np.array([1.1, 1.05, 1.0, 1.0, 1.0, 0.45, 0.3])
 
 
 @dataclass
 class Services:
-    """Service rows as arrays (settings and mechanisms as schema indices; end -1 = ongoing)."""
+    """Service rows as arrays: settings and mechanisms as schema indices, end ``NO_DATE`` =
+    ongoing."""
 
     person: np.ndarray
     long_term: np.ndarray  # bool
@@ -47,7 +52,8 @@ class Services:
 
     @classmethod
     def concat(cls, parts: list[Services]) -> Services:
-        return cls(*(np.concatenate([getattr(p, f) for p in parts]) for f in cls.__dataclass_fields__))
+        return cls(*(np.concatenate([getattr(p, f) for p in parts])
+                     for f in cls.__dataclass_fields__))
 
 
 @dataclass(frozen=True)
@@ -96,8 +102,9 @@ def stock_runs(people: People, scale: float, rng: np.random.Generator) -> Runs:
     setting = _draw_settings(rng, older, stock=True)
     mean = _mean_days(setting)
     # Exponential stays: time already spent and time left are both exponential with the mean.
-    earliest = day_of(story.LTS_STOCK_EARLIEST)
-    start = np.maximum(-np.ceil(rng.exponential(mean)).astype(np.int64), earliest)
+    # (Folded back into the years since the earliest start rather than piled up on it.)
+    span = -day_of(story.LTS_STOCK_EARLIEST)
+    start = -(np.ceil(rng.exponential(mean)).astype(np.int64) % span)
     end = np.ceil(rng.exponential(mean)).astype(np.int64) + 1
     person = np.empty(n, dtype=np.int64)
     person[older] = people.add(SERVICE_USER, start[older], rng, older=np.ones(older.sum(), bool))
@@ -149,7 +156,8 @@ def run_services(runs: Runs, rng: np.random.Generator) -> Services:
     length = runs.end - runs.start
     setting = runs.setting.copy()
     # Home care, then a care home from a point in the run: two touching rows.
-    moves = (setting == SETTINGS.index("home_care")) & (rng.random(n) < story.HOME_CARE_TO_CARE_HOME)
+    moves = (setting == SETTINGS.index("home_care")) & (
+        rng.random(n) < story.HOME_CARE_TO_CARE_HOME)
     switch = runs.start + np.maximum(1, np.floor(rng.uniform(0.3, 0.8, n) * length)).astype(
         np.int64)
     moves &= switch < runs.end
@@ -173,7 +181,7 @@ def run_services(runs: Runs, rng: np.random.Generator) -> Services:
         setting=rows_setting,
         mechanism=_mechanism(rng, rows_setting),
         start=start,
-        end=np.where(end >= N_DAYS, NONE, end),
+        end=np.where(end >= N_DAYS, NO_DATE, end),
         weekly_cost=_weekly_cost(rng, rows_setting, start),
     )
 
@@ -219,7 +227,7 @@ def reviews(cal: Calendar, people: People, codes: Codes, runs: Runs,
         found = np.where(due < cutoff, rng.uniform(*cleanup, m),
                          rng.uniform(cleanup[0], rest_until, m))
         done = np.where(lost, np.maximum(found, due), done)
-        done = np.where(unplanned, a + rng.uniform(60, 330, m), done)
+        done = np.where(unplanned, a + rng.uniform(*UNPLANNED_REVIEW_AFTER, m), done)
         done = np.floor(done).astype(np.int64)
         listed = np.where(unplanned, done - rng.integers(0, 15, m),
                           np.floor(due).astype(np.int64) - story.REVIEW_LISTING_DAYS)
@@ -230,13 +238,15 @@ def reviews(cal: Calendar, people: People, codes: Codes, runs: Runs,
         ends_first = done >= end  # support ends before the review is done
         listed_in_run = received < end
         keep = listed_in_run & (received < N_DAYS)
-        completed = np.where(ends_first, NONE, cal.next_working_day(np.minimum(done, N_DAYS - 1)))
-        completed = np.where(done >= N_DAYS, NONE, completed)
+        completed = np.where(ends_first, NO_DATE,
+                             cal.next_working_day(np.minimum(done, N_DAYS - 1)))
+        completed = np.where(done >= N_DAYS, NO_DATE, completed)
         parts["run"].append(active[keep])
         parts["received"].append(received[keep])
-        parts["allocated"].append(np.where(ends_first & (allocated >= end), NONE, allocated)[keep])
+        allocated = np.where(ends_first & (allocated >= end), NO_DATE, allocated)
+        parts["allocated"].append(allocated[keep])
         parts["completed"].append(completed[keep])
-        parts["closed"].append(np.where(ends_first, end, NONE)[keep])
+        parts["closed"].append(np.where(ends_first, end, NO_DATE)[keep])
         parts["unplanned"].append(unplanned[keep])
         carry_on = ~ends_first & (done < N_DAYS)
         anchor[active] = done
@@ -250,13 +260,13 @@ def reviews(cal: Calendar, people: People, codes: Codes, runs: Runs,
     subtype = np.where(unplanned, SUBTYPES.index("unplanned"), SUBTYPES.index("planned"))
     team = np.where(unplanned, home_team(people, person, received), review_team(people, person))
     outcome = codes.draw(rng, story.REVIEW_OUTCOMES, run.size)
-    outcome = np.where(completed >= 0, outcome, codes.code("support_ended"))
+    outcome = np.where(completed != NO_DATE, outcome, codes.code("support_ended"))
     batch = Batch.of("review", person, received, team=team, subtype=subtype,
                      allocated=np.concatenate(parts["allocated"]), completed=completed,
                      closed=np.concatenate(parts["closed"]), outcome=outcome)
 
     # Each run's last review completed before the window opens, if the run is still going then.
-    before = (completed >= 0) & (completed < WINDOW_START_DAY) & (
+    before = (completed != NO_DATE) & (completed < WINDOW_START_DAY) & (
         runs.end[run] > WINDOW_START_DAY)
     idx = np.flatnonzero(before)
     order = idx[np.lexsort((completed[idx], run[idx]))]
@@ -289,11 +299,11 @@ class ReablementResult:
 def reablement(cal: Calendar, people: People, codes: Codes, scale: float,
                rng: np.random.Generator, known: np.ndarray) -> ReablementResult:
     """Home First reablement: a short-term service, an episode, and what happened 91 days on."""
-    weekend_too = np.array([1.1, 1.05, 1.0, 1.0, 1.0, 0.45, 0.3])
-    received = daily_arrivals(expected_arrivals(cal, story.REABLEMENT, scale, weekend_too), rng)
+    received = daily_arrivals(
+        expected_arrivals(cal, story.REABLEMENT, scale, REABLEMENT_WEEKDAYS), rng)
     n = received.size
     person = people.add(REABLEMENT_CLIENT, received, rng)
-    again = rng.random(n) < 0.2
+    again = rng.random(n) < KNOWN_REABLEMENT_SHARE
     if known.size:
         person[again] = known[rng.integers(0, known.size, int(again.sum()))]
     hospital = rng.random(n) < story.REABLEMENT_HOSPITAL_SHARE
@@ -308,7 +318,7 @@ def reablement(cal: Calendar, people: People, codes: Codes, scale: float,
     batch = Batch.of("reablement", person, received, team=TEAM_INDEX[REABLEMENT_TEAM],
                      subtype=subtype, allocated=allocated, completed=completed, outcome=outcome)
     started = allocated < N_DAYS
-    end = np.where(completed + 1 < N_DAYS, completed + 1, NONE)
+    end = np.where(completed + 1 < N_DAYS, completed + 1, NO_DATE)
     setting = np.full(n, SETTINGS.index("home_care"))
     services = Services(
         person=person[started],

@@ -1,0 +1,422 @@
+"""The capacity planner: what capacity meets a median and maximum wait target, and what a staffing
+plan (temporary extra FTE) does to the list. Pure: takes a :class:`QueueObservation`, returns a
+:class:`CapacityPlan` whose ``to_json()`` is the contract of ``careassure capacity --format json``
+and of the web app's planner page.
+
+How the targets map onto the formulas (waits assumed roughly exponential, as in Fong et al.):
+
+- a target median M: the median of exponential waits is the mean x ln 2, so the mean wait must
+  not exceed M / ln 2 (``factor_for_proportion(0.5)`` = ln 2);
+- a target maximum X: no finite capacity guarantees a maximum under exponential waits, so X is
+  read as "a proportion p waits less than X" with the factor f = -ln(1 - p) (default f = 4, the
+  paper's choice: 98.2% within X), so the mean wait must not exceed X / f;
+- the target mean wait W* is the smaller of the two; the binding target and the equivalent
+  factor relative to X (f_eff = X / W*) are reported. Then L* = demand x W* (Little's law), the
+  steady-state capacity is Kingman's mu* = demand + ((c_a^2 + c_s^2) / 2) / W*, and the relief
+  capacity brings the list to L* within the chosen time.
+
+The formulas are steady-state approximations; the simulation then plays the actual plan forward
+from the actual list, day by day, with bands across runs.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, Literal
+
+import numpy as np
+
+from careassure.forecast import formulas
+from careassure.forecast.observed import ForecastInputError, QueueObservation
+from careassure.forecast.simulate import (
+    BootstrapDemand,
+    PoissonDemand,
+    Simulation,
+    Staffing,
+    TemporaryStaff,
+    simulate,
+)
+from careassure.forecast.workdays import day_range, day_types, working_day_density
+
+# The record format holds no staffing data, so converting cases to staff needs an assumption:
+# 2.5 Care Act assessments completed per full-time worker per week (about 10 a month, leave and
+# bank holidays averaged in). It is a planning default, printed with every result; a council
+# should set --cases-per-fte from its own caseload data.
+DEFAULT_CASES_PER_FTE_WEEK = 2.5
+DEFAULT_MAX_FACTOR = formulas.DEFAULT_FACTOR
+DEFAULT_CLEAR_WITHIN_WEEKS = 26
+DEFAULT_HORIZON_WEEKS = 52
+DEFAULT_RUNS = 1000
+WEEKS_PER_YEAR = 365.25 / 7
+DemandModel = Literal["poisson", "bootstrap"]
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Wait targets in the queue's wait unit (days, or working days for financial assessments)."""
+
+    median: float
+    maximum: float
+    max_factor: float = DEFAULT_MAX_FACTOR
+
+    def __post_init__(self) -> None:
+        if not (self.median > 0 and self.maximum > 0 and self.max_factor > 0):
+            raise ForecastInputError("targets and the maximum's factor must be greater than 0")
+        if self.median > self.maximum:
+            raise ForecastInputError(
+                f"the target median ({self.median:g}) is above the target maximum "
+                f"({self.maximum:g})"
+            )
+
+    @property
+    def mean_from_median(self) -> float:
+        return self.median / formulas.factor_for_proportion(0.5)
+
+    @property
+    def mean_from_maximum(self) -> float:
+        return formulas.target_mean_wait(self.maximum, self.max_factor)
+
+    @property
+    def mean_wait(self) -> float:
+        """W*, the target mean wait both targets allow."""
+        return min(self.mean_from_median, self.mean_from_maximum)
+
+    @property
+    def binding(self) -> str:
+        return "maximum" if self.mean_from_maximum <= self.mean_from_median else "median"
+
+    @property
+    def effective_factor(self) -> float:
+        """The factor relative to the maximum that gives W*: maximum / W*."""
+        return self.maximum / self.mean_wait
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """The question: targets, a staffing plan and the simulation settings."""
+
+    targets: Targets
+    extra_fte: float = 0.0
+    extra_from: date | None = None
+    extra_until: date | None = None
+    horizon_weeks: int = DEFAULT_HORIZON_WEEKS
+    runs: int = DEFAULT_RUNS
+    cases_per_fte_week: float = DEFAULT_CASES_PER_FTE_WEEK
+    demand_growth: float = 0.0
+    clear_within_weeks: float = DEFAULT_CLEAR_WITHIN_WEEKS
+    demand_model: DemandModel = "poisson"
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.extra_fte < 0:
+            raise ForecastInputError(f"--extra-fte must be 0 or more (got {self.extra_fte:g})")
+        if self.horizon_weeks < 1 or self.runs < 1:
+            raise ForecastInputError("the horizon and the number of runs must be at least 1")
+        if not self.cases_per_fte_week > 0:
+            raise ForecastInputError("cases per FTE per week must be greater than 0")
+        if not self.clear_within_weeks > 0:
+            raise ForecastInputError("the time to clear the backlog must be greater than 0")
+        if self.demand_growth <= -1:
+            raise ForecastInputError("demand growth must be above -100% a year")
+
+
+@dataclass(frozen=True, eq=False)
+class Scenario:
+    """One simulated capacity plan."""
+
+    name: str
+    description: str
+    staffing: Staffing
+    simulation: Simulation
+    targets: Targets = field(repr=False)
+
+    def summary(self) -> dict[str, Any]:
+        sim = self.simulation
+        bands = sim.bands()
+        met = sim.first_week_meeting(self.targets.median, self.targets.maximum)
+        final_met = (np.nan_to_num(sim.median_wait[:, -1]) <= self.targets.median) & (
+            np.nan_to_num(sim.max_wait[:, -1]) <= self.targets.maximum
+        )
+        cleared = np.where(sim.backlog_cleared >= 0, sim.backlog_cleared, np.inf)
+        first_met = np.where(met >= 0, met, np.inf).astype(float)
+        return {
+            "name": self.name,
+            "description": self.description,
+            "capacity_per_week": _round(self.staffing.fte * self.staffing.cases_per_fte_week),
+            "fte": _round(self.staffing.fte),
+            "temporary": [
+                {"fte": _round(t.fte), "from": t.start.isoformat(), "until": t.end.isoformat()}
+                for t in self.staffing.temporary
+            ],
+            "backlog_cleared": _date_bands(cleared, sim.start),
+            "share_backlog_cleared": _round(float(np.mean(sim.backlog_cleared >= 0))),
+            "targets_first_met": _date_bands(first_met * 7 + 6, sim.start),
+            "share_meeting_targets_final_week": _round(float(final_met.mean())),
+            "trajectory": [
+                {"week_ending": str(week_end)}
+                | {name: _band(values[:, w]) for name, values in bands.items()}
+                for w, week_end in enumerate(sim.week_ends)
+            ],
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class CapacityPlan:
+    """The planner's answer; see :func:`plan`."""
+
+    observation: QueueObservation
+    request: PlanRequest
+    start: date
+    demand_per_week: float
+    demand_per_week_end: float
+    capacity_per_week: float
+    cv_demand: float
+    cv_capacity: float
+    cv_assumed: tuple[str, ...]
+    units_per_week: float
+    formulas: dict[str, float]
+    scenarios: tuple[Scenario, ...]
+    notes: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        obs, req, t = self.observation, self.request, self.request.targets
+        return {
+            "queue": obs.queue,
+            "team": obs.team,
+            "as_of": obs.end.isoformat(),
+            "simulation_start": self.start.isoformat(),
+            "wait_unit": obs.wait_unit,
+            "observed": obs.to_json(),
+            "targets": {
+                "median": t.median,
+                "maximum": t.maximum,
+                "max_factor": t.max_factor,
+                "max_proportion": _round(formulas.proportion_for_factor(t.max_factor)),
+                "mean_wait_from_median": _round(t.mean_from_median),
+                "mean_wait_from_maximum": _round(t.mean_from_maximum),
+                "target_mean_wait": _round(t.mean_wait),
+                "binding": t.binding,
+                "effective_factor": _round(t.effective_factor),
+            },
+            "assumptions": {
+                "cases_per_fte_week": req.cases_per_fte_week,
+                "cases_per_fte_week_is_default": req.cases_per_fte_week
+                == DEFAULT_CASES_PER_FTE_WEEK,
+                "demand_growth_per_year": req.demand_growth,
+                "demand_model": req.demand_model,
+                "capacity_noise": "poisson",
+                "cv_demand": _round(self.cv_demand),
+                "cv_capacity": _round(self.cv_capacity),
+                "cv_assumed": list(self.cv_assumed),
+                "wait_units_per_week": _round(self.units_per_week),
+                "withdrawal_rate_per_day": obs.withdrawal_rate,
+                "order": "first come, first served",
+                "horizon_weeks": req.horizon_weeks,
+                "runs": req.runs,
+                "seed": req.seed,
+                "clear_within_weeks": req.clear_within_weeks,
+            },
+            "rates": {
+                "demand_per_week": _round(self.demand_per_week),
+                "demand_per_week_at_horizon": _round(self.demand_per_week_end),
+                "capacity_per_week": _round(self.capacity_per_week),
+                "current_fte_equivalent": _round(
+                    self.capacity_per_week / req.cases_per_fte_week
+                ),
+            },
+            "formulas": {key: _round(value) for key, value in self.formulas.items()}
+            | {"too_big": self.formulas["queue_size"] > 2 * self.formulas["target_queue_size"]},
+            "scenarios": [scenario.summary() for scenario in self.scenarios],
+            "notes": list(self.notes),
+        }
+
+
+def _round(value: float | None, places: int = 4) -> float | None:
+    if value is None or not math.isfinite(value):
+        return None
+    return round(float(value), places)
+
+
+def _band(values: np.ndarray) -> dict[str, float | None]:
+    """One week's 10th, 50th and 90th percentiles, to one decimal place."""
+    return {name: _round(v, 1) for name, v in zip(("p10", "p50", "p90"), values, strict=True)}
+
+
+def _date_bands(days: np.ndarray, start: np.datetime64) -> dict[str, str | None]:
+    """10th, 50th and 90th percentile of per-run day offsets as dates (None: beyond horizon)."""
+    quantiles = np.quantile(days, (0.1, 0.5, 0.9), method="inverted_cdf")
+    return {
+        name: None if not np.isfinite(q) else str(start + int(q))
+        for name, q in zip(("p10", "p50", "p90"), quantiles, strict=True)
+    }
+
+
+def demand_model(
+    observation: QueueObservation, growth: float, model: DemandModel = "poisson"
+) -> PoissonDemand | BootstrapDemand:
+    """Demand as observed: the weekday shape and bank holiday dip of the observed referrals.
+
+    Poisson: an ordinary week's mean referrals with the observed weekday profile and holiday
+    factor. Bootstrap: resampled observed daily counts.
+    """
+    if model == "bootstrap":
+        return BootstrapDemand(observation.dates, observation.referrals, growth)
+    weekday, holiday = day_types(observation.dates)
+    counts = observation.referrals.astype(float)
+    ordinary = ~holiday
+    by_weekday = np.array(
+        [counts[ordinary & (weekday == w)].mean() if np.any(ordinary & (weekday == w)) else 0.0
+         for w in range(7)]
+    )
+    if by_weekday.sum() <= 0:
+        return PoissonDemand(per_week=0.0, growth_per_year=growth)
+    mean_day = by_weekday.mean()
+    holiday_factor = float(counts[holiday].mean() / mean_day) if holiday.any() else None
+    return PoissonDemand(
+        per_week=float(by_weekday.sum()),
+        weekday_profile=tuple(float(x) for x in by_weekday),
+        holiday_factor=holiday_factor,
+        growth_per_year=growth,
+    )
+
+
+def plan(observation: QueueObservation, request: PlanRequest) -> CapacityPlan:
+    """Answer the planning question for one observed queue."""
+    targets = request.targets
+    start = observation.end + timedelta(days=1)
+    days = 7 * request.horizon_weeks
+    horizon = day_range(start, days)
+    notes: list[str] = []
+
+    # Waits are counted in days (or working days); the formulas run in weeks.
+    if observation.wait_unit == "working_days":
+        units_per_week = 7 * working_day_density(horizon)
+        notes.append(
+            f"Waits are in working days; the formulas convert them at {units_per_week:.2f} "
+            "working days a week, the simulation counts them exactly."
+        )
+    else:
+        units_per_week = 7.0
+    cpf = request.cases_per_fte_week
+    lam = observation.referral_stats.per_week.mean
+    lam_end = lam * (1 + request.demand_growth) ** (request.horizon_weeks / WEEKS_PER_YEAR)
+    mu = observation.removal_stats.per_week.mean
+    cv_assumed = []
+    cv_demand = observation.referral_stats.per_week.process_cv
+    if cv_demand is None:
+        cv_demand, cv_assumed = 1.0, [*cv_assumed, "demand"]
+    cv_capacity = observation.removal_stats.per_week.process_cv
+    if cv_capacity is None:
+        cv_capacity, cv_assumed = 1.0, [*cv_assumed, "capacity"]
+    if observation.busy_weeks < observation.weeks:
+        notes.append(
+            f"The list was empty at some point in {observation.weeks - observation.busy_weeks} "
+            f"of {observation.weeks} observed weeks, so observed removals understate capacity."
+        )
+    if lam <= 0:
+        raise ForecastInputError(
+            f"no {observation.queue} referrals between {observation.start:%d/%m/%Y} and "
+            f"{observation.end:%d/%m/%Y}: nothing to plan for"
+        )
+
+    max_weeks = targets.maximum / units_per_week
+    factor = targets.effective_factor
+    size = observation.waiting_now
+    target_size = formulas.target_queue_size(lam, max_weeks, factor)
+    hold_now = formulas.target_capacity(lam, max_weeks, factor, cv_demand, cv_capacity)
+    hold_end = formulas.target_capacity(lam_end, max_weeks, factor, cv_demand, cv_capacity)
+    relief = formulas.relief_capacity(lam, size, target_size, request.clear_within_weeks)
+    extra = request.extra_fte * cpf
+    values = {
+        "load": formulas.queue_load(lam, mu),
+        "target_mean_wait_weeks": formulas.target_mean_wait(max_weeks, factor),
+        "target_queue_size": target_size,
+        "queue_size": float(size),
+        "target_capacity_per_week": hold_now,
+        "target_capacity_per_week_at_horizon": hold_end,
+        "target_capacity_fte": hold_now / cpf,
+        "target_capacity_fte_at_horizon": hold_end / cpf,
+        "relief_capacity_per_week": relief,
+        "relief_capacity_fte": relief / cpf,
+        "extra_fte_to_hold_targets": max(hold_end - mu, 0.0) / cpf,
+        "extra_fte_for_relief": max(relief - mu, 0.0) / cpf,
+        "time_to_clear_weeks_current": formulas.time_to_clear(lam, mu, size, target_size),
+        "time_to_clear_weeks_with_extra": formulas.time_to_clear(
+            lam, mu + extra, size, target_size
+        ),
+    }
+    if observation.mean_wait_now is not None:
+        values["pressure"] = formulas.waiting_list_pressure(
+            observation.mean_wait_now, targets.maximum
+        )
+
+    demand = demand_model(observation, request.demand_growth, request.demand_model)
+    last_day = start + timedelta(days=days - 1)
+
+    def run(staffing: Staffing) -> Simulation:
+        return simulate(
+            start,
+            days,
+            demand,
+            staffing,
+            runs=request.runs,
+            waiting_since=observation.waiting_since,
+            withdrawal_rate=observation.withdrawal_rate,
+            wait_unit=observation.wait_unit,  # type: ignore[arg-type]
+            seed=request.seed,
+        )
+
+    scenarios = []
+    temporary: tuple[TemporaryStaff, ...] = ()
+    if request.extra_fte > 0:
+        first = max(request.extra_from or start, start)
+        until = min(request.extra_until or last_day, last_day)
+        if until < first:
+            raise ForecastInputError(
+                f"the extra staff's period ends ({until:%d/%m/%Y}) before the simulation starts "
+                f"({start:%d/%m/%Y}, the day after the as-at date)"
+            )
+        temporary = (TemporaryStaff(request.extra_fte, first, until),)
+    current = Staffing(mu / cpf, cpf, temporary)
+    described = (
+        f"observed capacity {mu:.1f} a week plus {request.extra_fte:g} FTE from "
+        f"{temporary[0].start:%d/%m/%Y} to {temporary[0].end:%d/%m/%Y}"
+        if temporary
+        else f"observed capacity {mu:.1f} a week, unchanged"
+    )
+    scenarios.append(Scenario("plan", described, current, run(current), targets))
+    recommended_fte = hold_end / cpf
+    relief_extra = max(relief - hold_end, 0.0) / cpf
+    relief_until = min(start + timedelta(days=round(7 * request.clear_within_weeks) - 1), last_day)
+    recommended = Staffing(
+        recommended_fte,
+        cpf,
+        (TemporaryStaff(relief_extra, start, relief_until),) if relief_extra > 0 else (),
+    )
+    scenarios.append(
+        Scenario(
+            "recommended",
+            "target capacity (Kingman, at the demand of the horizon's end), plus relief capacity "
+            f"until {relief_until:%d/%m/%Y} to bring the list to its target size",
+            recommended,
+            run(recommended),
+            targets,
+        )
+    )
+    return CapacityPlan(
+        observation=observation,
+        request=request,
+        start=start,
+        demand_per_week=lam,
+        demand_per_week_end=lam_end,
+        capacity_per_week=mu,
+        cv_demand=cv_demand,
+        cv_capacity=cv_capacity,
+        cv_assumed=tuple(cv_assumed),
+        units_per_week=units_per_week,
+        formulas=values,
+        scenarios=tuple(scenarios),
+        notes=tuple(notes),
+    )

@@ -1,0 +1,286 @@
+"""The measure catalogue: every measure the seed papers quote, declared once.
+
+Each entry carries what a reader needs to trust a figure (id, title, definition, unit, which way is
+better, snapshot or flow, default target) and which breakdowns it supports. The definitions follow
+``shared/reference/measures-spec.md`` word for word where that file is precise; docs/measures.md
+holds the long form, with worked examples, and a test keeps the two in step.
+
+Id scheme: ``<kind>.<measure>``. Measures that exist once per category carry the category as a
+last id segment, so that every id has one scalar value per breakdown group:
+``care_act_assessment.representation.asian`` (one per ethnic group) and
+``data_quality.pct_missing.people.ethnicity`` (one per checked column, beside the overall
+``data_quality.pct_missing``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import cache
+from typing import Literal
+
+from careassure.records.schema import ETHNICITIES, QUEUE_KINDS
+
+Unit = Literal["count", "days", "working_days", "percent", "ratio", "seconds"]
+Direction = Literal["lower", "higher"]
+Kind = Literal["snapshot", "flow"]
+Comparator = Literal["<=", "<", ">=", ">", "abs<"]
+
+# Breakdown columns: episode columns first, then person columns (age band is computed at D).
+EPISODE_BREAKDOWNS = ("team", "team_type")
+PERSON_BREAKDOWNS = (
+    "locality",
+    "rural_urban",
+    "ethnicity",
+    "client_type",
+    "primary_support_reason",
+    "age_band",
+)
+BREAKDOWNS: tuple[str, ...] = EPISODE_BREAKDOWNS + PERSON_BREAKDOWNS
+_ALL = frozenset(BREAKDOWNS)
+_PEOPLE_ONLY = frozenset(PERSON_BREAKDOWNS)
+
+# The ethnic groups representation is measured for ("unknown" is excluded from both shares).
+REPRESENTATION_GROUPS: tuple[str, ...] = tuple(e for e in ETHNICITIES if e != "unknown")
+
+# The optional columns data quality counts: those whose NULL means "not recorded". Event dates
+# (allocated, completed, closed) are excluded because NULL there means "has not happened yet".
+# ``subtype`` is counted only for kinds that take one, ``outcome`` only for ended episodes.
+DATA_QUALITY_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("people", "birth_month"),
+    ("people", "gender"),
+    ("people", "ethnicity"),
+    ("people", "primary_support_reason"),
+    ("people", "locality"),
+    ("people", "rural_urban"),
+    ("episodes", "team"),
+    ("episodes", "subtype"),
+    ("episodes", "outcome"),
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A target a measure's value is judged against: ``value <comparator> target``.
+
+    ``abs<`` means ``|value| < target`` (the equity disparity, where either sign is a gap).
+    ``source`` names the seed paper and line the figure comes from, or the council's own file.
+    """
+
+    comparator: Comparator
+    value: float
+    source: str
+
+    def met(self, value: float) -> bool:
+        match self.comparator:
+            case "<=":
+                return value <= self.value
+            case "<":
+                return value < self.value
+            case ">=":
+                return value >= self.value
+            case ">":
+                return value > self.value
+            case "abs<":
+                return abs(value) < self.value
+        raise ValueError(f"unknown comparator {self.comparator!r}")  # pragma: no cover
+
+    def describe(self) -> str:
+        """The target as a reader would write it, e.g. "<= 14" or "|x| < 5"."""
+        number = f"{self.value:g}"
+        return f"|x| < {number}" if self.comparator == "abs<" else f"{self.comparator} {number}"
+
+
+@dataclass(frozen=True)
+class MeasureDef:
+    """One measure: what it counts and how to read it.
+
+    ``breakdowns`` lists the breakdown columns the measure can be split by; asked for any other,
+    the engine returns only the whole-area row (e.g. calls have no person, so no ethnicity).
+    ``target`` is the shipped default (``targets.yaml``); a council's own file overrides it.
+    """
+
+    id: str
+    title: str
+    definition: str
+    unit: Unit
+    direction: Direction | None
+    kind: Kind
+    target: Target | None = None
+    breakdowns: frozenset[str] = _ALL
+
+
+_KIND_NAMES = {
+    "care_act_assessment": "Care Act assessments",
+    "carer_assessment": "Carer assessments",
+    "ot_assessment": "Occupational therapy assessments",
+    "financial_assessment": "Financial assessments",
+}
+
+
+def _queue_measures(kind: str) -> list[MeasureDef]:
+    name = _KIND_NAMES[kind]
+    working = kind == "financial_assessment"
+    unit: Unit = "working_days" if working else "days"
+    days = "working days" if working else "days"
+    wait = (
+        "busday_count(received_date, D), England and Wales bank holidays excluded"
+        if working
+        else "D - received_date"
+    )
+    to_alloc = (
+        "busday_count(received_date, allocated_date)" if working else "allocated_date - received_date"
+    )
+    waiting = (
+        "received_date <= D and none of allocated_date, completed_date, closed_date is on or "
+        "before D"
+    )
+    return [
+        MeasureDef(f"{kind}.waiting", f"{name}: number waiting",
+                   f"Count waiting at D: {waiting}.", "count", "lower", "snapshot"),
+        MeasureDef(f"{kind}.median_wait", f"{name}: median wait so far",
+                   f"Median of the wait so far ({wait}, in {days}) of those waiting at D.",
+                   unit, "lower", "snapshot"),
+        MeasureDef(f"{kind}.max_wait", f"{name}: longest wait so far",
+                   f"Maximum of the wait so far ({wait}, in {days}) of those waiting at D.",
+                   unit, "lower", "snapshot"),
+        MeasureDef(f"{kind}.pct_over_28", f"{name}: % waiting over 28 {days}",
+                   f"Of those waiting at D, % whose wait so far ({wait}) is over 28 {days}.",
+                   "percent", "lower", "snapshot"),
+        MeasureDef(f"{kind}.over_6_months", f"{name}: number waiting over 6 months",
+                   "Count waiting at D whose received_date + 6 calendar months is before D.",
+                   "count", "lower", "snapshot"),
+        MeasureDef(f"{kind}.median_wait_to_allocation", f"{name}: median wait to allocation",
+                   f"Of those allocated in the period (P1 < allocated_date <= P2), median of "
+                   f"{to_alloc} in {days}.", unit, "lower", "flow"),
+        MeasureDef(f"{kind}.max_wait_to_allocation", f"{name}: longest wait to allocation",
+                   f"Of those allocated in the period, maximum of {to_alloc} in {days}.",
+                   unit, "lower", "flow"),
+        MeasureDef(f"{kind}.pct_allocated_within_28",
+                   f"{name}: % allocated within 28 {days}",
+                   f"Of those allocated in the period, % with {to_alloc} <= 28.",
+                   "percent", "higher", "flow"),
+        MeasureDef(f"{kind}.pct_allocated_within_56",
+                   f"{name}: % allocated within 56 {days} (8 weeks)",
+                   f"Of those allocated in the period, % with {to_alloc} <= 56.",
+                   "percent", "higher", "flow"),
+    ]
+
+
+_LTS = (
+    "In long-term support at D: a long-term service with start_date <= D and end_date NULL or "
+    "after D. LTS start: the earliest start_date of the unbroken run of long-term services "
+    "covering D (services that overlap or touch, end_date = next start_date)."
+)
+_ANCHOR = (
+    "Last review: latest completed_date <= D of the person's review episodes. Anchor: last "
+    "review, else LTS start. Due: anchor + 12 calendar months."
+)
+
+
+def _other_measures() -> list[MeasureDef]:
+    representation = [
+        MeasureDef(
+            f"care_act_assessment.representation.{group}",
+            f"Care Act assessments: representation of the {group} ethnic group",
+            f"(Share of the people with a Care Act assessment completed in the period who are in "
+            f"the {group} group) / (the {group} group's share of the adult population), unknown "
+            "ethnicity excluded from both shares. 1.0 = proportionate.",
+            "ratio", None, "flow", breakdowns=frozenset({"locality", "age_band"}),
+        )
+        for group in REPRESENTATION_GROUPS
+    ]
+    quality = [
+        MeasureDef(
+            f"data_quality.pct_missing.{table}.{column}",
+            f"Data quality: % missing, {table}.{column}",
+            f"% of {table} rows with {column} NULL"
+            + (" (kinds that take a subtype only)" if column == "subtype" else "")
+            + (" (completed or closed episodes only)" if column == "outcome" else "")
+            + ", over all loaded rows.",
+            "percent", "lower", "snapshot", breakdowns=frozenset(),
+        )
+        for table, column in DATA_QUALITY_COLUMNS
+    ]
+    return [
+        MeasureDef("equipment_delivery.pct_within_5_working_days",
+                   "Equipment delivered within 5 working days",
+                   "Of equipment deliveries completed in the period, % with "
+                   "busday_count(received_date, completed_date) <= 5.",
+                   "percent", "higher", "flow"),
+        MeasureDef("minor_adaptation.pct_within_60_days", "Minor adaptations within 60 days",
+                   "Of minor adaptations completed in the period, % with completed_date - "
+                   "received_date <= 60 days.", "percent", "higher", "flow"),
+        MeasureDef("major_adaptation.pct_within_120_days", "Major adaptations within 120 days",
+                   "Of major adaptations completed in the period, % with completed_date - "
+                   "received_date <= 120 days.", "percent", "higher", "flow"),
+        MeasureDef("review.overdue", "Reviews: number overdue",
+                   f"{_LTS} {_ANCHOR} Count of people in long-term support at D with due < D.",
+                   "count", "lower", "snapshot", breakdowns=_PEOPLE_ONLY),
+        MeasureDef("review.median_overdue", "Reviews: median days overdue",
+                   "Median of D - due over the people whose review is overdue at D.",
+                   "days", "lower", "snapshot", breakdowns=_PEOPLE_ONLY),
+        MeasureDef("review.max_overdue", "Reviews: longest overdue",
+                   "Maximum of D - due over the people whose review is overdue at D.",
+                   "days", "lower", "snapshot", breakdowns=_PEOPLE_ONLY),
+        MeasureDef("review.pct_overdue_over_6_months", "Reviews: % overdue by over 6 months",
+                   "Of people in long-term support at D, % with due + 6 calendar months < D.",
+                   "percent", "lower", "snapshot", breakdowns=_PEOPLE_ONLY),
+        MeasureDef("review.pct_reviewed_within_12_months", "Reviews: % reviewed within 12 months",
+                   "Of people in long-term support at D whose LTS start <= D - 12 months, % "
+                   "whose last review is after D - 12 months.",
+                   "percent", "higher", "snapshot", breakdowns=_PEOPLE_ONLY),
+        MeasureDef("safeguarding_concern.pct_decided_within_5_working_days",
+                   "Safeguarding concerns decided within 5 working days",
+                   "Of concerns with completed_date in the period, % with "
+                   "busday_count(received_date, completed_date) <= 5.",
+                   "percent", "higher", "flow"),
+        MeasureDef("s42_enquiry.pct_closed_within_3_months",
+                   "Section 42 enquiries concluded within 3 months",
+                   "Of enquiries with completed_date in the period, % with completed_date <= "
+                   "received_date + 3 calendar months.", "percent", "higher", "flow"),
+        MeasureDef("s42_enquiry.open", "Section 42 enquiries open",
+                   "Count at D: received_date <= D, completed_date and closed_date NULL or after "
+                   "D.", "count", None, "snapshot"),
+        MeasureDef("s42_enquiry.pct_open_over_6_weeks", "Section 42 enquiries open over 6 weeks",
+                   "Of enquiries open at D, % with D - received_date > 42 days.",
+                   "percent", "lower", "snapshot"),
+        MeasureDef("care_act_assessment.team_disparity",
+                   "Care Act assessments: specialist vs locality team wait gap",
+                   "(Median wait so far of those waiting at D in specialist teams - the same in "
+                   "locality teams) / the locality median, as a %.",
+                   "percent", None, "snapshot", breakdowns=_PEOPLE_ONLY),
+        *representation,
+        MeasureDef("direct_payments.pct", "Direct payments: % of community long-term support",
+                   "Of people with a long-term service active at D in a setting other than "
+                   "residential or nursing, % with such an active service paid by direct payment "
+                   "(delivery_mechanism or setting direct_payment).",
+                   "percent", "higher", "snapshot", breakdowns=_PEOPLE_ONLY),
+        MeasureDef("contacts.pct_answered", "Calls answered",
+                   "Of calls received in the period, % answered.", "percent", "higher", "flow",
+                   breakdowns=frozenset()),
+        MeasureDef("contacts.mean_queue_seconds", "Mean time in the call queue",
+                   "Mean queue_seconds of calls received in the period (calls without a queue "
+                   "time excluded).", "seconds", "lower", "flow", breakdowns=frozenset()),
+        MeasureDef("data_quality.pct_missing", "Data quality: % missing, overall",
+                   "Over the loaded people and episodes, % of the checked optional cells that "
+                   "are NULL (all the data_quality.pct_missing.<table>.<column> cells together).",
+                   "percent", "lower", "snapshot", breakdowns=frozenset()),
+        *quality,
+    ]
+
+
+def declared_measures() -> list[MeasureDef]:
+    measures = [m for kind in QUEUE_KINDS for m in _queue_measures(kind)]
+    return measures + _other_measures()
+
+
+@cache
+def breakdowns_of(measure_id: str) -> frozenset[str]:
+    """The breakdowns a measure supports (engine families ask this, so the rule lives here)."""
+    return {m.id: m.breakdowns for m in declared_measures()}[measure_id]
+
+
+def build_catalogue(target_for: Callable[[str], Target | None]) -> dict[str, MeasureDef]:
+    """The catalogue in declaration order, each measure's target filled in by ``target_for``."""
+    return {m.id: replace(m, target=target_for(m.id)) for m in declared_measures()}

@@ -1,0 +1,110 @@
+"""What every measure family needs for one evaluation: tables, date grid, calendar, breakdown.
+
+A family turns the store into *unit rows* (one per person or episode per evaluation date, e.g.
+"episode E is waiting at D with a wait of 12 days") and aggregates them with :func:`aggregate`,
+which returns the whole-area figures and, when a breakdown is asked for, the per-group figures
+from one query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from careassure.measures.calendar import GridDate, WorkingDays
+from careassure.measures.values import Cell
+
+GRID_SCHEMA = {
+    "as_of": "date",
+    "period_start": "date",
+    "back_12m": "date",
+    "before_6m": "date",
+    "wd_as_of": "int64",
+}
+CALENDAR_SCHEMA = {"day": "date", "wd": "int64"}
+
+# A family's output: (measure id, as_of, group or None) -> the figures.
+Cells = dict[tuple[str, date, str | None], Cell]
+
+# Row key of an aggregate: (as_of, *family keys, group) where group None = whole area.
+Key = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Context:
+    """One evaluation: the record tables, the date grid (as a table and as Python dates), the
+    working-day calendar, and the breakdown with its groups (``by`` None: whole area only)."""
+
+    tables: dict[str, ir.Table]
+    dates: Sequence[GridDate]
+    grid: ir.Table
+    calendar: WorkingDays
+    calendar_table: ir.Table
+    by: str | None
+    groups: Sequence[str]
+
+    def applies(self, breakdowns: frozenset[str]) -> bool:
+        """Whether this evaluation's breakdown applies to a measure with these breakdowns."""
+        return self.by is not None and self.by in breakdowns
+
+    def keys(self, applies: bool) -> list[tuple[date, str | None]]:
+        """Every (as_of, group) a measure reports: whole area first, then each group."""
+        groups: list[str | None] = [None, *self.groups] if applies else [None]
+        return [(g.as_of, grp) for g in self.dates for grp in groups]
+
+
+def count_if(condition: ir.BooleanValue) -> ir.IntegerScalar:
+    """How many unit rows meet ``condition`` (portable: Spark cannot sum booleans)."""
+    return condition.ifelse(1, 0).sum()
+
+
+def with_working_days(table: ir.Table, column: str, calendar: ir.Table, name: str) -> ir.Table:
+    """``table`` plus ``name`` = working-day index of ``column`` (NULL where the column is)."""
+    cal = calendar.select(**{f"{name}_day": "day", name: "wd"})
+    joined = table.left_join(cal, table[column] == cal[f"{name}_day"])
+    return joined.drop(f"{name}_day")
+
+
+def aggregate(
+    units: ir.Table,
+    keys: Sequence[str],
+    metrics: Mapping[str, Any],
+    *,
+    grouped: bool,
+) -> dict[Key, dict[str, Any]]:
+    """Aggregate ``units`` by ``as_of`` and ``keys``; when ``grouped``, also by ``grp``.
+
+    ``metrics`` maps output names to functions of the unit table returning aggregate
+    expressions. Returns ``{(as_of, *key values, group or None): {metric: value}}``. Whole-area
+    and group figures come from one union query: medians cannot be summed from groups, so both
+    levels aggregate the unit rows.
+    """
+    by = ["as_of", *keys]
+
+    def level(with_group: bool) -> ir.Table:
+        aggs = {name: fn(units) for name, fn in metrics.items()}
+        if with_group:
+            out = units.group_by([*by, "grp"]).aggregate(**aggs)
+        else:
+            out = units.group_by(by).aggregate(**aggs).mutate(grp=ibis.null().cast("string"))
+        return out.select(*by, "grp", *metrics)
+
+    query = level(False).union(level(True)) if grouped else level(False)
+    result: dict[Key, dict[str, Any]] = {}
+    for row in query.to_pyarrow().to_pylist():
+        key = (row.pop("as_of"), *(row.pop(k) for k in keys), row.pop("grp"))
+        result[key] = row
+    return result
+
+
+def grid_table(frame: Any) -> ir.Table:
+    return ibis.memtable(frame, schema=GRID_SCHEMA)
+
+
+def calendar_table(frame: Any) -> ir.Table:
+    return ibis.memtable(frame, schema=CALENDAR_SCHEMA)

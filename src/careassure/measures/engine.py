@@ -1,0 +1,200 @@
+"""Evaluate catalogue measures at one date or as a series: the public ``compute`` and ``series``.
+
+Both build a date grid (one row, or one per week / month end) and hand it to the measure
+families, so a series costs a few joins against a longer grid, never a query per date. The
+families are Ibis expressions over the store's tables: the same code runs on DuckDB (the
+store) and on Spark (``ibis.pyspark.connect(session)`` over tables of the same names).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any
+
+import ibis
+
+from careassure.measures import contacts, equity, quality, queues, support, timeliness
+from careassure.measures.breakdowns import check_breakdown, group_universe
+from careassure.measures.calendar import (
+    Every,
+    GridDate,
+    grid_frame,
+    series_dates,
+    single_date,
+    working_days,
+)
+from careassure.measures.catalogue import MeasureDef, breakdowns_of, declared_measures
+from careassure.measures.context import Cells, Context, calendar_table, grid_table
+from careassure.measures.result import MeasureValue
+from careassure.measures.targets import Targets, load_targets
+from careassure.records.schema import LOAD_ORDER, QUEUE_KINDS
+
+Family = Callable[[Context, set[str]], Cells]
+
+QUEUE_SNAPSHOT = ("waiting", "median_wait", "max_wait", "pct_over_28", "over_6_months")
+QUEUE_FLOW = (
+    "median_wait_to_allocation",
+    "max_wait_to_allocation",
+    "pct_allocated_within_28",
+    "pct_allocated_within_56",
+)
+
+
+def family_of(measure_id: str) -> Family:
+    """The function that computes a measure (each computes a group of related measures)."""
+    kind, _, name = measure_id.partition(".")
+    if kind in QUEUE_KINDS and name in QUEUE_SNAPSHOT:
+        return queues.snapshot
+    if kind in QUEUE_KINDS and name in QUEUE_FLOW:
+        return queues.allocation
+    if measure_id in ("s42_enquiry.open", "s42_enquiry.pct_open_over_6_weeks"):
+        return queues.snapshot
+    if measure_id == "care_act_assessment.team_disparity":
+        return queues.team_disparity
+    if measure_id.startswith(equity.PREFIX):
+        return equity.representation
+    if measure_id in timeliness.MEASURES:
+        return timeliness.completed_in_time
+    if kind == "review":
+        return support.reviews
+    if measure_id == "direct_payments.pct":
+        return support.direct_payments
+    if kind == "contacts":
+        return contacts.calls
+    if kind == "data_quality":
+        return quality.missing
+    raise KeyError(measure_id)
+
+
+def _tables(backend: Any) -> tuple[Any, dict[str, Any]]:
+    """The Ibis backend for a Store or backend, and its record tables."""
+    if hasattr(backend, "ibis") and callable(backend.ibis):
+        backend = backend.ibis()
+    return backend, {name: backend.table(name) for name in LOAD_ORDER}
+
+
+def _calendar_bounds(tables: dict[str, Any], dates: Sequence[GridDate]) -> tuple[date, date]:
+    """The days the working-day calendar must cover: every episode date and every grid date."""
+    ep = tables["episodes"]
+    stats = ep.aggregate(
+        first=ep.received_date.min(),
+        last=ibis.greatest(
+            ep.received_date.max(),
+            ep.allocated_date.max().fill_null(ep.received_date.max()),
+            ep.completed_date.max().fill_null(ep.received_date.max()),
+            ep.closed_date.max().fill_null(ep.received_date.max()),
+        ),
+    ).to_pyarrow().to_pylist()[0]
+    first = min([g.period_start for g in dates] + ([stats["first"]] if stats["first"] else []))
+    last = max([g.as_of for g in dates] + ([stats["last"]] if stats["last"] else []))
+    return first, last
+
+
+def _selected(measures: Sequence[str] | None, catalogue: dict[str, MeasureDef]) -> list[str]:
+    if measures is None:
+        return list(catalogue)
+    unknown = [m for m in measures if m not in catalogue]
+    if unknown:
+        raise ValueError(
+            f"unknown measure(s): {', '.join(unknown)} (the ids are listed in docs/measures.md)"
+        )
+    return list(dict.fromkeys(measures))
+
+
+def _evaluate(
+    backend: Any,
+    dates: Sequence[GridDate],
+    measures: Sequence[str] | None,
+    by: str | None,
+    targets: Targets | None,
+) -> list[MeasureValue]:
+    check_breakdown(by)
+    if not dates:
+        return []
+    catalogue = {m.id: m for m in declared_measures()}
+    chosen = _selected(measures, catalogue)
+    targets = targets if targets is not None else load_targets()
+    backend, tables = _tables(backend)
+    calendar = working_days(*_calendar_bounds(tables, dates))
+    ctx = Context(
+        tables=tables,
+        dates=dates,
+        grid=grid_table(grid_frame(dates, calendar)),
+        calendar=calendar,
+        calendar_table=calendar_table(calendar.frame),
+        by=by,
+        groups=group_universe(by, tables, dates[0].as_of) if by else (),
+    )
+    wanted_by_family: dict[Family, set[str]] = {}
+    for measure_id in chosen:
+        wanted_by_family.setdefault(family_of(measure_id), set()).add(measure_id)
+    cells: Cells = {}
+    for family, wanted in wanted_by_family.items():
+        cells.update(family(ctx, wanted))
+
+    values: list[MeasureValue] = []
+    for measure_id in chosen:
+        definition = catalogue[measure_id]
+        target = targets.for_measure(measure_id)
+        flow = definition.kind == "flow"
+        for grid_date in dates:
+            as_of = grid_date.as_of
+            groups = ctx.groups if ctx.applies(breakdowns_of(measure_id)) else ()
+            for grp in (None, *groups):
+                cell = cells[(measure_id, as_of, grp)]
+                status = None
+                if target is not None and cell.value is not None:
+                    status = "met" if target.met(cell.value) else "not_met"
+                values.append(
+                    MeasureValue(
+                        measure=measure_id,
+                        value=cell.value,
+                        numerator=cell.numerator,
+                        denominator=cell.denominator,
+                        as_of=as_of,
+                        period_start=grid_date.period_start if flow else None,
+                        breakdown={by: grp} if grp is not None and by else None,
+                        target=target.value if target is not None else None,
+                        status=status,
+                    )
+                )
+    return values
+
+
+def compute(
+    backend: Any,
+    as_of: date,
+    *,
+    measures: Sequence[str] | None = None,
+    period_start: date | None = None,
+    by: str | None = None,
+    targets: Targets | None = None,
+) -> list[MeasureValue]:
+    """Every chosen measure as at ``as_of`` (flows over (period_start, as_of], by default the
+    three months ending at ``as_of``), whole area first, then each ``by`` group, sorted.
+
+    ``backend`` is an Ibis backend holding the record tables (``store.ibis()``, or PySpark) or a
+    careassure Store. ``targets`` defaults to :func:`load_targets` (``$CAREASSURE_TARGETS`` or
+    the shipped file). Measures that cannot be split by ``by`` (calls by ethnicity) report the
+    whole-area row only.
+    """
+    return _evaluate(backend, single_date(as_of, period_start), measures, by, targets)
+
+
+def series(
+    backend: Any,
+    start: date,
+    end: date,
+    every: Every,
+    *,
+    measures: Sequence[str] | None = None,
+    by: str | None = None,
+    targets: Targets | None = None,
+) -> list[MeasureValue]:
+    """Every chosen measure at each date of a weekly (from ``start``) or monthly (month ends)
+    series up to ``end``; flow measures over the week or month ending at each date.
+
+    Ordered by measure (catalogue order), then date, then whole area before groups.
+    """
+    return _evaluate(backend, series_dates(start, end, every), measures, by, targets)

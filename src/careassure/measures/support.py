@@ -1,0 +1,179 @@
+"""Long-term support measures: annual reviews and direct payments.
+
+Both start from *runs*: each person's long-term services merged into unbroken stretches (services
+that overlap or touch, ``end_date`` = next ``start_date``). The spec defines the LTS start by
+walking back from D until no earlier service joins; that walk always ends at the start of the run
+containing D, so runs are computed once for all dates (gaps and islands with two window
+functions) and a date only has to find the run it falls in.
+
+Reviews then split each run into *pieces* over which the last review is constant: before the
+person's first review (anchor = run start) and between consecutive reviews (anchor = that
+review). Each piece knows its due date, so evaluating at any number of dates is one range join
+of pieces to the date grid, giving exactly one row per person in long-term support per date.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from careassure.measures.breakdowns import attach_group
+from careassure.measures.calendar import FAR_FUTURE
+from careassure.measures.catalogue import breakdowns_of
+from careassure.measures.context import Cells, Context, aggregate, count_if
+from careassure.measures.values import count_cell, percent_cell, statistic_cell
+
+RESIDENTIAL_SETTINGS = ("residential", "nursing")
+DIRECT_PAYMENT = "direct_payment"
+
+
+def runs(services: ir.Table) -> ir.Table:
+    """Each person's ``services`` merged into unbroken runs: ``person_id, run_start, run_end``
+    (``run_end`` is the first day without any of them; FAR_FUTURE while one is ongoing).
+
+    A service starts a new run when it starts after every earlier-starting service has ended;
+    touching (``start_date`` = an earlier ``end_date``) continues the run.
+    """
+    far = ibis.date(FAR_FUTURE)
+    s = services.select("person_id", start="start_date", end=services.end_date.fill_null(far))
+    order = ["start", "end"]
+    before = ibis.window(group_by="person_id", order_by=order, rows=(None, -1))
+    s = s.mutate(ended_before=s.end.max().over(before))
+    s = s.mutate(new_run=(s.ended_before.isnull() | (s.start > s.ended_before)).ifelse(1, 0))
+    so_far = ibis.window(group_by="person_id", order_by=order, rows=(None, 0))
+    s = s.mutate(run=s.new_run.sum().over(so_far))
+    return s.group_by(["person_id", "run"]).aggregate(
+        run_start=s.start.min(), run_end=s.end.max()
+    ).drop("run")
+
+
+def _long_term(ctx: Context) -> ir.Table:
+    services = ctx.tables["services"]
+    return services.filter(services.support_type == "long_term")
+
+
+def _review_pieces(ctx: Context) -> ir.Table:
+    """Pieces of LTS runs with a constant last review: ``person_id, run_start, lo, hi,
+    reviewed`` (NULL before the first review), ``due``, ``due_6m``; the piece holds for D in
+    [lo, hi)."""
+    far = ibis.date(FAR_FUTURE)
+    lts = runs(_long_term(ctx))
+    episodes = ctx.tables["episodes"]
+    reviews = episodes.filter((episodes.kind == "review") & episodes.completed_date.notnull())
+    reviews = reviews.select(r_person="person_id", reviewed="completed_date").distinct()
+    following = ibis.window(group_by=reviews.r_person, order_by=reviews.reviewed)
+    reviews = reviews.mutate(next_review=reviews.reviewed.lead().over(following).fill_null(far))
+    first = reviews.group_by(f_person=reviews.r_person).aggregate(
+        first_review=reviews.reviewed.min()
+    )
+
+    unreviewed = lts.left_join(first, lts.person_id == first.f_person)
+    unreviewed = unreviewed.select(
+        "person_id",
+        "run_start",
+        lo=unreviewed.run_start,
+        hi=ibis.least(unreviewed.run_end, unreviewed.first_review.fill_null(far)),
+        reviewed=ibis.null().cast("date"),
+    )
+    unreviewed = unreviewed.filter(unreviewed.lo < unreviewed.hi)
+    reviewed = lts.join(
+        reviews,
+        [
+            lts.person_id == reviews.r_person,
+            reviews.reviewed < lts.run_end,
+            reviews.next_review > lts.run_start,
+        ],
+    )
+    reviewed = reviewed.select(
+        "person_id",
+        "run_start",
+        lo=ibis.greatest(reviewed.run_start, reviewed.reviewed),
+        hi=ibis.least(reviewed.run_end, reviewed.next_review),
+        reviewed=reviewed.reviewed,
+    )
+    pieces = unreviewed.union(reviewed)
+    anchor = pieces.reviewed.fill_null(pieces.run_start)
+    due = (anchor + ibis.interval(months=12)).cast("date")
+    pieces = pieces.mutate(due=due)
+    return pieces.mutate(due_6m=(pieces.due + ibis.interval(months=6)).cast("date"))
+
+
+def reviews(ctx: Context, wanted: set[str]) -> Cells:
+    """Overdue reviews and reviews within 12 months of the people in long-term support at D."""
+    grouped = ctx.applies(breakdowns_of("review.overdue"))
+    pieces = _review_pieces(ctx)
+    grid = ctx.grid
+    units = pieces.join(grid, [pieces.lo <= grid.as_of, pieces.hi > grid.as_of])
+    overdue = units.due < units.as_of
+    units = units.select(
+        "person_id",
+        "as_of",
+        overdue=overdue,
+        # NULL unless overdue: median/max skip NULLs (portable, unlike an aggregate's where=)
+        overdue_days=overdue.ifelse(units.as_of.delta(units.due, unit="day"), ibis.null()),
+        over_6m=units.due_6m < units.as_of,
+        eligible=units.run_start <= units.back_12m,
+        recent=units.reviewed.notnull() & (units.reviewed > units.back_12m),
+    )
+    units = attach_group(units, ctx.by if grouped else None, ctx.tables)
+    rows = aggregate(
+        units,
+        [],
+        {
+            "n": lambda u: u.count(),
+            "overdue": lambda u: count_if(u.overdue),
+            "median": lambda u: u.overdue_days.median(),
+            "max": lambda u: u.overdue_days.max(),
+            "over_6m": lambda u: count_if(u.over_6m),
+            "eligible": lambda u: count_if(u.eligible),
+            "recent": lambda u: count_if(u.eligible & u.recent),
+        },
+        grouped=grouped,
+    )
+    cells: Cells = {}
+    for as_of, grp in ctx.keys(grouped):
+        row = rows.get((as_of, grp), {})
+        n_overdue = row.get("overdue", 0)
+        found = {
+            "review.overdue": count_cell(n_overdue),
+            "review.median_overdue": statistic_cell(row.get("median"), n_overdue, whole=False),
+            "review.max_overdue": statistic_cell(row.get("max"), n_overdue, whole=True),
+            "review.pct_overdue_over_6_months": percent_cell(row.get("over_6m"), row.get("n")),
+            "review.pct_reviewed_within_12_months": percent_cell(
+                row.get("recent"), row.get("eligible")
+            ),
+        }
+        cells.update(((m, as_of, grp), c) for m, c in found.items() if m in wanted)
+    return cells
+
+
+def direct_payments(ctx: Context, wanted: set[str]) -> Cells:
+    """Of people with community (not residential or nursing) long-term support at D, the % with
+    such a service paid as a direct payment."""
+    measure = "direct_payments.pct"
+    grouped = ctx.applies(breakdowns_of(measure))
+    lt = _long_term(ctx)
+    community = lt.filter(~lt.setting.isin(RESIDENTIAL_SETTINGS))
+    paid = community.filter(
+        (community.delivery_mechanism == DIRECT_PAYMENT) | (community.setting == DIRECT_PAYMENT)
+    )
+    both = runs(community).mutate(paid=0).union(runs(paid).mutate(paid=1))
+    grid = ctx.grid
+    units = both.join(grid, [both.run_start <= grid.as_of, both.run_end > grid.as_of])
+    units = units.select("person_id", "as_of", "paid")
+    units = attach_group(units, ctx.by if grouped else None, ctx.tables)
+    rows = aggregate(
+        units,
+        [],
+        {
+            "community": lambda u: count_if(u.paid == 0),
+            "paid": lambda u: count_if(u.paid == 1),
+        },
+        grouped=grouped,
+    )
+    return {
+        (measure, as_of, grp): percent_cell(
+            rows.get((as_of, grp), {}).get("paid"), rows.get((as_of, grp), {}).get("community")
+        )
+        for as_of, grp in ctx.keys(grouped)
+    }

@@ -1,0 +1,116 @@
+"""Measure targets: a versioned YAML file per council, with a shipped default.
+
+Targets are data, not code, because each council sets its own (Leicestershire's Care Act median
+target is 14 days, Leicester City's 90). The shipped ``targets.yaml`` holds the seed papers'
+figures with the line each came from; ``CAREASSURE_TARGETS`` points at a council's own copy.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, get_args
+
+import yaml
+
+from careassure.measures.catalogue import Comparator, Target, declared_measures
+
+TARGETS_ENV = "CAREASSURE_TARGETS"
+SUPPORTED_VERSIONS = (1,)
+_COMPARATORS = get_args(Comparator)
+
+
+class TargetsError(ValueError):
+    """A targets file that cannot be used; the message names the file, entry and reason."""
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The targets in force: exact measure ids and shell-style patterns (an exact id wins)."""
+
+    version: int
+    entries: dict[str, Target]
+    source: str
+    _exact_ids: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_exact_ids", frozenset(self.entries))
+
+    def for_measure(self, measure_id: str) -> Target | None:
+        """The target for one measure id, or None when it has none."""
+        if measure_id in self.entries:
+            return self.entries[measure_id]
+        for pattern, target in self.entries.items():
+            if _is_pattern(pattern) and fnmatch.fnmatchcase(measure_id, pattern):
+                return target
+        return None
+
+
+def _is_pattern(key: str) -> bool:
+    return any(ch in key for ch in "*?[")
+
+
+def default_targets_path() -> Path:
+    """The targets file shipped inside the package."""
+    return Path(str(resources.files("careassure.measures").joinpath("targets.yaml")))
+
+
+def load_targets(path: Path | None = None) -> Targets:
+    """Read a targets file: ``path``, else ``$CAREASSURE_TARGETS``, else the shipped default.
+
+    Every key must name a catalogue measure (or a pattern matching at least one), so that a typo
+    in a council's file is an error rather than a target silently never applied.
+    """
+    if path is None:
+        configured = os.environ.get(TARGETS_ENV)
+        path = Path(configured).expanduser() if configured else default_targets_path()
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise TargetsError(f"{path}: cannot read the targets file ({exc.strerror})") from exc
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise TargetsError(f"{path}: not valid YAML ({exc})") from exc
+    return parse_targets(raw, str(path))
+
+
+def parse_targets(raw: Any, source: str) -> Targets:
+    """Validate the parsed YAML of a targets file (``source`` names it in error messages)."""
+    if not isinstance(raw, dict):
+        raise TargetsError(f"{source}: expected a mapping with 'version' and 'targets'")
+    version = raw.get("version")
+    if version not in SUPPORTED_VERSIONS:
+        raise TargetsError(
+            f"{source}: 'version' is {version!r}; supported: "
+            + ", ".join(str(v) for v in SUPPORTED_VERSIONS)
+        )
+    entries = raw.get("targets") or {}
+    if not isinstance(entries, dict):
+        raise TargetsError(f"{source}: 'targets' must map measure ids to targets")
+    known = [m.id for m in declared_measures()]
+    parsed: dict[str, Target] = {}
+    for key, spec in entries.items():
+        where = f"{source}: target {key!r}"
+        if _is_pattern(str(key)):
+            if not fnmatch.filter(known, str(key)):
+                raise TargetsError(f"{where}: the pattern matches no measure")
+        elif key not in known:
+            close = [k for k in known if k.split(".")[0] == str(key).split(".")[0]]
+            hint = f" (measures of that kind: {', '.join(close)})" if close else ""
+            raise TargetsError(f"{where}: no such measure{hint}")
+        if not isinstance(spec, dict):
+            raise TargetsError(f"{where}: expected comparator, value and source")
+        comparator = spec.get("comparator")
+        if comparator not in _COMPARATORS:
+            raise TargetsError(
+                f"{where}: comparator {comparator!r} is not one of {', '.join(_COMPARATORS)}"
+            )
+        value = spec.get("value")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TargetsError(f"{where}: value {value!r} is not a number")
+        parsed[str(key)] = Target(comparator, float(value), str(spec.get("source") or source))
+    return Targets(int(version), parsed, source)

@@ -1,0 +1,146 @@
+"""Tiny hand-made stores for the measure spec tests, buildable on every engine.
+
+Each test writes the few rows its case needs with the builders below (unset columns are NULL,
+required ones get a neutral default) and gets back an Ibis backend holding all six record tables:
+an in-memory DuckDB store created with the store's own DDL, or Spark temporary views with the
+equivalent types. The same rows, the same measure code, the same expected answers.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import duckdb
+
+from careassure.records.schema import LOAD_ORDER, TABLES, ColumnType
+from careassure.records.store import EXTRACT_COLUMN, create_schema
+
+Row = dict[str, Any]
+
+
+def d(text: str) -> date:
+    """A date from ISO text, to keep fixtures readable."""
+    return date.fromisoformat(text)
+
+
+def person(person_id: str, **columns: Any) -> Row:
+    return {"person_id": person_id, "client_type": "service_user", **columns}
+
+
+def team(name: str, team_type: str) -> Row:
+    return {"team": name, "team_type": team_type}
+
+
+_episode_ids = iter(range(1, 10**9))
+
+
+def episode(kind: str, received: str, *, person_id: str = "P1", **columns: Any) -> Row:
+    """An episode; date columns may be given as ISO text (``completed="2025-01-02"``)."""
+    dates = {
+        f"{name}_date": d(value)
+        for name, value in columns.items()
+        if name in ("allocated", "completed", "closed")
+    }
+    rest = {k: v for k, v in columns.items() if k not in ("allocated", "completed", "closed")}
+    return {
+        "episode_id": f"E{next(_episode_ids)}",
+        "person_id": person_id,
+        "kind": kind,
+        "received_date": d(received),
+        **dates,
+        **rest,
+    }
+
+
+_service_ids = iter(range(1, 10**9))
+
+
+def service(
+    person_id: str, start: str, end: str | None = None, *, setting: str = "home_care",
+    support_type: str = "long_term", **columns: Any,
+) -> Row:
+    return {
+        "service_id": f"S{next(_service_ids)}",
+        "person_id": person_id,
+        "support_type": support_type,
+        "setting": setting,
+        "start_date": d(start),
+        "end_date": d(end) if end else None,
+        **columns,
+    }
+
+
+def call(received_at: str, answered: bool, queue_seconds: int | None = None) -> Row:
+    return {
+        "contact_id": f"C{received_at}",
+        "received_at": datetime.fromisoformat(received_at),
+        "answered": answered,
+        "queue_seconds": queue_seconds,
+    }
+
+
+def with_people(tables: dict[str, list[Row]]) -> dict[str, list[Row]]:
+    """Add a default person for every person_id referenced but not given."""
+    people = list(tables.get("people", []))
+    known = {p["person_id"] for p in people}
+    for name in ("episodes", "services"):
+        for row in tables.get(name, []):
+            if row["person_id"] not in known:
+                people.append(person(row["person_id"]))
+                known.add(row["person_id"])
+    return {**tables, "people": people}
+
+
+def duckdb_backend(tables: dict[str, list[Row]]) -> Any:
+    import ibis
+
+    con = duckdb.connect(":memory:")
+    create_schema(con)
+    for name, rows in with_people(tables).items():
+        columns = [*TABLES[name].column_names, EXTRACT_COLUMN]
+        values = [[row.get(c, "spec") if c == EXTRACT_COLUMN else row.get(c) for c in columns]
+                  for row in rows]
+        if values:
+            marks = ", ".join("?" for _ in columns)
+            quoted = ", ".join(f'"{c}"' for c in columns)
+            con.executemany(f'INSERT INTO "{name}" ({quoted}) VALUES ({marks})', values)
+    return ibis.duckdb.from_connection(con)
+
+
+def _spark_type(kind: ColumnType) -> Any:
+    from pyspark.sql import types as T
+
+    return {
+        ColumnType.TEXT: T.StringType(),
+        ColumnType.CODE: T.StringType(),
+        ColumnType.MONTH: T.StringType(),
+        ColumnType.DATE: T.DateType(),
+        ColumnType.DATETIME: T.TimestampNTZType(),
+        ColumnType.BOOL: T.BooleanType(),
+        ColumnType.INTEGER: T.LongType(),
+        ColumnType.DECIMAL: T.DecimalType(12, 2),
+    }[kind]
+
+
+def spark_backend(session: Any, tables: dict[str, list[Row]]) -> Any:
+    import ibis
+    from pyspark.sql import types as T
+
+    tables = with_people(tables)
+    for name in LOAD_ORDER:
+        table = TABLES[name]
+        schema = T.StructType(
+            [T.StructField(c.name, _spark_type(c.type), True) for c in table.columns]
+        )
+        rows = [
+            tuple(
+                Decimal(str(r[c.name])) if c.type is ColumnType.DECIMAL and r.get(c.name)
+                is not None else r.get(c.name)
+                for c in table.columns
+            )
+            for r in tables.get(name, [])
+        ]
+        session.createDataFrame(rows, schema).createOrReplaceTempView(name)
+    return ibis.pyspark.connect(session)
