@@ -40,6 +40,9 @@ def _root(
 
 
 # Sub-commands, registered here so that the whole command surface reads in one place.
+from careassure.forecast.command import capacity as capacity_command  # noqa: E402
+
+app.command("capacity")(capacity_command)
 from careassure.appdb.command import app as db_app  # noqa: E402
 from careassure.framework.command import app as cqc_app  # noqa: E402
 

@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-
 from measure_spec import Row, duckdb_backend, spark_backend
 
 ENGINES = ["duckdb", pytest.param("spark", marks=pytest.mark.slow)]

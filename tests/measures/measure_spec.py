@@ -144,3 +144,15 @@ def spark_backend(session: Any, tables: dict[str, list[Row]]) -> Any:
         ]
         session.createDataFrame(rows, schema).createOrReplaceTempView(name)
     return ibis.pyspark.connect(session)
+
+
+def whole_area(values: list[Any]) -> dict[str, Any]:
+    """The whole-area MeasureValue of each measure in a single-date result."""
+    found = {v.measure: v for v in values if v.breakdown is None}
+    assert len(found) == len({v.measure for v in values}), "one whole-area row per measure"
+    return found
+
+
+def figures(value: Any) -> tuple[Any, Any, Any]:
+    """(value, numerator, denominator) of a MeasureValue, for compact assertions."""
+    return value.value, value.numerator, value.denominator

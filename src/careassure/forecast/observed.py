@@ -2,9 +2,18 @@
 
 Definitions follow ``measures-spec.md``: a person is waiting at the end of day D when
 ``received_date <= D`` and none of allocated, completed or closed has happened by D. They leave
-the list on the first of those dates; leaving by ``closed_date`` alone (closed before any
-allocation or completion) is a withdrawal, any other leaving is a removal by capacity. Waits are
-calendar days, or working days (England and Wales) for financial assessments.
+the list on the first of those dates. Each day's flows:
+
+- referrals: episodes received that day;
+- closed the same day: referrals closed, unallocated, on the day received (never on the list, no
+  capacity used); demand is the referrals less these;
+- removals: episodes leaving by allocation or completion (capacity used), same-day ones included;
+- withdrawals: episodes leaving by closure before any allocation or completion, after waiting at
+  least one night (capacity freed).
+
+So the list at the end of day D is the list at the end of D - 1 plus the day's demand less its
+removals and withdrawals. Waits are calendar days, or working days (England and Wales) for
+financial assessments.
 
 Variability is estimated from COUNTS per day and per week, never from gaps between dates: at tens
 of referrals a day most gaps between day-resolution dates are 0, and their coefficient of
@@ -116,13 +125,13 @@ class QueueObservation:
     """A queue observed over whole weeks ending on ``end`` (the as-at date).
 
     Daily arrays run from ``start`` to ``end``: waiting is the list at the end of each day,
-    mean_wait and median_wait its waits so far (NaN when empty), referrals, removals and
-    withdrawals the events on each day. ``waiting_since`` holds the referral dates of the people
-    waiting at ``end`` (dates only: nothing that identifies anyone). The removal statistics per
-    week use only "busy" weeks (someone waiting at the end of every day of the week and of the
-    day before), when capacity rather than demand limited removals; ``busy_weeks`` counts them
-    (if there were none, all weeks are used). withdrawal_rate is the daily probability that someone
-    waiting leaves unseen.
+    mean_wait, median_wait and max_wait its waits so far (NaN when empty); referrals,
+    closed_same_day, removals and withdrawals the day's flows (see the module docstring).
+    ``waiting_since`` holds the referral dates of the people waiting at ``end`` (dates only:
+    nothing that identifies anyone). removal_stats per week use only busy weeks
+    (``busy_week_mask``: someone waiting at the end of every day of the week and of the day
+    before), when capacity rather than demand limited removals (all weeks if none was busy).
+    withdrawal_rate is the daily probability that someone waiting leaves unseen.
     """
 
     queue: str
@@ -134,15 +143,40 @@ class QueueObservation:
     waiting: np.ndarray
     mean_wait: np.ndarray
     median_wait: np.ndarray
+    max_wait: np.ndarray
     referrals: np.ndarray
+    closed_same_day: np.ndarray
     removals: np.ndarray
     withdrawals: np.ndarray
-    referral_stats: FlowStats
-    removal_stats: FlowStats
-    withdrawal_stats: FlowStats
-    busy_weeks: int
+    busy_week_mask: np.ndarray
     withdrawal_rate: float
     waiting_since: np.ndarray
+
+    @property
+    def demand(self) -> np.ndarray:
+        """Referrals per day that joined the list (or were allocated the same day)."""
+        return self.referrals - self.closed_same_day
+
+    @property
+    def referral_stats(self) -> FlowStats:
+        return FlowStats.of(self.referrals)
+
+    @property
+    def demand_stats(self) -> FlowStats:
+        return FlowStats.of(self.demand)
+
+    @property
+    def removal_stats(self) -> FlowStats:
+        weeks = self.busy_week_mask
+        return FlowStats.of(self.removals, weeks if weeks.any() else None)
+
+    @property
+    def withdrawal_stats(self) -> FlowStats:
+        return FlowStats.of(self.withdrawals)
+
+    @property
+    def busy_weeks(self) -> int:
+        return int(self.busy_week_mask.sum())
 
     @property
     def weeks(self) -> int:
@@ -160,6 +194,10 @@ class QueueObservation:
     def median_wait_now(self) -> float | None:
         return None if np.isnan(self.median_wait[-1]) else float(self.median_wait[-1])
 
+    @property
+    def max_wait_now(self) -> float | None:
+        return None if np.isnan(self.max_wait[-1]) else float(self.max_wait[-1])
+
     def to_json(self) -> dict[str, Any]:
         """Summary plus the daily series, for the web app's planner chart."""
 
@@ -175,7 +213,10 @@ class QueueObservation:
             "waiting": self.waiting_now,
             "mean_wait": self.mean_wait_now,
             "median_wait": self.median_wait_now,
+            "max_wait": self.max_wait_now,
             "referrals": self.referral_stats.to_json(),
+            "closed_same_day": int(self.closed_same_day.sum()),
+            "demand": self.demand_stats.to_json(),
             "removals": self.removal_stats.to_json(),
             "withdrawals": self.withdrawal_stats.to_json(),
             "busy_weeks": self.busy_weeks,
@@ -185,7 +226,9 @@ class QueueObservation:
                 "waiting": self.waiting.tolist(),
                 "mean_wait": series(self.mean_wait),
                 "median_wait": series(self.median_wait),
+                "max_wait": series(self.max_wait),
                 "referrals": self.referrals.tolist(),
+                "closed_same_day": self.closed_same_day.tolist(),
                 "removals": self.removals.tolist(),
                 "withdrawals": self.withdrawals.tolist(),
             },
@@ -248,6 +291,10 @@ def observe_queue(
     The window is shortened to the whole weeks since the first referral when the data start
     later; fewer than four weeks is refused as too little to plan from.
     """
+    if history_weeks < MIN_HISTORY_WEEKS:
+        raise ForecastInputError(
+            f"at least {MIN_HISTORY_WEEKS} weeks of history are needed (asked for {history_weeks})"
+        )
     latest = _check_question(store, queue, team)
     end = as_of or latest
     params: dict[str, Any] = {"kind": queue}
@@ -267,12 +314,10 @@ def observe_queue(
     rows = _daily_rows(store, episodes, params, start, end, unit, first)
 
     waiting = rows["waiting"]
-    served = rows["removals"][1:]
-    withdrawals = rows["withdrawals"][1:]
-    # The daily withdrawal hazard: people who left unseen after waiting at least one night, per
-    # person waiting at the end of the previous day (same-day closures were never on the list).
+    # The daily withdrawal hazard: people who left unseen, per person waiting at the end of the
+    # day before (same-day closures were never on the list and are not withdrawals).
     exposure = waiting[:-1].sum()
-    withdrew = rows["withdrawals_waited"][1:].sum()
+    withdrawals = rows["withdrawals"][1:]
     # A week is busy when the list was non-empty at the end of the day before it and of each of
     # its days: windows of 8 end-of-day counts, stepping by 7.
     busy = np.lib.stride_tricks.sliding_window_view(waiting > 0, 8)[::7].all(axis=1)
@@ -291,14 +336,13 @@ def observe_queue(
         waiting=waiting[1:],
         mean_wait=rows["mean_wait"][1:],
         median_wait=rows["median_wait"][1:],
+        max_wait=rows["max_wait"][1:],
         referrals=rows["referrals"][1:],
-        removals=served,
+        closed_same_day=rows["closed_same_day"][1:],
+        removals=rows["removals"][1:],
         withdrawals=withdrawals,
-        referral_stats=FlowStats.of(rows["referrals"][1:]),
-        removal_stats=FlowStats.of(served, busy if busy.any() else None),
-        withdrawal_stats=FlowStats.of(withdrawals),
-        busy_weeks=int(busy.sum()),
-        withdrawal_rate=float(withdrew / exposure) if exposure else 0.0,
+        busy_week_mask=busy,
+        withdrawal_rate=float(withdrawals.sum() / exposure) if exposure else 0.0,
         waiting_since=np.array(since or [], dtype="datetime64[D]"),
     )
 
@@ -312,8 +356,8 @@ def _daily_rows(
     unit: str,
     first: date,
 ) -> dict[str, np.ndarray]:
-    """One row per day from the day before ``start`` to ``end``: list size, mean and median wait
-    of those waiting, and the referrals, removals and withdrawals of the day."""
+    """One row per day from the day before ``start`` to ``end``: list size, mean, median and
+    maximum wait of those waiting, and the day's flows."""
     grid_start = start - timedelta(days=1)
     con = store.connection
     if unit == "working_days":
@@ -336,7 +380,7 @@ def _daily_rows(
         ),
         waits AS (
             SELECT g.d, count(*) AS waiting, avg({wait}) AS mean_wait,
-                   median({wait}) AS median_wait
+                   median({wait}) AS median_wait, max({wait}) AS max_wait
             FROM grid g
             JOIN ep ON ep.r <= g.d AND coalesce(ep.l, {_FAR_FUTURE}) > g.d
             {calendar_join}
@@ -346,18 +390,19 @@ def _daily_rows(
         left_list AS (
             SELECT l AS d,
                    count(*) FILTER (WHERE NOT withdrawn) AS removals,
-                   count(*) FILTER (WHERE withdrawn) AS withdrawals,
-                   count(*) FILTER (WHERE withdrawn AND l > r) AS withdrawals_waited
+                   count(*) FILTER (WHERE withdrawn AND l > r) AS withdrawals,
+                   count(*) FILTER (WHERE withdrawn AND l = r) AS closed_same_day
             FROM ep WHERE l IS NOT NULL GROUP BY l
         )
         SELECT g.d,
                coalesce(w.waiting, 0) AS waiting,
                coalesce(w.mean_wait, 'NaN'::DOUBLE) AS mean_wait,
                coalesce(w.median_wait, 'NaN'::DOUBLE) AS median_wait,
+               coalesce(w.max_wait, 'NaN'::DOUBLE) AS max_wait,
                coalesce(a.n, 0) AS referrals,
                coalesce(x.removals, 0) AS removals,
                coalesce(x.withdrawals, 0) AS withdrawals,
-               coalesce(x.withdrawals_waited, 0) AS withdrawals_waited
+               coalesce(x.closed_same_day, 0) AS closed_same_day
         FROM grid g
         LEFT JOIN waits w ON w.d = g.d
         LEFT JOIN arrived a ON a.d = g.d
@@ -371,8 +416,8 @@ def _daily_rows(
             con.unregister(_CALENDAR_VIEW)
     out = {name: np.asarray(values) for name, values in result.items()}
     out["d"] = out["d"].astype("datetime64[D]")
-    for name in ("waiting", "referrals", "removals", "withdrawals", "withdrawals_waited"):
+    for name in ("waiting", "referrals", "removals", "withdrawals", "closed_same_day"):
         out[name] = out[name].astype(np.int64)
-    for name in ("mean_wait", "median_wait"):
+    for name in ("mean_wait", "median_wait", "max_wait"):
         out[name] = out[name].astype(float)
     return out

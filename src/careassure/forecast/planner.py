@@ -29,6 +29,7 @@ from typing import Any, Literal
 import numpy as np
 
 from careassure.forecast import formulas
+from careassure.forecast.assumptions import DEFAULT_CASES_PER_FTE_WEEK
 from careassure.forecast.observed import ForecastInputError, QueueObservation
 from careassure.forecast.simulate import (
     BootstrapDemand,
@@ -40,11 +41,6 @@ from careassure.forecast.simulate import (
 )
 from careassure.forecast.workdays import day_range, day_types, working_day_density
 
-# The record format holds no staffing data, so converting cases to staff needs an assumption:
-# 2.5 Care Act assessments completed per full-time worker per week (about 10 a month, leave and
-# bank holidays averaged in). It is a planning default, printed with every result; a council
-# should set --cases-per-fte from its own caseload data.
-DEFAULT_CASES_PER_FTE_WEEK = 2.5
 DEFAULT_MAX_FACTOR = formulas.DEFAULT_FACTOR
 DEFAULT_CLEAR_WITHIN_WEEKS = 26
 DEFAULT_HORIZON_WEEKS = 52
@@ -227,10 +223,17 @@ class CapacityPlan:
                 ),
             },
             "formulas": {key: _round(value) for key, value in self.formulas.items()}
-            | {"too_big": self.formulas["queue_size"] > 2 * self.formulas["target_queue_size"]},
+            | self._list_flags(),
             "scenarios": [scenario.summary() for scenario in self.scenarios],
             "notes": list(self.notes),
         }
+
+
+    def _list_flags(self) -> dict[str, bool]:
+        """relief_needed: the list is above its target size (relief capacity means something);
+        too_big: above twice it (the paper's threshold for a list steady running cannot fix)."""
+        size, target = self.formulas["queue_size"], self.formulas["target_queue_size"]
+        return {"relief_needed": size > target, "too_big": size > 2 * target}
 
 
 def _round(value: float | None, places: int = 4) -> float | None:
@@ -256,15 +259,16 @@ def _date_bands(days: np.ndarray, start: np.datetime64) -> dict[str, str | None]
 def demand_model(
     observation: QueueObservation, growth: float, model: DemandModel = "poisson"
 ) -> PoissonDemand | BootstrapDemand:
-    """Demand as observed: the weekday shape and bank holiday dip of the observed referrals.
+    """Demand as observed (referrals less same-day closures), with its weekday shape and bank
+    holiday dip.
 
-    Poisson: an ordinary week's mean referrals with the observed weekday profile and holiday
-    factor. Bootstrap: resampled observed daily counts.
+    Poisson: an ordinary week's mean demand with the observed weekday profile and holiday factor.
+    Bootstrap: resampled observed daily counts.
     """
     if model == "bootstrap":
-        return BootstrapDemand(observation.dates, observation.referrals, growth)
+        return BootstrapDemand(observation.dates, observation.demand, growth)
     weekday, holiday = day_types(observation.dates)
-    counts = observation.referrals.astype(float)
+    counts = observation.demand.astype(float)
     ordinary = ~holiday
     by_weekday = np.array(
         [counts[ordinary & (weekday == w)].mean() if np.any(ordinary & (weekday == w)) else 0.0
@@ -300,16 +304,19 @@ def plan(observation: QueueObservation, request: PlanRequest) -> CapacityPlan:
     else:
         units_per_week = 7.0
     cpf = request.cases_per_fte_week
-    lam = observation.referral_stats.per_week.mean
+    lam = observation.demand_stats.per_week.mean
     lam_end = lam * (1 + request.demand_growth) ** (request.horizon_weeks / WEEKS_PER_YEAR)
     mu = observation.removal_stats.per_week.mean
-    cv_assumed = []
-    cv_demand = observation.referral_stats.per_week.process_cv
+    # Too few weeks (or none with any events) to measure variability: assume Poisson (cv 1).
+    cv_assumed: list[str] = []
+    cv_demand = observation.demand_stats.per_week.process_cv
     if cv_demand is None:
-        cv_demand, cv_assumed = 1.0, [*cv_assumed, "demand"]
+        cv_demand = 1.0
+        cv_assumed.append("demand")
     cv_capacity = observation.removal_stats.per_week.process_cv
     if cv_capacity is None:
-        cv_capacity, cv_assumed = 1.0, [*cv_assumed, "capacity"]
+        cv_capacity = 1.0
+        cv_assumed.append("capacity")
     if observation.busy_weeks < observation.weeks:
         notes.append(
             f"The list was empty at some point in {observation.weeks - observation.busy_weeks} "
@@ -381,10 +388,9 @@ def plan(observation: QueueObservation, request: PlanRequest) -> CapacityPlan:
         temporary = (TemporaryStaff(request.extra_fte, first, until),)
     current = Staffing(mu / cpf, cpf, temporary)
     described = (
-        f"observed capacity {mu:.1f} a week plus {request.extra_fte:g} FTE from "
-        f"{temporary[0].start:%d/%m/%Y} to {temporary[0].end:%d/%m/%Y}"
+        f"the observed capacity plus {request.extra_fte:g} FTE for a time"
         if temporary
-        else f"observed capacity {mu:.1f} a week, unchanged"
+        else "the observed capacity, unchanged"
     )
     scenarios.append(Scenario("plan", described, current, run(current), targets))
     recommended_fte = hold_end / cpf
@@ -398,8 +404,8 @@ def plan(observation: QueueObservation, request: PlanRequest) -> CapacityPlan:
     scenarios.append(
         Scenario(
             "recommended",
-            "target capacity (Kingman, at the demand of the horizon's end), plus relief capacity "
-            f"until {relief_until:%d/%m/%Y} to bring the list to its target size",
+            "the target capacity (Kingman, at the demand of the horizon's end)"
+            + f", plus relief capacity to {relief_until:%d/%m/%Y}" * (relief_extra > 0),
             recommended,
             run(recommended),
             targets,

@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Literal, Protocol
 
 import numpy as np
 
@@ -47,6 +47,7 @@ from careassure.forecast.workdays import (
 
 __all__ = [
     "BootstrapDemand",
+    "Demand",
     "PoissonDemand",
     "Simulation",
     "Staffing",
@@ -63,6 +64,12 @@ DAYS_PER_YEAR = 365.25
 
 # Spawn keys of the independent random streams (see the module docstring).
 _DEMAND, _WITHDRAWALS, _CLASSES, _CAPACITY = 0, 1, 2, 3
+
+
+class Demand(Protocol):
+    """Anything that draws referrals per run and day: (runs, len(dates)) non-negative ints."""
+
+    def sample(self, rng: np.random.Generator, dates: np.ndarray, runs: int) -> np.ndarray: ...
 
 
 def growth_multiplier(dates: np.ndarray, growth_per_year: float) -> np.ndarray:
@@ -304,10 +311,26 @@ def _checked_components(
     return parts
 
 
+def _snapshot(counts: np.ndarray, waits: np.ndarray) -> tuple[np.ndarray, ...]:
+    """List size, median and maximum wait per run from counts per referral day (oldest first)
+    and those days' waits. Waits fall as the referral day rises, so the k-th longest wait is the
+    wait of the first day whose cumulative count reaches k; the median is the mean of the two
+    middle waits (one when the count is odd). NaN when nobody waits."""
+    size = counts.sum(axis=1)
+    cumulative = np.cumsum(counts, axis=1)
+    lower = (cumulative >= ((size + 1) // 2)[:, None]).argmax(axis=1)
+    upper = (cumulative >= (size // 2 + 1)[:, None]).argmax(axis=1)
+    oldest = (counts > 0).argmax(axis=1)
+    empty = size == 0
+    median = np.where(empty, np.nan, (waits[lower] + waits[upper]) / 2)
+    maximum = np.where(empty, np.nan, waits[oldest].astype(float))
+    return size, median, maximum
+
+
 def simulate(
     start: date | np.datetime64,
     days: int,
-    demand: PoissonDemand | BootstrapDemand,
+    demand: Demand,
     capacity: Staffing | np.ndarray | Sequence[np.ndarray],
     *,
     runs: int = 1000,
@@ -360,7 +383,10 @@ def simulate(
         return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(key,)))
 
     class_rng = stream(_CLASSES)
-    arrivals = demand.sample(stream(_DEMAND), dates, runs).astype(np.int32)
+    arrivals = np.asarray(demand.sample(stream(_DEMAND), dates, runs))
+    if arrivals.shape != (runs, days) or np.any(arrivals < 0):
+        raise ValueError(f"demand must give (runs, days) = {(runs, days)} counts of 0 or more")
+    arrivals = arrivals.astype(np.int32)
     slots = _capacity_slots(_checked_components(capacity, dates), seed, runs, capacity_noise)
 
     classes = len(shares)
@@ -413,17 +439,10 @@ def simulate(
             lo += 1
         if day % 7 == 6:
             week = day // 7
-            counts = queue[:, :, lo : today + 1].sum(axis=0)
-            size = counts.sum(axis=1)
-            queue_size[:, week] = size
-            waits = (age_index[today] - age_index[lo : today + 1]).astype(float)
-            cumulative = np.cumsum(counts, axis=1)
-            lower = (cumulative >= ((size + 1) // 2)[:, None]).argmax(axis=1)
-            upper = (cumulative >= (size // 2 + 1)[:, None]).argmax(axis=1)
-            oldest = (counts > 0).argmax(axis=1)
-            occupied = size > 0
-            median_wait[occupied, week] = ((waits[lower] + waits[upper]) / 2)[occupied]
-            max_wait[occupied, week] = waits[oldest][occupied]
+            queue_size[:, week], median_wait[:, week], max_wait[:, week] = _snapshot(
+                queue[:, :, lo : today + 1].sum(axis=0),
+                age_index[today] - age_index[lo : today + 1],
+            )
     waiting = queue.sum(axis=(0, 2), dtype=np.int64)
     return Simulation(
         start=start_day,

@@ -9,20 +9,29 @@ Wales shares with England).
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 
 DAY = np.timedelta64(1, "D")
 
 
-def bank_holidays(first: np.datetime64, last: np.datetime64) -> np.ndarray:
-    """England and Wales bank holidays from ``first`` to ``last`` inclusive, as datetime64[D]."""
+@lru_cache(maxsize=64)
+def _bank_holidays_in_years(first_year: int, last_year: int) -> np.ndarray:
+    """Building the ``holidays`` calendar is slow (tenths of a second), so it is built once."""
     import holidays
 
-    first_year = int(str(first.astype("datetime64[Y]")))
-    last_year = int(str(last.astype("datetime64[Y]")))
     calendar = holidays.UK(subdiv="ENG", years=range(first_year, last_year + 1))
     days = np.array(sorted(calendar), dtype="datetime64[D]")
+    days.flags.writeable = False
+    return days
+
+
+def bank_holidays(first: np.datetime64, last: np.datetime64) -> np.ndarray:
+    """England and Wales bank holidays from ``first`` to ``last`` inclusive, as datetime64[D]."""
+    first_year = int(str(first.astype("datetime64[Y]")))
+    last_year = int(str(last.astype("datetime64[Y]")))
+    days = _bank_holidays_in_years(first_year, last_year)
     return days[(days >= first) & (days <= last)]
 
 

@@ -5,11 +5,11 @@ Two rules in the spec are awkward in SQL and differ between engines if left to t
 * working days (``numpy.busday_count`` with England and Wales bank holidays) become a small
   calendar table of ``(date, wd)`` where ``wd`` is the number of working days before the date, so
   ``busday_count(a, b) = wd(b) - wd(a)`` is one equality join and a subtraction on any engine;
-* "D minus / plus N calendar months" with end-of-month clamping (``dateutil.relativedelta``) is
-  worked out here, in Python, once per evaluation date, and handed to the engine as plain date
-  columns of the date grid. Month arithmetic on a data column (received + 3 months) is left to
-  the engine's ``date + INTERVAL n MONTH``, which clamps the same way on DuckDB and Spark 3+
-  (the leap-day fixtures test it on both).
+* "plus / minus N calendar months" with end-of-month clamping (``dateutil.relativedelta``) is
+  worked out here, in Python: for an evaluation date once per date, as plain date columns of
+  the date grid; for a data column (received + 3 months, a review's due date) as columns of the
+  same calendar table, looked up with the same join. No engine date-interval arithmetic is used,
+  so engines cannot disagree about 29 February.
 
 The date grid has one row per evaluation date, so a single date and a weekly series run through
 exactly the same queries: a series is a join to a longer grid, never a loop over dates.
@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Literal
 
 import holidays
@@ -88,31 +89,61 @@ def series_dates(start: date, end: date, every: Every) -> list[GridDate]:
     raise ValueError(f"every must be 'week' or 'month', not {every!r}")
 
 
+def add_months(days: np.ndarray, months: int) -> np.ndarray:
+    """Vectorised :func:`plus_months` over an array of ``datetime64[D]``."""
+    month_starts = days.astype("datetime64[M]")
+    day_index = (days - month_starts.astype("datetime64[D]")).astype(np.int64)
+    target = month_starts + months
+    month_length = ((target + 1).astype("datetime64[D]") - target.astype("datetime64[D]")).astype(
+        np.int64
+    )
+    return target.astype("datetime64[D]") + np.minimum(day_index, month_length - 1)
+
+
 @dataclass(frozen=True)
-class WorkingDays:
-    """Working-day index for every day in [first, last]: ``wd`` = working days before the day."""
+class Calendar:
+    """Every day in [first, last] with what the measures look up about it.
+
+    Columns: ``day``; ``wd`` = working days before the day (weekends and England and Wales bank
+    holidays excluded); ``plus_3m`` = day + 3 months; ``plus_12m`` = day + 12 months;
+    ``plus_12m_6m`` = (day + 12 months) + 6 months (a review's due date, then 6 months after it:
+    not the same as + 18 months when the due date was clamped to 28 February).
+    """
 
     first: date
     last: date
-    frame: pd.DataFrame  # columns: day (date), wd (int64)
+    frame: pd.DataFrame
 
-    def index(self, day: date) -> int:
+    def working_day_index(self, day: date) -> int:
         return int(self.frame["wd"].iat[(day - self.first).days])
 
 
-def working_days(first: date, last: date) -> WorkingDays:
-    """The working-day index over [first, last] (weekends and England and Wales bank holidays
-    are not working days), matching ``numpy.busday_count`` for any two days in the range."""
-    bank_holidays = holidays.UK(subdiv="ENG", years=range(first.year, last.year + 1))
+@cache
+def _bank_holidays(first_year: int, last_year: int) -> np.ndarray:
+    bank_holidays = holidays.UK(subdiv="ENG", years=range(first_year, last_year + 1))
+    return np.array(sorted(bank_holidays), dtype="datetime64[D]")
+
+
+def build_calendar(first: date, last: date) -> Calendar:
+    """The calendar over [first, last]; ``wd`` matches ``numpy.busday_count`` for any two days
+    in the range: busday_count(a, b) = wd(b) - wd(a)."""
     days = np.arange(np.datetime64(first, "D"), np.datetime64(last, "D") + 1)
-    busy = np.is_busday(days, holidays=np.array(sorted(bank_holidays), dtype="datetime64[D]"))
+    busy = np.is_busday(days, holidays=_bank_holidays(first.year, last.year))
     before = np.concatenate(([0], np.cumsum(busy, dtype=np.int64)[:-1]))
-    frame = pd.DataFrame({"day": days.astype("datetime64[s]").astype(object), "wd": before})
-    frame["day"] = pd.to_datetime(frame["day"]).dt.date
-    return WorkingDays(first, last, frame)
+    plus_12m = add_months(days, 12)
+    frame = pd.DataFrame(
+        {
+            "day": days,
+            "wd": before,
+            "plus_3m": add_months(days, 3),
+            "plus_12m": plus_12m,
+            "plus_12m_6m": add_months(plus_12m, 6),
+        }
+    )
+    return Calendar(first, last, frame)
 
 
-def grid_frame(dates: Sequence[GridDate], calendar: WorkingDays) -> pd.DataFrame:
+def grid_frame(dates: Sequence[GridDate], calendar: Calendar) -> pd.DataFrame:
     """The date grid as a table: the dates plus every per-date threshold the measures compare
     data columns with, so that no month arithmetic on D happens inside the engine."""
     return pd.DataFrame(
@@ -123,6 +154,6 @@ def grid_frame(dates: Sequence[GridDate], calendar: WorkingDays) -> pd.DataFrame
             "back_12m": [plus_months(g.as_of, -12) for g in dates],
             # "received_date + 6 months < D"  <=>  received_date <= before_6m
             "before_6m": [last_day_before(g.as_of, 6) for g in dates],
-            "wd_as_of": [calendar.index(g.as_of) for g in dates],
+            "wd_as_of": [calendar.working_day_index(g.as_of) for g in dates],
         }
     )

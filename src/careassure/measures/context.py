@@ -16,7 +16,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from careassure.measures.calendar import GridDate, WorkingDays
+from careassure.measures.calendar import Calendar, GridDate
 from careassure.measures.values import Cell
 
 GRID_SCHEMA = {
@@ -26,7 +26,13 @@ GRID_SCHEMA = {
     "before_6m": "date",
     "wd_as_of": "int64",
 }
-CALENDAR_SCHEMA = {"day": "date", "wd": "int64"}
+CALENDAR_SCHEMA = {
+    "day": "date",
+    "wd": "int64",
+    "plus_3m": "date",
+    "plus_12m": "date",
+    "plus_12m_6m": "date",
+}
 
 # A family's output: (measure id, as_of, group or None) -> the figures.
 Cells = dict[tuple[str, date, str | None], Cell]
@@ -43,7 +49,7 @@ class Context:
     tables: dict[str, ir.Table]
     dates: Sequence[GridDate]
     grid: ir.Table
-    calendar: WorkingDays
+    calendar: Calendar
     calendar_table: ir.Table
     by: str | None
     groups: Sequence[str]
@@ -63,11 +69,13 @@ def count_if(condition: ir.BooleanValue) -> ir.IntegerScalar:
     return condition.ifelse(1, 0).sum()
 
 
-def with_working_days(table: ir.Table, column: str, calendar: ir.Table, name: str) -> ir.Table:
-    """``table`` plus ``name`` = working-day index of ``column`` (NULL where the column is)."""
-    cal = calendar.select(**{f"{name}_day": "day", name: "wd"})
-    joined = table.left_join(cal, table[column] == cal[f"{name}_day"])
-    return joined.drop(f"{name}_day")
+def look_up(table: ir.Table, column: str, calendar: ir.Table, **wanted: str) -> ir.Table:
+    """``table`` plus calendar facts about the day in ``column``, e.g.
+    ``look_up(ep, "received_date", cal, wd="wd_received")`` adds ``wd_received``
+    (NULL where the column is NULL)."""
+    key = f"_{column}_day"
+    cal = calendar.select(**{key: "day"}, **{name: source for source, name in wanted.items()})
+    return table.left_join(cal, table[column] == cal[key]).drop(key)
 
 
 def aggregate(
@@ -80,24 +88,21 @@ def aggregate(
     """Aggregate ``units`` by ``as_of`` and ``keys``; when ``grouped``, also by ``grp``.
 
     ``metrics`` maps output names to functions of the unit table returning aggregate
-    expressions. Returns ``{(as_of, *key values, group or None): {metric: value}}``. Whole-area
-    and group figures come from one union query: medians cannot be summed from groups, so both
-    levels aggregate the unit rows.
+    expressions. Returns ``{(as_of, *key values, group or None): {metric: value}}``. Medians
+    cannot be added up from groups, so with a breakdown every unit row is counted twice in one
+    query: once with ``grp`` NULL (the whole area) and once in its group.
     """
-    by = ["as_of", *keys]
-
-    def level(with_group: bool) -> ir.Table:
-        aggs = {name: fn(units) for name, fn in metrics.items()}
-        if with_group:
-            out = units.group_by([*by, "grp"]).aggregate(**aggs)
-        else:
-            out = units.group_by(by).aggregate(**aggs).mutate(grp=ibis.null().cast("string"))
-        return out.select(*by, "grp", *metrics)
-
-    query = level(False).union(level(True)) if grouped else level(False)
+    if grouped:
+        levels = ibis.memtable({"whole": [True, False]}, schema={"whole": "boolean"})
+        units = units.cross_join(levels)
+        units = units.mutate(grp=units.whole.ifelse(ibis.null().cast("string"), units.grp))
+    else:
+        units = units.mutate(grp=ibis.null().cast("string"))
+    by = ["as_of", *keys, "grp"]
+    query = units.group_by(by).aggregate(**{name: fn(units) for name, fn in metrics.items()})
     result: dict[Key, dict[str, Any]] = {}
     for row in query.to_pyarrow().to_pylist():
-        key = (row.pop("as_of"), *(row.pop(k) for k in keys), row.pop("grp"))
+        key = tuple(row.pop(k) for k in by)
         result[key] = row
     return result
 

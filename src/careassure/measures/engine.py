@@ -12,17 +12,15 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-import ibis
-
 from careassure.measures import contacts, equity, quality, queues, support, timeliness
 from careassure.measures.breakdowns import check_breakdown, group_universe
 from careassure.measures.calendar import (
     Every,
     GridDate,
+    build_calendar,
     grid_frame,
     series_dates,
     single_date,
-    working_days,
 )
 from careassure.measures.catalogue import MeasureDef, breakdowns_of, declared_measures
 from careassure.measures.context import Cells, Context, calendar_table, grid_table
@@ -50,8 +48,8 @@ def family_of(measure_id: str) -> Family:
         return queues.allocation
     if measure_id in ("s42_enquiry.open", "s42_enquiry.pct_open_over_6_weeks"):
         return queues.snapshot
-    if measure_id == "care_act_assessment.team_disparity":
-        return queues.team_disparity
+    if measure_id == queues.DISPARITY:
+        return queues.snapshot
     if measure_id.startswith(equity.PREFIX):
         return equity.representation
     if measure_id in timeliness.MEASURES:
@@ -67,28 +65,38 @@ def family_of(measure_id: str) -> Family:
     raise KeyError(measure_id)
 
 
-def _tables(backend: Any) -> tuple[Any, dict[str, Any]]:
-    """The Ibis backend for a Store or backend, and its record tables."""
+class _Tables(dict):
+    """The record tables of a backend, each looked up on first use (a lookup asks the engine for
+    the table's schema, which is not free on Spark)."""
+
+    def __init__(self, backend: Any) -> None:
+        super().__init__()
+        self.backend = backend
+
+    def __missing__(self, name: str) -> Any:
+        if name not in LOAD_ORDER:
+            raise KeyError(name)
+        table = self[name] = self.backend.table(name)
+        return table
+
+
+def _tables(backend: Any) -> dict[str, Any]:
+    """The record tables of an Ibis backend, or of a careassure Store."""
     if hasattr(backend, "ibis") and callable(backend.ibis):
         backend = backend.ibis()
-    return backend, {name: backend.table(name) for name in LOAD_ORDER}
+    return _Tables(backend)
 
 
 def _calendar_bounds(tables: dict[str, Any], dates: Sequence[GridDate]) -> tuple[date, date]:
-    """The days the working-day calendar must cover: every episode date and every grid date."""
-    ep = tables["episodes"]
-    stats = ep.aggregate(
-        first=ep.received_date.min(),
-        last=ibis.greatest(
-            ep.received_date.max(),
-            ep.allocated_date.max().fill_null(ep.received_date.max()),
-            ep.completed_date.max().fill_null(ep.received_date.max()),
-            ep.closed_date.max().fill_null(ep.received_date.max()),
-        ),
-    ).to_pyarrow().to_pylist()[0]
-    first = min([g.period_start for g in dates] + ([stats["first"]] if stats["first"] else []))
-    last = max([g.as_of for g in dates] + ([stats["last"]] if stats["last"] else []))
-    return first, last
+    """The days the calendar must cover: from the earliest episode or service date to the last
+    evaluation date (every day a measure looks up is on or before its evaluation date)."""
+    episodes, services = tables["episodes"], tables["services"]
+    first_episode = episodes.aggregate(first=episodes.received_date.min())
+    first_service = services.aggregate(first_service=services.start_date.min())
+    found = first_episode.cross_join(first_service).to_pyarrow().to_pylist()[0]
+    candidates = [g.period_start for g in dates]
+    candidates += [d for d in (found["first"], found["first_service"]) if d is not None]
+    return min(candidates), max(g.as_of for g in dates)
 
 
 def _selected(measures: Sequence[str] | None, catalogue: dict[str, MeasureDef]) -> list[str]:
@@ -115,8 +123,8 @@ def _evaluate(
     catalogue = {m.id: m for m in declared_measures()}
     chosen = _selected(measures, catalogue)
     targets = targets if targets is not None else load_targets()
-    backend, tables = _tables(backend)
-    calendar = working_days(*_calendar_bounds(tables, dates))
+    tables = _tables(backend)
+    calendar = build_calendar(*_calendar_bounds(tables, dates))
     ctx = Context(
         tables=tables,
         dates=dates,

@@ -3,8 +3,9 @@ of the adult population?
 
 Population figures come from the ``population`` reference table, which may hold whole-area rows
 (``locality``/``age_band`` NULL), finer rows, or both. The rule for which rows stand for an area
-(documented in docs/measures.md): within the rows for the area, prefer the NULL (all) rows of a
-dimension when there are any, otherwise add up the finer rows, so nobody is counted twice.
+(documented in docs/measures.md), for each ethnic group separately: among its rows, prefer the
+NULL (all) rows of a dimension when there are any, otherwise add up the finer rows, so nobody
+is counted twice.
 """
 
 from __future__ import annotations
@@ -34,12 +35,14 @@ def _rows_for(rows: Sequence[dict[str, Any]], column: str, value: str | None) ->
 def population_by_ethnicity(
     rows: Sequence[dict[str, Any]], *, locality: str | None = None, age_band: str | None = None
 ) -> Counter[str]:
-    """Adults per ethnic group (unknown excluded) in a locality / age band (None: all)."""
-    chosen = _rows_for(_rows_for(rows, "locality", locality), "age_band", age_band)
+    """Adults per ethnic group (unknown excluded) in a locality / age band (None: all), each
+    group from its least detailed rows for that area."""
     counts: Counter[str] = Counter()
-    for r in chosen:
-        if r["ethnicity"] in REPRESENTATION_GROUPS:
-            counts[r["ethnicity"]] += int(r["count"])
+    for group in REPRESENTATION_GROUPS:
+        own = [r for r in rows if r["ethnicity"] == group]
+        chosen = _rows_for(_rows_for(own, "locality", locality), "age_band", age_band)
+        if chosen:
+            counts[group] = sum(int(r["count"]) for r in chosen)
     return counts
 
 

@@ -19,22 +19,23 @@ OVERALL = "data_quality.pct_missing"
 def missing(ctx: Context, wanted: set[str]) -> Cells:
     people, episodes = ctx.tables["people"], ctx.tables["episodes"]
     person_columns = [c for t, c in DATA_QUALITY_COLUMNS if t == "people"]
-    counts = people.aggregate(
+    person_counts = people.aggregate(
         **{f"people.{c}.cells": people.count() for c in person_columns},
-        **{f"people.{c}.null": count_if(people[c].isnull()) for c in person_columns},
-    ).to_pyarrow().to_pylist()[0]
+        **{f"people.{c}.null": people.count() - people[c].count() for c in person_columns},
+    )
     typed = episodes.kind.isin(list(EPISODE_SUBTYPES))
     ended = episodes.completed_date.notnull() | episodes.closed_date.notnull()
-    counts |= episodes.aggregate(
+    episode_counts = episodes.aggregate(
         **{
             "episodes.team.cells": episodes.count(),
-            "episodes.team.null": count_if(episodes.team.isnull()),
+            "episodes.team.null": episodes.count() - episodes.team.count(),
             "episodes.subtype.cells": count_if(typed),
             "episodes.subtype.null": count_if(typed & episodes.subtype.isnull()),
             "episodes.outcome.cells": count_if(ended),
             "episodes.outcome.null": count_if(ended & episodes.outcome.isnull()),
         }
-    ).to_pyarrow().to_pylist()[0]
+    )
+    counts = person_counts.cross_join(episode_counts).to_pyarrow().to_pylist()[0]
     found = {
         f"{OVERALL}.{t}.{c}": percent_cell(counts[f"{t}.{c}.null"], counts[f"{t}.{c}.cells"])
         for t, c in DATA_QUALITY_COLUMNS

@@ -15,7 +15,7 @@ import ibis.expr.types as ir
 from careassure.measures.breakdowns import attach_group
 from careassure.measures.calendar import FAR_FUTURE
 from careassure.measures.catalogue import breakdowns_of
-from careassure.measures.context import Cells, Context, aggregate, count_if, with_working_days
+from careassure.measures.context import Cells, Context, aggregate, count_if, look_up
 from careassure.measures.values import (
     Cell,
     count_cell,
@@ -28,6 +28,7 @@ from careassure.records.schema import QUEUE_KINDS
 WORKING_DAY_KINDS = ("financial_assessment",)
 S42 = "s42_enquiry"
 CARE_ACT = "care_act_assessment"
+DISPARITY = f"{CARE_ACT}.team_disparity"
 
 
 
@@ -41,7 +42,7 @@ def _snapshot_units(ctx: Context, kinds: tuple[str, ...]) -> ir.Table:
     leaves = (ep.kind == S42).ifelse(ended, ibis.least(ended, ep.allocated_date.fill_null(far)))
     ep = ep.select("kind", "person_id", "team", "received_date", leaves=leaves)
     if any(k in WORKING_DAY_KINDS for k in kinds):
-        ep = with_working_days(ep, "received_date", ctx.calendar_table, "wd_received")
+        ep = look_up(ep, "received_date", ctx.calendar_table, wd="wd_received")
     grid = ctx.grid
     units = ep.join(grid, [ep.received_date <= grid.as_of, ep.leaves > grid.as_of])
     days = units.as_of.delta(units.received_date, unit="day")
@@ -59,9 +60,13 @@ def _snapshot_units(ctx: Context, kinds: tuple[str, ...]) -> ir.Table:
 
 
 def snapshot(ctx: Context, wanted: set[str]) -> Cells:
-    """Waiting-list measures of the four queues and the open S42 enquiries, as at each date."""
+    """Waiting-list measures of the four queues and the open S42 enquiries as at each date, and
+    the team disparity, from one pass over the waiting episodes."""
     kinds = tuple(k for k in (*QUEUE_KINDS, S42) if any(w.startswith(f"{k}.") for w in wanted))
-    units = attach_group(_snapshot_units(ctx, kinds), ctx.by, ctx.tables)
+    units = _snapshot_units(ctx, kinds)
+    if DISPARITY in wanted:
+        units = _with_team_type_copies(ctx, units)
+    units = attach_group(units, ctx.by, ctx.tables)
     rows = aggregate(
         units,
         ["kind"],
@@ -94,7 +99,42 @@ def snapshot(ctx: Context, wanted: set[str]) -> Cells:
                     f"{kind}.over_6_months": count_cell(row.get("old")),
                 }
             cells.update(((m, as_of, grp), c) for m, c in found.items() if m in wanted)
+    if DISPARITY in wanted:
+        grouped = ctx.applies(breakdowns_of(DISPARITY))
+        for as_of, grp in ctx.keys(grouped):
+            special = rows.get((as_of, f"{CARE_ACT}:specialist", grp), {})
+            local = rows.get((as_of, f"{CARE_ACT}:locality", grp), {})
+            cells[(DISPARITY, as_of, grp)] = _disparity(special, local)
     return cells
+
+
+def _with_team_type_copies(ctx: Context, units: ir.Table) -> ir.Table:
+    """The units plus a second copy of each Care Act unit in a specialist or locality team, with
+    kind "care_act_assessment:<team type>": the disparity's two medians then come out of the
+    same aggregation as everything else, without a second scan of the episodes."""
+    teams = ctx.tables["teams"].select(t_team="team", team_type="team_type")
+    units = units.left_join(teams, units.team == teams.t_team).drop("t_team")
+    copies = ibis.memtable({"by_type": [False, True]}, schema={"by_type": "boolean"})
+    units = units.cross_join(copies)
+    typed = (units.kind == CARE_ACT) & units.team_type.isin(["specialist", "locality"])
+    units = units.filter(~units.by_type | typed)
+    kind = units.by_type.ifelse(units.kind.concat(":", units.team_type), units.kind)
+    return units.mutate(kind=kind).drop("by_type", "team_type")
+
+
+def _disparity(special: dict, local: dict) -> Cell:
+    """(specialist median wait - locality median wait) / locality median, as a %.
+
+    Numerator and denominator carry the two waiting-list sizes (specialist, locality) so that a
+    gap between two tiny lists can be suppressed. No value when either list is empty or the
+    locality median is 0 (the ratio has no meaning).
+    """
+    n_special, n_local = special.get("n", 0), local.get("n", 0)
+    value = None
+    if n_special and n_local and local["median"]:
+        ms, ml = Fraction(special["median"]), Fraction(local["median"])
+        value = rounded((ms - ml) / ml * 100)
+    return Cell(value, n_special, n_local)
 
 
 def allocation(ctx: Context, wanted: set[str]) -> Cells:
@@ -105,8 +145,8 @@ def allocation(ctx: Context, wanted: set[str]) -> Cells:
     ep = ep.select("kind", "person_id", "team", "received_date", "allocated_date")
     working = any(k in WORKING_DAY_KINDS for k in kinds)
     if working:
-        ep = with_working_days(ep, "received_date", ctx.calendar_table, "wd_received")
-        ep = with_working_days(ep, "allocated_date", ctx.calendar_table, "wd_allocated")
+        ep = look_up(ep, "received_date", ctx.calendar_table, wd="wd_received")
+        ep = look_up(ep, "allocated_date", ctx.calendar_table, wd="wd_allocated")
     grid = ctx.grid
     units = ep.join(
         grid, [ep.allocated_date > grid.period_start, ep.allocated_date <= grid.as_of]
@@ -144,37 +184,4 @@ def allocation(ctx: Context, wanted: set[str]) -> Cells:
                 f"{kind}.pct_allocated_within_56": percent_cell(row.get("within_56"), n),
             }
             cells.update(((m, as_of, grp), c) for m, c in found.items() if m in wanted)
-    return cells
-
-
-def team_disparity(ctx: Context, wanted: set[str]) -> Cells:
-    """(specialist median wait - locality median wait) / locality median, as a %, at each date.
-
-    Numerator and denominator carry the two waiting-list sizes (specialist, locality) so that a
-    gap between two tiny lists can be suppressed. No value when either list is empty or the
-    locality median is 0 (the ratio has no meaning).
-    """
-    measure = f"{CARE_ACT}.team_disparity"
-    grouped = ctx.applies(breakdowns_of(measure))
-    units = _snapshot_units(ctx, (CARE_ACT,))
-    teams = ctx.tables["teams"].select(t_team="team", team_type="team_type")
-    units = units.join(teams, units.team == teams.t_team).drop("t_team")
-    units = units.filter(units.team_type.isin(["specialist", "locality"]))
-    units = attach_group(units, ctx.by if grouped else None, ctx.tables)
-    rows = aggregate(
-        units,
-        ["team_type"],
-        {"n": lambda u: u.count(), "median": lambda u: u.wait.median()},
-        grouped=grouped,
-    )
-    cells: Cells = {}
-    for as_of, grp in ctx.keys(grouped):
-        special = rows.get((as_of, "specialist", grp), {})
-        local = rows.get((as_of, "locality", grp), {})
-        n_special, n_local = special.get("n", 0), local.get("n", 0)
-        value = None
-        if n_special and n_local and local["median"]:
-            ms, ml = Fraction(special["median"]), Fraction(local["median"])
-            value = rounded((ms - ml) / ml * 100)
-        cells[(measure, as_of, grp)] = Cell(value, n_special, n_local)
     return cells

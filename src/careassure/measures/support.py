@@ -20,7 +20,7 @@ import ibis.expr.types as ir
 from careassure.measures.breakdowns import attach_group
 from careassure.measures.calendar import FAR_FUTURE
 from careassure.measures.catalogue import breakdowns_of
-from careassure.measures.context import Cells, Context, aggregate, count_if
+from careassure.measures.context import Cells, Context, aggregate, count_if, look_up
 from careassure.measures.values import count_cell, percent_cell, statistic_cell
 
 RESIDENTIAL_SETTINGS = ("residential", "nursing")
@@ -55,13 +55,21 @@ def _long_term(ctx: Context) -> ir.Table:
 def _review_pieces(ctx: Context) -> ir.Table:
     """Pieces of LTS runs with a constant last review: ``person_id, run_start, lo, hi,
     reviewed`` (NULL before the first review), ``due``, ``due_6m``; the piece holds for D in
-    [lo, hi)."""
+    [lo, hi). Only pieces overlapping the evaluation dates are kept."""
     far = ibis.date(FAR_FUTURE)
+    first_date = min(g.as_of for g in ctx.dates)
+    last_date = max(g.as_of for g in ctx.dates)
     lts = runs(_long_term(ctx))
+    lts = lts.filter((lts.run_start <= last_date) & (lts.run_end > first_date))
     episodes = ctx.tables["episodes"]
-    reviews = episodes.filter((episodes.kind == "review") & episodes.completed_date.notnull())
-    reviews = reviews.select(r_person="person_id", reviewed="completed_date").distinct()
-    following = ibis.window(group_by=reviews.r_person, order_by=reviews.reviewed)
+    reviews = episodes.filter(
+        (episodes.kind == "review")
+        & episodes.completed_date.notnull()
+        & (episodes.completed_date <= last_date)
+    )
+    reviews = reviews.select(r_person="person_id", reviewed="completed_date")
+    # Two reviews on one day give an empty piece [c, c), dropped below: no DISTINCT needed.
+    following = ibis.window(group_by="r_person", order_by="reviewed")
     reviews = reviews.mutate(next_review=reviews.reviewed.lead().over(following).fill_null(far))
     first = reviews.group_by(f_person=reviews.r_person).aggregate(
         first_review=reviews.reviewed.min()
@@ -75,7 +83,6 @@ def _review_pieces(ctx: Context) -> ir.Table:
         hi=ibis.least(unreviewed.run_end, unreviewed.first_review.fill_null(far)),
         reviewed=ibis.null().cast("date"),
     )
-    unreviewed = unreviewed.filter(unreviewed.lo < unreviewed.hi)
     reviewed = lts.join(
         reviews,
         [
@@ -92,10 +99,12 @@ def _review_pieces(ctx: Context) -> ir.Table:
         reviewed=reviewed.reviewed,
     )
     pieces = unreviewed.union(reviewed)
-    anchor = pieces.reviewed.fill_null(pieces.run_start)
-    due = (anchor + ibis.interval(months=12)).cast("date")
-    pieces = pieces.mutate(due=due)
-    return pieces.mutate(due_6m=(pieces.due + ibis.interval(months=6)).cast("date"))
+    pieces = pieces.filter(
+        (pieces.lo < pieces.hi) & (pieces.lo <= last_date) & (pieces.hi > first_date)
+    )
+    pieces = pieces.mutate(anchor=pieces.reviewed.fill_null(pieces.run_start))
+    pieces = look_up(pieces, "anchor", ctx.calendar_table, plus_12m="due", plus_12m_6m="due_6m")
+    return pieces.drop("anchor")
 
 
 def reviews(ctx: Context, wanted: set[str]) -> Cells:
@@ -153,6 +162,13 @@ def direct_payments(ctx: Context, wanted: set[str]) -> Cells:
     measure = "direct_payments.pct"
     grouped = ctx.applies(breakdowns_of(measure))
     lt = _long_term(ctx)
+    # Only coverage of the evaluation dates matters here (not where a run started), so services
+    # that cover none of them can be left out before merging.
+    first_date = min(g.as_of for g in ctx.dates)
+    last_date = max(g.as_of for g in ctx.dates)
+    lt = lt.filter(
+        (lt.start_date <= last_date) & (lt.end_date.isnull() | (lt.end_date > first_date))
+    )
     community = lt.filter(~lt.setting.isin(RESIDENTIAL_SETTINGS))
     paid = community.filter(
         (community.delivery_mechanism == DIRECT_PAYMENT) | (community.setting == DIRECT_PAYMENT)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, get_args
@@ -19,6 +20,7 @@ import yaml
 from careassure.measures.catalogue import Comparator, Target, declared_measures
 
 TARGETS_ENV = "CAREASSURE_TARGETS"
+_YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SUPPORTED_VERSIONS = (1,)
 _COMPARATORS = get_args(Comparator)
 
@@ -68,14 +70,24 @@ def load_targets(path: Path | None = None) -> Targets:
         configured = os.environ.get(TARGETS_ENV)
         path = Path(configured).expanduser() if configured else default_targets_path()
     try:
+        stat = Path(path).stat()
+    except OSError as exc:
+        raise TargetsError(f"{path}: cannot read the targets file ({exc.strerror})") from exc
+    return _load(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=16)
+def _load(path: str, mtime_ns: int, size: int) -> Targets:
+    """Parse a targets file once per version of it (keyed by modification time and size)."""
+    try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise TargetsError(f"{path}: cannot read the targets file ({exc.strerror})") from exc
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=_YamlLoader)
     except yaml.YAMLError as exc:
         raise TargetsError(f"{path}: not valid YAML ({exc})") from exc
-    return parse_targets(raw, str(path))
+    return parse_targets(raw, path)
 
 
 def parse_targets(raw: Any, source: str) -> Targets:

@@ -11,7 +11,7 @@ import ibis
 import ibis.expr.types as ir
 
 from careassure.measures.breakdowns import attach_group
-from careassure.measures.context import Cells, Context, aggregate, count_if, with_working_days
+from careassure.measures.context import Cells, Context, aggregate, count_if, look_up
 from careassure.measures.values import percent_cell
 
 # measure id -> episode kind; the rule for each kind is in _in_time.
@@ -27,13 +27,12 @@ MEASURES = {
 def _in_time(units: ir.Table) -> ir.BooleanValue:
     working = units.wd_completed - units.wd_received  # busday_count(received, completed)
     days = units.completed_date.delta(units.received_date, unit="day")
-    three_months = (units.received_date + ibis.interval(months=3)).cast("date")
     return ibis.cases(
         (units.kind == "equipment_delivery", working <= 5),
         (units.kind == "minor_adaptation", days <= 60),
         (units.kind == "major_adaptation", days <= 120),
         (units.kind == "safeguarding_concern", working <= 5),
-        (units.kind == "s42_enquiry", units.completed_date <= three_months),
+        (units.kind == "s42_enquiry", units.completed_date <= units.due_3m),
         else_=False,
     )
 
@@ -45,8 +44,8 @@ def completed_in_time(ctx: Context, wanted: set[str]) -> Cells:
         episodes.kind.isin(list(measures.values())) & episodes.completed_date.notnull()
     )
     ep = ep.select("kind", "person_id", "team", "received_date", "completed_date")
-    ep = with_working_days(ep, "received_date", ctx.calendar_table, "wd_received")
-    ep = with_working_days(ep, "completed_date", ctx.calendar_table, "wd_completed")
+    ep = look_up(ep, "received_date", ctx.calendar_table, wd="wd_received", plus_3m="due_3m")
+    ep = look_up(ep, "completed_date", ctx.calendar_table, wd="wd_completed")
     grid = ctx.grid
     units = ep.join(
         grid, [ep.completed_date > grid.period_start, ep.completed_date <= grid.as_of]

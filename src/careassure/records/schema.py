@@ -53,6 +53,7 @@ class Column:
     references: tuple[str, str] | None = None  # (table, column) that must hold the value
     pseudonymised: bool = False
     max_length: int | None = None
+    non_negative: bool = False  # for numbers that count or cost something
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,8 @@ SERVICES = Table(
                allowed=DELIVERY_MECHANISMS),
         Column("start_date", ColumnType.DATE, True, "first day of the service"),
         Column("end_date", ColumnType.DATE, False, "first day without the service (exclusive)"),
-        Column("weekly_cost", ColumnType.DECIMAL, False, "gross weekly cost in pounds"),
+        Column("weekly_cost", ColumnType.DECIMAL, False, "gross weekly cost in pounds",
+               non_negative=True),
     ),
 )
 
@@ -215,7 +217,7 @@ CONTACTS = Table(
                max_length=LABEL_MAX_LENGTH),
         Column("received_at", ColumnType.DATETIME, True, "when the call arrived"),
         Column("answered", ColumnType.BOOL, True, "whether the call was answered"),
-        Column("queue_seconds", ColumnType.INTEGER, False, "seconds in queue"),
+        Column("queue_seconds", ColumnType.INTEGER, False, "seconds in queue", non_negative=True),
         Column("category", _C, False, "call category code"),
     ),
 )
@@ -227,7 +229,7 @@ POPULATION = Table(
         Column("locality", _T, False, "NULL = whole area", max_length=LABEL_MAX_LENGTH),
         Column("ethnicity", _C, True, "as in people", allowed=ETHNICITIES),
         Column("age_band", _C, False, "age band", allowed=AGE_BANDS),
-        Column("count", ColumnType.INTEGER, True, "number of adults"),
+        Column("count", ColumnType.INTEGER, True, "number of adults", non_negative=True),
     ),
 )
 

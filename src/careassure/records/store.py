@@ -8,9 +8,11 @@ the extract each row came from, which lets a repeated load replace its own rows 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,6 +41,34 @@ CREATE TABLE IF NOT EXISTS {LOAD_LOG_TABLE} (
     notes         VARCHAR
 )
 """
+
+
+# The dates that say how recent an extract is: when work arrived, moved or ended, and calls came
+# in. Service end dates are left out: a planned end may lie in the future.
+ACTIVITY_DATES: tuple[tuple[str, str], ...] = (
+    ("episodes", "received_date"),
+    ("episodes", "allocated_date"),
+    ("episodes", "completed_date"),
+    ("episodes", "closed_date"),
+    ("services", "start_date"),
+    ("contacts", "received_at"),
+)
+
+
+@dataclass(frozen=True)
+class LoadRecord:
+    """One row of the load log: who loaded which files into which extract, and when (UTC)."""
+
+    load_id: str
+    extract: str
+    source_format: str
+    loaded_at: datetime
+    loaded_by: str
+    source_path: str
+    file_hashes: dict[str, str]
+    row_counts: dict[str, int]
+    extra_columns: dict[str, list[str]]
+    notes: str | None
 
 
 def table_ddl(name: str) -> str:
@@ -78,6 +108,51 @@ class Store:
 
     def is_empty(self) -> bool:
         return not any(self.row_counts().values())
+
+    def loads(self) -> list[LoadRecord]:
+        """The load log, most recent first."""
+        rows = self.connection.execute(
+            "SELECT load_id, extract, source_format, loaded_at, loaded_by, source_path, "
+            "file_hashes, row_counts, extra_columns, notes "
+            f"FROM {LOAD_LOG_TABLE} ORDER BY loaded_at DESC, load_id DESC"
+        ).fetchall()
+        return [
+            LoadRecord(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), json.loads(r[7]),
+                       json.loads(r[8]), r[9])
+            for r in rows
+        ]
+
+    def extracts(self) -> list[str]:
+        """The extracts the store holds rows of, by name."""
+        found = set()
+        for name in LOAD_ORDER:
+            found.update(r[0] for r in self.connection.execute(
+                f'SELECT DISTINCT "{EXTRACT_COLUMN}" FROM "{name}"').fetchall())
+        return sorted(found)
+
+    def extract_date(self, extract: str | None = None) -> date | None:
+        """The day the data runs to: the latest activity date it holds (work received,
+        allocated, completed or closed, a service started, a call received), never later than
+        the day it was loaded (a mistyped future date must not move "today"). Without activity,
+        the day of the latest load; None for a store never loaded. ``extract`` limits both to
+        one extract."""
+        where = f'WHERE "{EXTRACT_COLUMN}" = $extract' if extract else ""
+        parameters = {"extract": extract} if extract else {}
+        latest = [
+            f'SELECT max("{column}")::DATE AS day FROM "{table}" {where}'
+            for table, column in ACTIVITY_DATES
+        ]
+        row = self.connection.execute(
+            f"SELECT max(day) FROM ({' UNION ALL '.join(latest)})", parameters).fetchone()
+        seen = row[0] if row else None
+        log_where = "WHERE extract = $extract" if extract else ""
+        row = self.connection.execute(
+            f"SELECT max(loaded_at)::DATE FROM {LOAD_LOG_TABLE} {log_where}", parameters
+        ).fetchone()
+        loaded = row[0] if row else None
+        if seen is None or loaded is None:
+            return seen or loaded
+        return min(seen, loaded)
 
     def close(self) -> None:
         self.connection.close()

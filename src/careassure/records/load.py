@@ -1,0 +1,349 @@
+"""Loading an extract: read -> validate -> convert -> pseudonymise -> write, all or nothing.
+
+Everything up to the write happens in a private in-memory DuckDB database (spilling to a
+temporary folder when large), so the store is untouched, and unlocked, while an extract is read
+and checked. A load with any error is rejected whole: nothing is written and the errors go to a
+CSV report. A valid load is written into a copy of the store in ONE transaction, and the copy
+then replaces the store with an atomic rename. So a load that fails at any point, even a power
+cut, leaves the previous store byte for byte as it was, and readers (the web app, a report run)
+keep reading the previous store until the new one is complete.
+
+Rows carry the name of the extract they came from. Loading under a name replaces that extract's
+rows and no other's: the record format loads as ``local`` by default (one current extract per
+source system; each monthly refresh replaces the last), the national CLD file as ``cld``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import json
+import os
+import re
+import secrets
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from careassure.records import checks, report
+from careassure.records.cells import literal, quote, typed
+from careassure.records.pseudonymise import load_key, pseudonymise
+from careassure.records.rules import ValidationError
+from careassure.records.schema import CODE_PATTERN, LOAD_ORDER, TABLES
+from careassure.records.sources import IngestError, Source, read_source, sha256_file, stage_arrow
+from careassure.records.staging import StagedTable, shape
+from careassure.records.store import EXTRACT_COLUMN, LOAD_LOG_TABLE, create_schema, store_path
+
+DEFAULT_EXTRACT = "local"
+CLD_EXTRACT = "cld"
+FORMATS = ("records", "cld")
+# Errors kept in memory for LoadResult.errors; the report file holds every one.
+MAX_ERRORS_LISTED = 1000
+_TARGET = "target"
+_PSEUDONYMS = "pseudonyms"
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class LoadResult:
+    """What a load did. ``errors`` lists the first MAX_ERRORS_LISTED problems in file and row
+    order (``error_count`` counts all, ``error_counts`` per rule; ``error_report`` holds every
+    one). ``row_counts`` are the rows read (rejected) or stored (accepted) per table."""
+
+    ok: bool
+    errors: list[ValidationError]
+    row_counts: dict[str, int]
+    load_id: str | None
+    extract: str
+    extra_columns: dict[str, list[str]]
+    error_report: Path | None
+    error_count: int = 0
+    error_counts: dict[str, int] = field(default_factory=dict)
+    absent_columns: dict[str, list[str]] = field(default_factory=dict)
+    report_lines: list[str] = field(default_factory=list)
+    store: Path | None = None
+    elapsed: float = 0.0
+
+
+def ingest(path: str | Path, *, store: str | Path | None = None, extract: str | None = None,
+           fmt: str = "records", loaded_by: str | None = None, error_report: Path | None = None,
+           progress: Progress | None = None) -> LoadResult:
+    """Load the extract at ``path`` into the store: the record format (a folder of CSV or Parquet
+    files, a ZIP of them or an XLSX workbook) or, with ``fmt="cld"``, a national CLD extract.
+
+    Raises IngestError (and, for CLD, CldFormatError) when the extract cannot be read at all;
+    problems in the data are returned in the result, never raised.
+    """
+    started = time.perf_counter()
+    step = progress or (lambda _message: None)
+    source_path = Path(path).expanduser()
+    if fmt == "cld":
+        from careassure.records.cld import read_cld
+
+        if not source_path.exists():
+            raise IngestError(f"{source_path} does not exist")
+        step(f"reading CLD extract {source_path.name}")
+        cld = read_cld(source_path)
+        result = load_tables(
+            cld.tables, store=store, extract=extract or CLD_EXTRACT, source_format="cld",
+            source_path=str(source_path.resolve()),
+            file_hashes={Path(f).name: sha256_file(Path(f)) for f in cld.source_files},
+            loaded_by=loaded_by, error_report=error_report, progress=progress)
+        result.report_lines = cld.report.lines()
+        result.elapsed = time.perf_counter() - started
+        return result
+    if fmt != "records":
+        raise IngestError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    extract = _extract_name(extract or DEFAULT_EXTRACT)
+    key = load_key()
+    with _staging() as (con, work):
+        source = read_source(source_path, con, work, step)
+        result = _load(con, source, key, store=store, extract=extract,
+                       source_path=str(source_path.resolve()), loaded_by=loaded_by, notes=None,
+                       error_report=error_report, progress=step)
+    result.elapsed = time.perf_counter() - started
+    return result
+
+
+def load_tables(tables: Mapping[str, pa.Table], *, store: str | Path | None, extract: str,
+                source_format: str, source_path: str, file_hashes: dict[str, str],
+                loaded_by: str | None = None, notes: str | None = None,
+                error_report: Path | None = None,
+                progress: Progress | None = None) -> LoadResult:
+    """Load record-format tables held in memory (every column text, ISO or UK dates, person_id
+    not yet pseudonymised), validated, converted, pseudonymised and written exactly as files
+    are. Errors name each table as its file."""
+    started = time.perf_counter()
+    step = progress or (lambda _message: None)
+    extract = _extract_name(extract)
+    key = load_key()
+    with _staging() as (con, _work):
+        source = stage_arrow(con, dict(tables))
+        source.source_format = source_format
+        source.file_hashes = dict(file_hashes)
+        result = _load(con, source, key, store=store, extract=extract, source_path=source_path,
+                       loaded_by=loaded_by, notes=notes, error_report=error_report,
+                       progress=step)
+    result.elapsed = time.perf_counter() - started
+    return result
+
+
+def _extract_name(name: str) -> str:
+    if not re.match(CODE_PATTERN, name):
+        raise IngestError(f"extract name {name!r} is not a code: use lower-case letters, digits, "
+                          "_ or - (e.g. local, cld, mosaic-2026-05)")
+    return name
+
+
+@contextlib.contextmanager
+def _staging() -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
+    """A private in-memory database, spilling to a temporary folder only its owner can read
+    (the extract's raw values pass through it), removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="careassure-ingest-") as folder:
+        work = Path(folder)
+        con = duckdb.connect(":memory:")
+        try:
+            con.execute(f"SET temp_directory = {literal(str(work / 'spill'))}")
+            yield con, work
+        finally:
+            con.close()
+
+
+def _load(con: duckdb.DuckDBPyConnection, source: Source, key: bytes, *,
+          store: str | Path | None, extract: str, source_path: str, loaded_by: str | None,
+          notes: str | None, error_report: Path | None, progress: Progress) -> LoadResult:
+    target = store_path(store)
+    checks.create_errors_table(con)
+    checks.record(con, source.errors)
+    staged: dict[str, StagedTable] = {}
+    for raw in source.raw:
+        table, errors = shape(con, raw)
+        checks.record(con, errors)
+        staged[table.name] = table
+    progress("validating")
+    checks.run_checks(con, staged)
+    row_counts = {name: _count(con, staged[name].relation) if name in staged else 0
+                  for name in LOAD_ORDER}
+    extra = {n: t.extra_columns for n, t in staged.items() if t.extra_columns}
+    absent = {n: t.absent_columns for n, t in staged.items() if t.absent_columns}
+    result = LoadResult(ok=False, errors=[], row_counts=row_counts, load_id=None,
+                        extract=extract, extra_columns=extra, error_report=None,
+                        absent_columns=absent, store=target)
+    result.error_count = report.error_count(con)
+    if result.error_count:
+        result.errors = report.first_errors(con, MAX_ERRORS_LISTED)
+        result.error_counts = report.counts_by_rule(con)
+        result.error_report = error_report or default_report_path(target)
+        progress(f"writing the error report {result.error_report.name}")
+        report.write_report(con, result.error_report)
+        return result
+    progress("pseudonymising person ids")
+    _pseudonyms(con, key)
+    progress(f"writing {sum(row_counts.values()):,} rows to the store")
+    loaded_at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    load_id = f"{loaded_at:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+    log = {
+        "load_id": load_id, "extract": extract, "source_format": source.source_format,
+        "loaded_at": loaded_at, "loaded_by": loaded_by or _os_user(),
+        "source_path": source_path, "file_hashes": json.dumps(source.file_hashes),
+        "row_counts": json.dumps(row_counts), "extra_columns": json.dumps(extra),
+        "notes": notes,
+    }
+    _write(con, staged, target, extract, log)
+    result.ok, result.load_id = True, load_id
+    return result
+
+
+def default_report_path(store: Path) -> Path:
+    """Where a rejected load's errors go unless told: next to the store, stamped with the time."""
+    return store.parent / f"load-errors-{datetime.now():%Y%m%d-%H%M%S}.csv"
+
+
+def _count(con: duckdb.DuckDBPyConnection, relation: str) -> int:
+    found = con.execute(f"SELECT count(*) FROM {quote(relation)}").fetchone()
+    return int(found[0]) if found else 0
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _pseudonyms(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
+    """Hash each distinct person id once (every id referenced is in people, validation saw to
+    that) into a lookup table that the write joins to."""
+    ids = con.execute("SELECT DISTINCT person_id FROM src_people WHERE person_id IS NOT NULL"
+                      ).fetch_arrow_table().column(0).to_pylist()
+    lookup = pa.table({"raw": pa.array(ids, pa.string()),
+                       "pseudonym": pa.array(pseudonymise(ids, key), pa.string())})
+    con.register("pseudonym_lookup", lookup)
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {_PSEUDONYMS} AS SELECT * FROM pseudonym_lookup")
+    finally:
+        con.unregister("pseudonym_lookup")
+
+
+def _insert(con: duckdb.DuckDBPyConnection, staged: StagedTable, extract: str) -> None:
+    """Replace one table's rows of ``extract`` with the staged rows, typed and pseudonymised."""
+    table = TABLES[staged.name]
+    values, joins = [], []
+    for column in table.columns:
+        text = f"s.{quote(column.name)}"
+        if column.pseudonymised:
+            alias = f"p{len(joins)}"
+            joins.append(f"LEFT JOIN memory.main.{_PSEUDONYMS} {alias} ON {alias}.raw = {text}")
+            values.append(f"{alias}.pseudonym")
+        else:
+            values.append(typed(column, text))
+    names = ", ".join(quote(n) for n in (*table.column_names, EXTRACT_COLUMN))
+    con.execute(f"DELETE FROM {quote(staged.name)} WHERE {quote(EXTRACT_COLUMN)} = ?", [extract])
+    con.execute(f"INSERT INTO {quote(staged.name)} ({names}) SELECT {', '.join(values)}, "
+                f"{literal(extract)} FROM memory.main.{quote(staged.relation)} s "
+                + " ".join(joins))
+
+
+def _write(con: duckdb.DuckDBPyConnection, staged: Mapping[str, StagedTable], store: Path,
+           extract: str, log: dict[str, object]) -> None:
+    """Write into a copy of the store in one transaction, then swap the copy in atomically."""
+    store.parent.mkdir(parents=True, exist_ok=True)
+    copy = store.with_name(f".{store.name}.loading-{os.getpid()}")
+    with _load_lock(store):
+        try:
+            if store.exists():
+                _copy_store(store, copy)
+            try:
+                con.execute(f"ATTACH {literal(str(copy))} AS {_TARGET}")
+            except duckdb.Error as exc:
+                raise IngestError(f"cannot write a new store next to {store}: {exc}") from exc
+            try:
+                con.execute(f"USE {_TARGET}")
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    create_schema(con)
+                    for name in LOAD_ORDER:
+                        _insert(con, staged[name], extract)
+                    columns = ", ".join(log)
+                    con.execute(f"INSERT INTO {LOAD_LOG_TABLE} ({columns}) VALUES "
+                                f"({', '.join('?' * len(log))})", list(log.values()))
+                    con.execute("COMMIT")
+                except BaseException:
+                    with contextlib.suppress(duckdb.Error):
+                        con.execute("ROLLBACK")
+                    raise
+                con.execute(f"CHECKPOINT {_TARGET}")
+            finally:
+                con.execute("USE memory")
+                con.execute(f"DETACH {_TARGET}")
+            _fsync(copy)
+            os.replace(copy, store)
+            _fsync(store.parent)
+        finally:
+            for leftover in (copy, copy.with_name(copy.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+
+
+def _copy_store(store: Path, copy: Path) -> None:
+    """Copy the store while holding DuckDB's read lock on it, so no writer changes it mid-copy.
+    A store left with a write-ahead log (a writer stopped without closing it) is checkpointed
+    first, since the copy must hold everything the store holds."""
+    import shutil
+
+    try:
+        if store.with_name(store.name + ".wal").exists():
+            duckdb.connect(str(store)).close()
+        reader = duckdb.connect(str(store), read_only=True)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise IngestError(f"the store {store} is open for writing in another program: close "
+                              "it and try again") from exc
+        raise IngestError(f"{store} cannot be opened as a careassure store: {exc}") from exc
+    except duckdb.Error as exc:
+        raise IngestError(f"{store} cannot be opened as a careassure store: {exc}") from exc
+    try:
+        shutil.copyfile(store, copy)
+    finally:
+        reader.close()
+
+
+@contextlib.contextmanager
+def _load_lock(store: Path) -> Iterator[None]:
+    """One load at a time per store: a second would copy the store before the first swapped its
+    copy in, and one of the two loads would be lost."""
+    lock = store.with_name(f".{store.name}.load-lock")
+    with lock.open("a") as handle:
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory locks; loads are run by hand, one at a time
+            yield
+            return
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise IngestError(f"another load into {store} is running: wait for it to finish"
+                              ) from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file (or a folder's entries) to disk, so the rename cannot outrun the data."""
+    flags = os.O_RDONLY | (os.O_DIRECTORY if path.is_dir() and hasattr(os, "O_DIRECTORY") else 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError:
+        return  # folders cannot be opened on every platform; the rename is still atomic
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

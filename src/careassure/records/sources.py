@@ -1,0 +1,413 @@
+"""Readers: a folder of CSV or Parquet files, a ZIP of them, or one XLSX workbook, read as text.
+
+Every cell is read as text first, so that a malformed date is reported with its row rather than
+guessed at, and every row keeps the number a spreadsheet user sees (header = row 1). CSV and
+Parquet are read by DuckDB in bulk (ten million rows in seconds); only workbooks are read cell by
+cell, because that is the only way to see what Excel stored (dates as serial numbers or datetime
+cells, formulas as text, which are kept as text and never evaluated).
+
+A problem with the whole source (no such path, not a workbook, a corrupt ZIP) raises
+:class:`IngestError`; a problem with one file or row is a :class:`ValidationError` collected with
+the others.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import zipfile
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from careassure.records.cells import literal, quote
+from careassure.records.rules import (
+    TABLE_DUPLICATED,
+    TABLE_MISSING,
+    UNREADABLE_FILE,
+    UNREADABLE_ROW,
+    ValidationError,
+)
+from careassure.records.schema import LOAD_ORDER, TABLES, ColumnType
+from careassure.records.staging import RawTable, empty_raw
+
+FILE_FORMATS = ("csv", "parquet")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+# The first data row's spreadsheet number (the header is row 1).
+FIRST_DATA_ROW = 2
+_CSV_OPTIONS = "header=true, auto_detect=false, delim=',', quote='\"', escape='\"'"
+_REJECT_REASONS = {
+    "TOO MANY COLUMNS": "has more fields than the header: a value holding a comma needs quotes",
+    "MISSING COLUMNS": "has fewer fields than the header",
+    "UNQUOTED VALUE": "has a quote that is not closed",
+    "INVALID ENCODING": "is not UTF-8 text: in Excel use Save As > CSV UTF-8",
+    "LINE SIZE OVER MAXIMUM": "is too long to be one record: a quote may not be closed",
+}
+
+Progress = Callable[[str], None]
+
+
+class IngestError(Exception):
+    """An expected problem that stops a load before validation (the message says what to do)."""
+
+
+@dataclass
+class Source:
+    """What the readers found: each table's raw staging relation, the problems met while reading,
+    and the SHA-256 of every file read (for the load log)."""
+
+    source_format: str
+    raw: list[RawTable] = field(default_factory=list)
+    errors: list[ValidationError] = field(default_factory=list)
+    file_hashes: dict[str, str] = field(default_factory=dict)
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class _Hashes:
+    """File hashes computed on a worker thread while DuckDB reads (hashlib releases the GIL)."""
+
+    def __init__(self, executor: ThreadPoolExecutor) -> None:
+        self._executor = executor
+        self._futures: dict[str, Future[str]] = {}
+
+    def add(self, label: str, path: Path) -> None:
+        self._futures[label] = self._executor.submit(sha256_file, path)
+
+    def result(self) -> dict[str, str]:
+        return {label: future.result() for label, future in self._futures.items()}
+
+
+def read_source(path: Path, con: duckdb.DuckDBPyConnection, work_dir: Path,
+                progress: Progress) -> Source:
+    """Read the extract at ``path`` into raw staging tables of ``con``."""
+    if not path.exists():
+        raise IngestError(f"{path} does not exist")
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        hashes = _Hashes(executor)
+        if path.is_dir():
+            source = _read_folder(path, con, hashes, progress)
+        elif path.suffix.lower() in WORKBOOK_SUFFIXES:
+            hashes.add(path.name, path)
+            source = _read_workbook(path, con, progress)
+        elif path.suffix.lower() == ".zip":
+            hashes.add(path.name, path)
+            source = _read_zip(path, con, work_dir, progress)
+        elif path.suffix.lower().lstrip(".") in FILE_FORMATS:
+            raise IngestError(f"{path} is one file: give the folder that holds all six tables "
+                              f"({', '.join(f'{t}.csv' for t in LOAD_ORDER)})")
+        else:
+            raise IngestError(f"{path} is not a folder, an .xlsx workbook or a .zip of CSV "
+                              "files: careassure cannot read it")
+        try:
+            source.file_hashes = hashes.result()
+        except OSError as exc:
+            raise IngestError(f"cannot read {exc.filename}: {exc.strerror}") from exc
+    return source
+
+
+# --- folders and ZIPs of CSV / Parquet files -----------------------------------------------------
+
+
+def _table_files(names: Iterable[str]) -> dict[str, list[str]]:
+    """The files (by name) that hold each table: ``<table>.csv`` or ``<table>.parquet``, any
+    case. Other files are not the extract's and are left alone."""
+    found: dict[str, list[str]] = {}
+    for name in names:
+        stem, _, suffix = PurePosixPath(name).name.lower().rpartition(".")
+        if stem in TABLES and suffix in FILE_FORMATS:
+            found.setdefault(stem, []).append(name)
+    return found
+
+
+def _read_files(files: dict[str, list[str]], where: Callable[[str], Path], expected: str,
+                con: duckdb.DuckDBPyConnection, source: Source, progress: Progress) -> None:
+    for table in LOAD_ORDER:
+        names = sorted(files.get(table, []))
+        if not names:
+            source.errors.append(ValidationError(
+                expected.format(table=table), table, None, None, None, TABLE_MISSING.id,
+                f"table {table} is missing: expected {table}.csv or {table}.parquet"))
+            continue
+        if len(names) > 1:
+            source.errors.append(ValidationError(
+                names[0], table, None, None, None, TABLE_DUPLICATED.id,
+                f"table {table} is given {len(names)} times ({', '.join(names)}): keep one"))
+            continue
+        progress(f"reading {names[0]}")
+        reader = _read_parquet if names[0].lower().endswith(".parquet") else _read_csv
+        raw, errors = reader(con, table, names[0], where(names[0]))
+        source.errors.extend(errors)
+        if raw is not None:
+            source.raw.append(raw)
+
+
+def _read_folder(folder: Path, con: duckdb.DuckDBPyConnection, hashes: _Hashes,
+                 progress: Progress) -> Source:
+    files = _table_files(p.name for p in folder.iterdir() if p.is_file())
+    for names in files.values():
+        for name in names:
+            hashes.add(name, folder / name)
+    formats = {n.rpartition(".")[2].lower() for names in files.values() for n in names}
+    source = Source("+".join(sorted(formats)) or "csv")
+    _read_files(files, lambda name: folder / name, "{table}.csv", con, source, progress)
+    return source
+
+
+def _read_zip(path: Path, con: duckdb.DuckDBPyConnection, work_dir: Path,
+              progress: Progress) -> Source:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.infolist()
+                       if not m.is_dir() and not m.filename.startswith("__MACOSX/")]
+            files = _table_files(m.filename for m in members)
+            wanted = {name for names in files.values() for name in names}
+            progress(f"unpacking {path.name}")
+            for member in members:
+                if member.filename in wanted:
+                    archive.extract(member, work_dir)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise IngestError(f"{path} cannot be opened as a ZIP file: {exc}") from exc
+    source = Source("zip")
+    _read_files(files, lambda name: work_dir / name, f"{path.name}: {{table}}.csv", con, source,
+                progress)
+    return source
+
+
+def _csv_header(path: Path) -> list[str]:
+    """The header row as written (UTF-8, a byte order mark dropped); [] for an empty file."""
+    with path.open("r", encoding="utf-8-sig", newline="") as file:
+        return next(csv.reader(file), [])
+
+
+def _read_csv(con: duckdb.DuckDBPyConnection, table: str, label: str,
+              path: Path) -> tuple[RawTable | None, list[ValidationError]]:
+    """A CSV file as a raw staging table; the row number is the table's insertion order, which
+    DuckDB keeps equal to the file's order."""
+    try:
+        header = _csv_header(path)
+    except UnicodeDecodeError:
+        return None, [ValidationError(label, table, 1, None, None, UNREADABLE_FILE.id,
+                                      _REJECT_REASONS["INVALID ENCODING"])]
+    except (OSError, csv.Error) as exc:
+        return None, [ValidationError(label, table, None, None, None, UNREADABLE_FILE.id,
+                                      f"cannot be read: {exc}")]
+    row = f"rowid + {FIRST_DATA_ROW}"
+    if not header:
+        return RawTable(table, label, [], empty_raw(con, table), row), []
+    relation = f"raw_{table}"
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header))) + "}"
+    scan = f"read_csv({literal(str(path))}, {_CSV_OPTIONS}, columns={columns}"
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {quote(relation)} AS SELECT * FROM {scan})")
+    except duckdb.Error as exc:
+        return None, _csv_rejects(con, table, label, scan, exc)
+    return RawTable(table, label, header, relation, row), []
+
+
+def _csv_rejects(con: duckdb.DuckDBPyConnection, table: str, label: str, scan: str,
+                 failure: duckdb.Error) -> list[ValidationError]:
+    """Every malformed row of a CSV file DuckDB refused, found by a second, tolerant read. The
+    rest of the file is then not checked: its row numbers could no longer be trusted."""
+    rejects, scans = f"rejects_{table}", f"reject_scans_{table}"
+    try:
+        con.execute(f"SELECT count(*) FROM {scan}, store_rejects=true, "
+                    f"rejects_table='{rejects}', rejects_scan='{scans}')")
+        found = con.execute(f"SELECT line, column_name, error_type::VARCHAR, error_message "
+                            f"FROM {rejects} ORDER BY line").fetchall()
+        con.execute(f"DROP TABLE IF EXISTS {rejects}; DROP TABLE IF EXISTS {scans}")
+    except duckdb.Error:
+        found = []
+    if not found:
+        first_line = str(failure).splitlines()[0]
+        return [ValidationError(label, table, None, None, None, UNREADABLE_FILE.id,
+                                f"cannot be read as CSV: {first_line}")]
+    return [ValidationError(label, table, int(line), None, None, UNREADABLE_ROW.id,
+                            _REJECT_REASONS.get(kind, message))
+            for line, _column, kind, message in found]
+
+
+def _read_parquet(con: duckdb.DuckDBPyConnection, table: str, label: str,
+                  path: Path) -> tuple[RawTable | None, list[ValidationError]]:
+    """A Parquet file as text: typed columns are written as the record format writes them
+    (dates ISO, times with a T, months YYYY-MM), so they pass the same checks as a CSV."""
+    scan = f"read_parquet({literal(str(path))}, file_row_number=true)"
+    try:
+        described = con.execute(f"DESCRIBE SELECT * EXCLUDE (file_row_number) FROM {scan}"
+                                 ).fetchall()
+        header = [name for name, *_ in described]
+        texts = [f"{_parquet_text(quote(name), kind, table, name)} AS c{i}"
+                 for i, (name, kind, *_) in enumerate(described)]
+        relation = f"raw_{table}"
+        con.execute(f"CREATE OR REPLACE TABLE {quote(relation)} AS SELECT "
+                    f"{', '.join(['file_row_number AS _row', *texts])} FROM {scan}")
+    except duckdb.Error as exc:
+        return None, [ValidationError(label, table, None, None, None, UNREADABLE_FILE.id,
+                                      f"cannot be read as Parquet: {str(exc).splitlines()[0]}")]
+    return RawTable(table, label, header, relation, f"_row + {FIRST_DATA_ROW}"), []
+
+
+def _column_types(table: str) -> dict[str, ColumnType]:
+    return {column.name: column.type for column in TABLES[table].columns}
+
+
+def _parquet_text(column: str, source_type: str, table: str, name: str) -> str:
+    """SQL writing one typed Parquet column as record-format text."""
+    kind = _column_types(table).get(name, ColumnType.TEXT)
+    if source_type.startswith("TIMESTAMP WITH TIME ZONE"):
+        column = f"timezone('Europe/London', {column})"
+        source_type = "TIMESTAMP"
+    if source_type == "DATE" or source_type.startswith("TIMESTAMP"):
+        if kind is ColumnType.MONTH:
+            return f"strftime({column}, '%Y-%m')"
+        if kind is ColumnType.DATETIME:
+            return f"strftime({column}, '%Y-%m-%dT%H:%M:%S')"
+        if source_type != "DATE":
+            return (f"CASE WHEN {column}::TIME = '00:00:00' THEN strftime({column}, '%Y-%m-%d') "
+                    f"ELSE strftime({column}, '%Y-%m-%dT%H:%M:%S') END")
+    return f"CAST({column} AS VARCHAR)"
+
+
+# --- workbooks -----------------------------------------------------------------------------------
+
+
+def _read_workbook(path: Path, con: duckdb.DuckDBPyConnection, progress: Progress) -> Source:
+    """One sheet per table, named as the table (any case). Formulas are read as their text
+    (``data_only=False``), never as a value Excel computed: careassure does not evaluate them."""
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise IngestError(f"{path} cannot be opened as an Excel workbook: {exc}") from exc
+    source = Source("xlsx")
+    try:
+        sheets = {title.strip().lower(): title for title in workbook.sheetnames}
+        for table in LOAD_ORDER:
+            label = f"{path.name}, sheet {table}"
+            title = sheets.get(table)
+            if title is None:
+                source.errors.append(ValidationError(
+                    label, table, None, None, None, TABLE_MISSING.id,
+                    f"table {table} is missing: expected a sheet named {table}"))
+                continue
+            progress(f"reading sheet {title}")
+            header, columns, rows = _sheet(workbook[title], table, workbook.epoch)
+            source.raw.append(_raw_from_columns(con, table, f"{path.name}, sheet {title}",
+                                                header, columns, rows))
+    finally:
+        workbook.close()
+    return source
+
+
+def _sheet(sheet: Any, table: str, epoch: datetime) -> tuple[list[str], list[list[str | None]],
+                                                            list[int]]:
+    """A worksheet's header, its columns as text and each row's spreadsheet number."""
+    rows = sheet.iter_rows(values_only=True)
+    first = next(rows, ())
+    header = ["" if v is None else _cell_text(v, None, epoch) or "" for v in first]
+    types = _column_types(table)
+    kinds = [types.get(h.strip()) for h in header]
+    columns: list[list[str | None]] = [[] for _ in header]
+    numbers: list[int] = []
+    for number, values in enumerate(rows, start=FIRST_DATA_ROW):
+        if all(v is None for v in values):
+            continue
+        numbers.append(number)
+        for index, column in enumerate(columns):
+            value = values[index] if index < len(values) else None
+            column.append(None if value is None else _cell_text(value, kinds[index], epoch))
+    return header, columns, numbers
+
+
+def _cell_text(value: Any, kind: ColumnType | None, epoch: datetime) -> str | None:
+    """What a workbook cell holds, as record-format text. Dates become ISO text for the column's
+    type; a number in a date column is an Excel serial date; booleans become true/false."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return _moment(value, kind)
+    if isinstance(value, date):
+        return _moment(datetime.combine(value, time()), kind)
+    if isinstance(value, int | float):
+        if kind in (ColumnType.DATE, ColumnType.DATETIME, ColumnType.MONTH):
+            from openpyxl.utils.datetime import from_excel
+
+            try:
+                moment = from_excel(value, epoch)
+            except (ValueError, OverflowError):
+                return str(value)
+            if isinstance(moment, datetime):
+                return _moment(moment, kind)
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
+    text = getattr(value, "text", None)  # an array formula: its formula text, not evaluated
+    return str(text) if text is not None else str(value)
+
+
+def _moment(moment: datetime, kind: ColumnType | None) -> str:
+    if kind is ColumnType.MONTH:
+        return moment.strftime("%Y-%m")
+    if kind is not ColumnType.DATETIME and moment.time() == time():
+        return moment.strftime("%Y-%m-%d")
+    return moment.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _raw_from_columns(con: duckdb.DuckDBPyConnection, table: str, label: str, header: list[str],
+                      columns: list[list[str | None]], rows: list[int]) -> RawTable:
+    arrays = {f"c{i}": pa.array(values, pa.string()) for i, values in enumerate(columns)}
+    arrays["_row"] = pa.array(rows, pa.int64())
+    return _register(con, table, label, header, pa.table(arrays))
+
+
+def _register(con: duckdb.DuckDBPyConnection, table: str, label: str, header: list[str],
+              data: pa.Table) -> RawTable:
+    relation = f"raw_{table}"
+    view = f"arrow_{table}"
+    con.register(view, data)
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {quote(relation)} AS SELECT * FROM {quote(view)}")
+    finally:
+        con.unregister(view)
+    return RawTable(table, label, header, relation, "_row")
+
+
+# --- tables handed over in memory (the CLD reader) -----------------------------------------------
+
+
+def stage_arrow(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> Source:
+    """Record-format tables given as Arrow (every column text): each table is named as its own
+    file in errors, and rows are numbered as if written to a CSV with a header."""
+    import pyarrow.compute as pc
+
+    source = Source("arrow")
+    for table in LOAD_ORDER:
+        data = tables.get(table)
+        if data is None:
+            source.errors.append(ValidationError(table, table, None, None, None,
+                                                 TABLE_MISSING.id, f"table {table} is missing"))
+            continue
+        header = list(data.column_names)
+        arrays = {f"c{i}": (c if pa.types.is_string(c.type) else pc.cast(c, pa.string()))
+                  for i, c in enumerate(data.columns)}
+        arrays["_row"] = pa.array(range(FIRST_DATA_ROW, FIRST_DATA_ROW + data.num_rows),
+                                  pa.int64())
+        source.raw.append(_register(con, table, table, header, pa.table(arrays)))
+    return source
+

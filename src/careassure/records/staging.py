@@ -1,0 +1,163 @@
+"""From a file's header and text cells to a staging table holding exactly the format's columns.
+
+Readers (:mod:`careassure.records.sources`) put each file into the in-memory staging database as
+a table of text columns named by position (``c0``, ``c1``...), next to the header as found. Here
+the header is matched to the format: missing, misspelled and repeated columns are reported, extra
+columns are named for the load log and dropped (they may hold names or case notes, so their
+values go no further), cells are trimmed, empty text becomes NULL and blank rows are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import duckdb
+
+from careassure.records.cells import quote
+from careassure.records.rules import (
+    COLUMN_DUPLICATED,
+    COLUMN_MISSING,
+    COLUMN_NAME,
+    ValidationError,
+)
+from careassure.records.schema import TABLES
+
+# Stripped from both ends of every cell and header: spreadsheets pad with spaces, tabs and
+# non-breaking spaces, and a byte order mark can survive inside a concatenated file.
+WHITESPACE = " \t\r\n\u00a0\ufeff"
+_TRIM = "' \t\r\n' || chr(160) || chr(65279)"
+HEADER_ROW = 1
+
+
+@dataclass
+class RawTable:
+    """One source file (or sheet) as read: ``relation`` is a staging table whose text columns
+    ``c0``... follow ``header``; ``row`` is the SQL giving each row's spreadsheet row number."""
+
+    table: str
+    file: str
+    header: list[str]
+    relation: str
+    row: str
+
+
+@dataclass
+class StagedTable:
+    """One table ready for checking: ``relation`` holds ``_row`` and every column of the format
+    (trimmed text, NULL when empty or absent); ``present`` names the columns the file had."""
+
+    name: str
+    file: str
+    relation: str
+    present: frozenset[str]
+    extra_columns: list[str] = field(default_factory=list)
+    absent_columns: list[str] = field(default_factory=list)
+
+
+def _column_letter(index: int) -> str:
+    """Spreadsheet column letter for a 0-based position (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def _near(name: str) -> str:
+    """A header name reduced to what a typist is likely to have meant."""
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def trimmed(column: str) -> str:
+    """SQL: the trimmed text of a raw cell, NULL when nothing is left."""
+    return f"nullif(trim({column}, {_TRIM}), '')"
+
+
+def shape(con: duckdb.DuckDBPyConnection, raw: RawTable) -> tuple[StagedTable,
+                                                                     list[ValidationError]]:
+    """Match ``raw``'s header to the format and build its staging table ``src_<table>``."""
+    table = TABLES[raw.table]
+    header = [h.strip(WHITESPACE) for h in raw.header]
+    errors: list[ValidationError] = []
+
+    def error(rule: str, column: str | None, value: str | None, reason: str) -> None:
+        errors.append(ValidationError(raw.file, raw.table, HEADER_ROW, column, value, rule,
+                                      reason))
+
+    positions: dict[str, list[int]] = {}
+    for index, name in enumerate(header):
+        positions.setdefault(name, []).append(index)
+    for name in table.column_names:
+        found = positions.get(name, [])
+        if len(found) > 1:
+            letters = ", ".join(_column_letter(i) for i in found)
+            error(COLUMN_DUPLICATED.id, name, name,
+                  f"appears {len(found)} times in the header (columns {letters}): keep one")
+
+    near = {_near(name): name for name in table.column_names}
+    extra: list[str] = []
+    misspelled: set[str] = set()
+    for index, name in enumerate(header):
+        if name in table.column_names:
+            continue
+        if not name:
+            if _has_values(con, raw.relation, index):
+                extra.append(f"(no header, column {_column_letter(index)})")
+            continue
+        meant = near.get(_near(name))
+        if meant and meant not in positions:
+            misspelled.add(meant)
+            error(COLUMN_NAME.id, name, name, f"should be named {meant}")
+        else:
+            extra.append(name)
+
+    absent = [c.name for c in table.columns if c.name not in positions and c.name not in misspelled]
+    for column in table.columns:
+        if column.required and column.name in absent:
+            error(COLUMN_MISSING.id, column.name, None,
+                  f"required column {column.name} is missing from the header{_hint(header)}")
+
+    selected = [f"{raw.row} AS _row"]
+    for column in table.columns:
+        found = positions.get(column.name)
+        text = trimmed(f"c{found[0]}") if found else "NULL::VARCHAR"
+        selected.append(f"{text} AS {quote(column.name)}")
+    any_value = [trimmed(f"c{i}") for i in range(len(header))]
+    not_blank = f"coalesce({', '.join(any_value)}) IS NOT NULL" if any_value else "false"
+    relation = f"src_{raw.table}"
+    con.execute(f"CREATE OR REPLACE TABLE {quote(relation)} AS SELECT {', '.join(selected)} "
+                f"FROM {quote(raw.relation)} WHERE {not_blank}")
+    con.execute(f"DROP TABLE IF EXISTS {quote(raw.relation)}")
+    present = frozenset(name for name in table.column_names if name in positions)
+    return StagedTable(raw.table, raw.file, relation, present, extra,
+                       [c for c in absent if not table.column(c).required]), errors
+
+
+def _has_values(con: duckdb.DuckDBPyConnection, relation: str, index: int) -> bool:
+    """Whether a column without a header holds anything (spreadsheets often carry empty ones)."""
+    found = con.execute(f"SELECT count(*) FROM {quote(relation)} "
+                        f"WHERE {trimmed(f'c{index}')} IS NOT NULL").fetchone()
+    return bool(found and found[0])
+
+
+def _hint(header: list[str]) -> str:
+    """Why a whole header may not match: another separator than the comma."""
+    if len(header) == 1 and ";" in header[0]:
+        return " (the file seems to use ; between columns: save it comma-separated)"
+    if len(header) == 1 and "\t" in header[0]:
+        return " (the file seems to use tabs between columns: save it comma-separated)"
+    if not header:
+        return " (the file has no header row)"
+    return ""
+
+
+def empty_raw(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """A raw staging relation with no rows, for a file that holds nothing at all."""
+    relation = f"raw_{table}"
+    con.execute(f"CREATE OR REPLACE TABLE {quote(relation)} AS SELECT NULL::VARCHAR AS c0, "
+                "NULL::BIGINT AS _row WHERE false")
+    return relation
+

@@ -1,0 +1,185 @@
+"""The planner (targets onto formulas, scenarios) and the `careassure capacity` command."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import deque
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from careassure.cli import app
+from careassure.forecast import formulas
+from careassure.forecast.observed import ForecastInputError, observe_queue
+from careassure.forecast.planner import PlanRequest, Targets, plan
+from careassure.records.store import open_store
+
+CARE = "care_act_assessment"
+FIRST_DAY = date(2025, 6, 2)  # a Monday; 30 weeks of history to 28/12/2025
+DAYS = 210
+runner = CliRunner()
+
+
+def queue_history(seed: int = 3) -> list[tuple]:
+    """A list worked first come, first served: about 40 referrals a week (fewer at weekends),
+    7 allocations a working day from 01/09 (5 before, so a backlog builds), a few withdrawals."""
+    rng = np.random.default_rng(seed)
+    rows: list[tuple] = []
+    waiting: deque[tuple[int, date]] = deque()
+    for offset in range(DAYS):
+        today = FIRST_DAY + timedelta(days=offset)
+        weekday = today.weekday()
+        slots = 0 if weekday >= 5 else (7 if today >= date(2025, 9, 1) else 5)
+        kept: deque[tuple[int, date]] = deque()
+        while waiting:
+            index, received = waiting.popleft()
+            if slots:
+                rows[index] = (*rows[index][:4], str(today), None, None)
+                slots -= 1
+            elif rng.random() < 0.002:
+                rows[index] = (*rows[index][:4], None, None, str(today))
+            else:
+                kept.append((index, received))
+        waiting = kept
+        for _ in range(rng.poisson(7.0 if weekday < 5 else 1.5)):
+            team = "North" if rng.random() < 0.6 else "South"
+            rows.append((f"e{len(rows)}", CARE, team, str(today), None, None, None))
+            waiting.append((len(rows) - 1, today))
+    return rows
+
+
+@pytest.fixture
+def store_path(make_store: Callable[..., Path]) -> Path:
+    return make_store(queue_history())
+
+
+def test_targets_map_onto_a_mean_wait() -> None:
+    both = Targets(14, 56)
+    assert both.mean_from_median == pytest.approx(14 / math.log(2))  # 20.2 days
+    assert both.mean_from_maximum == 14.0  # 56 / 4
+    assert (both.mean_wait, both.binding, both.effective_factor) == (14.0, "maximum", 4.0)
+    assert formulas.proportion_for_factor(both.max_factor) == pytest.approx(0.9817, abs=1e-4)
+    loose_max = Targets(14, 100)
+    assert loose_max.binding == "median"
+    assert loose_max.effective_factor == pytest.approx(100 * math.log(2) / 14)
+    assert Targets(14, 56, max_factor=formulas.factor_for_proportion(0.92)).binding == "median"
+    with pytest.raises(ForecastInputError, match="above the target maximum"):
+        Targets(60, 56)
+
+
+def test_plan_applies_the_formulas_to_the_observed_queue(store_path: Path) -> None:
+    with open_store(store_path) as store:
+        obs = observe_queue(store, CARE)
+    result = plan(obs, PlanRequest(Targets(14, 56), runs=60, horizon_weeks=13))
+    lam = obs.demand_stats.per_week.mean
+    assert result.demand_per_week == lam
+    assert result.capacity_per_week == obs.removal_stats.per_week.mean
+    values = result.formulas
+    # W* = 14 days = 2 weeks: L* = 2 lambda; mu* = lambda + ((ca^2 + cs^2) / 2) / 2
+    assert values["target_mean_wait_weeks"] == pytest.approx(2.0)
+    assert values["target_queue_size"] == pytest.approx(2 * lam)
+    kingman = lam + (result.cv_demand**2 + result.cv_capacity**2) / 2 / 2
+    assert values["target_capacity_per_week"] == pytest.approx(kingman)
+    assert values["target_capacity_fte"] == pytest.approx(kingman / 2.5)
+    assert values["relief_capacity_per_week"] == pytest.approx(
+        lam + (obs.waiting_now - 2 * lam) / 26
+    )
+    assert values["pressure"] == pytest.approx(2 * obs.mean_wait_now / 56)
+    assert [s.name for s in result.scenarios] == ["plan", "recommended"]
+    data = result.to_json()
+    json.dumps(data)  # plain JSON, nothing NumPy left in it
+    assert len(data["scenarios"][0]["trajectory"]) == 13
+    assert data["targets"]["binding"] == "maximum"
+    assert data["assumptions"]["cases_per_fte_week_is_default"] is True
+
+
+def test_extra_staff_clear_the_backlog_sooner(store_path: Path) -> None:
+    with open_store(store_path) as store:
+        obs = observe_queue(store, CARE)
+    start = obs.end + timedelta(days=1)
+    base = plan(obs, PlanRequest(Targets(14, 56), runs=80, horizon_weeks=26))
+    more = plan(obs, PlanRequest(Targets(14, 56), extra_fte=6, extra_from=start,
+                                 extra_until=start + timedelta(days=120), runs=80,
+                                 horizon_weeks=26))
+    before, after = base.scenarios[0].simulation, more.scenarios[0].simulation
+    np.testing.assert_array_equal(before.arrivals, after.arrivals)  # same referrals
+    assert (after.queue_size <= before.queue_size).mean() > 0.95
+    assert after.queue_size[:, 10].mean() < before.queue_size[:, 10].mean()
+    cleared = more.to_json()["scenarios"][0]["backlog_cleared"]["p50"]
+    assert cleared is not None and date.fromisoformat(cleared) > start
+    staff = more.to_json()["scenarios"][0]["temporary"]
+    assert staff == [{"fte": 6.0, "from": start.isoformat(),
+                      "until": (start + timedelta(days=120)).isoformat()}]
+
+
+def test_extra_staff_who_have_already_left(store_path: Path) -> None:
+    with open_store(store_path) as store:
+        obs = observe_queue(store, CARE)
+    request = PlanRequest(Targets(14, 56), extra_fte=6, extra_from=date(2025, 1, 1),
+                          extra_until=date(2025, 3, 1), runs=10, horizon_weeks=4)
+    with pytest.raises(ForecastInputError, match="ends .* before the simulation starts"):
+        plan(obs, request)
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["capacity", *args])
+    return result.exit_code, result.output
+
+
+def test_command_json(store_path: Path) -> None:
+    code, out = invoke("--db", str(store_path), "--queue", CARE, "--target-median", "14",
+                       "--target-max", "56", "--team", "North", "--runs", "40", "--horizon",
+                       "8w", "--demand-growth", "2.1%", "--extra-fte", "2", "--format", "json",
+                       "--as-of", "28/12/2025")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["team"] == "North" and data["as_of"] == "2025-12-28"
+    assert data["assumptions"]["demand_growth_per_year"] == pytest.approx(0.021)
+    assert data["rates"]["demand_per_week_at_horizon"] > data["rates"]["demand_per_week"]
+    assert len(data["scenarios"][1]["trajectory"]) == 8
+    assert set(data["scenarios"][0]["trajectory"][0]) == {
+        "week_ending", "queue_size", "median_wait", "max_wait"
+    }
+
+
+def test_command_table_states_its_assumptions(store_path: Path) -> None:
+    code, out = invoke("--db", str(store_path), "--queue", CARE, "--target-median", "14",
+                       "--target-max", "56", "--runs", "30", "--horizon", "13w",
+                       "--cases-per-fte", "3", "--as-of", "2025-12-28")
+    assert code == 0, out
+    text = " ".join(out.split())
+    assert "3 cases per FTE per week;" in text
+    assert "98.2% within" in text and "Binding: the maximum" in text
+    assert "as at 28/12/2025" in text
+    code, out = invoke("--db", str(store_path), "--queue", CARE, "--target-median", "14",
+                       "--target-max", "56", "--runs", "30", "--horizon", "4w")
+    assert "2.5 cases per FTE per week (default assumption)" in " ".join(out.split())
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--queue", "reviews"], "unknown queue 'reviews'"),
+        (["--queue", CARE, "--team", "East"], "teams with care_act_assessment episodes: North"),
+        (["--queue", CARE, "--horizon", "soon"], "--horizon 'soon' is not a duration"),
+        (["--queue", CARE, "--demand-growth", "lots"], "--demand-growth 'lots' is not a rate"),
+        (["--queue", CARE, "--from", "05/13/2026", "--extra-fte", "1"], "is not a date"),
+        (["--queue", CARE, "--as-of", "2025-06-10"], "at least 4 weeks"),
+    ],
+)
+def test_command_expected_problems(store_path: Path, args: list[str], message: str) -> None:
+    code, out = invoke("--db", str(store_path), "--target-median", "14", "--target-max", "56",
+                       *args)
+    assert code == 2
+    assert message in out and "Traceback" not in out
+
+
+def test_command_without_a_store(tmp_path: Path) -> None:
+    code, out = invoke("--db", str(tmp_path / "none.duckdb"), "--queue", CARE,
+                       "--target-median", "14", "--target-max", "56")
+    assert code == 2 and "no store at" in out

@@ -1,0 +1,98 @@
+"""The calendar arithmetic the engine relies on, checked against the libraries the spec names
+(numpy.busday_count, dateutil.relativedelta) over every day of several years."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import holidays
+import numpy as np
+import pytest
+from dateutil.relativedelta import relativedelta
+
+from careassure.measures.calendar import (
+    GridDate,
+    add_months,
+    build_calendar,
+    last_day_before,
+    plus_months,
+    series_dates,
+    single_date,
+)
+
+FIRST, LAST = date(2019, 1, 1), date(2026, 12, 31)
+DAYS = [FIRST + timedelta(days=i) for i in range((LAST - FIRST).days + 1)]
+
+
+def test_working_day_index_matches_busday_count() -> None:
+    calendar = build_calendar(FIRST, LAST)
+    bank = np.array(sorted(holidays.UK(subdiv="ENG", years=range(2019, 2027))), "datetime64[D]")
+    rng = np.random.default_rng(7)
+    for _ in range(2000):
+        a, b = sorted(rng.choice(len(DAYS), 2))
+        expected = np.busday_count(DAYS[a], DAYS[b], holidays=bank)
+        got = calendar.working_day_index(DAYS[b]) - calendar.working_day_index(DAYS[a])
+        assert got == expected, (DAYS[a], DAYS[b])
+
+
+def test_working_days_skip_christmas_easter_and_one_off_holidays() -> None:
+    calendar = build_calendar(date(2022, 1, 1), date(2025, 12, 31))
+    wd = calendar.working_day_index
+    # Mon 23/12/2024 -> Mon 30/12/2024: Tue 24 and Fri 27 only (25, 26 bank holidays).
+    assert wd(date(2024, 12, 30)) - wd(date(2024, 12, 23)) == 3
+    # Thu 17/04/2025 -> Wed 23/04/2025: Thu 17, Tue 22 (Good Friday 18, Easter Monday 21).
+    assert wd(date(2025, 4, 23)) - wd(date(2025, 4, 17)) == 2
+    # Mon 19/09/2022 was the State Funeral bank holiday.
+    assert wd(date(2022, 9, 20)) - wd(date(2022, 9, 19)) == 0
+
+
+def test_month_columns_match_relativedelta() -> None:
+    frame = build_calendar(FIRST, LAST).frame
+    for row in frame.itertuples():
+        day = row.day.date()
+        assert row.plus_3m.date() == day + relativedelta(months=3)
+        assert row.plus_12m.date() == day + relativedelta(months=12)
+        assert row.plus_12m_6m.date() == day + relativedelta(months=12) + relativedelta(months=6)
+
+
+def test_add_months_clamps_to_month_end() -> None:
+    days = np.array(["2024-02-29", "2023-08-31", "2024-01-31", "2024-11-30"], "datetime64[D]")
+    assert add_months(days, 12).astype(str).tolist() == [
+        "2025-02-28", "2024-08-31", "2025-01-31", "2025-11-30",
+    ]
+    assert add_months(days, 1).astype(str).tolist() == [
+        "2024-03-29", "2023-09-30", "2024-02-29", "2024-12-30",
+    ]
+
+
+@pytest.mark.parametrize("months", [3, 6, 12])
+def test_last_day_before_is_the_exact_threshold(months: int) -> None:
+    for deadline in DAYS[::3]:
+        t = last_day_before(deadline, months)
+        assert plus_months(t, months) < deadline <= plus_months(t + timedelta(days=1), months)
+
+
+def test_single_date_defaults_to_three_months() -> None:
+    assert single_date(date(2025, 5, 31)) == [GridDate(date(2025, 5, 31), date(2025, 2, 28))]
+    with pytest.raises(ValueError, match="before the as-of date"):
+        single_date(date(2025, 5, 31), date(2025, 5, 31))
+
+
+def test_weekly_series_steps_seven_days_with_weekly_periods() -> None:
+    grid = series_dates(date(2025, 1, 5), date(2025, 1, 25), "week")
+    assert [g.as_of for g in grid] == [date(2025, 1, 5), date(2025, 1, 12), date(2025, 1, 19)]
+    assert [g.period_start for g in grid] == [
+        date(2024, 12, 29), date(2025, 1, 5), date(2025, 1, 12),
+    ]
+
+
+def test_monthly_series_uses_month_ends_inside_the_range() -> None:
+    grid = series_dates(date(2024, 1, 15), date(2024, 4, 29), "month")
+    assert grid == [
+        GridDate(date(2024, 1, 31), date(2023, 12, 31)),
+        GridDate(date(2024, 2, 29), date(2024, 1, 31)),
+        GridDate(date(2024, 3, 31), date(2024, 2, 29)),
+    ]
+    assert series_dates(date(2024, 5, 2), date(2024, 5, 20), "month") == []
+    with pytest.raises(ValueError, match="before its start"):
+        series_dates(date(2024, 5, 2), date(2024, 5, 1), "week")
