@@ -4,7 +4,7 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PY := .venv/bin/python
 
-.PHONY: demo test bench lint install install-dev
+.PHONY: demo test bench lint install install-dev assets
 
 $(UV):
 	python3 -m venv .tools
@@ -16,13 +16,19 @@ install: $(UV)
 install-dev: $(UV)
 	$(UV) sync --frozen --all-extras
 
-demo: install
+# GOV.UK Frontend (and axe-core for the accessibility tests) from the npm lock file.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+assets: node_modules/.package-lock.json
+
+demo: install assets
 	.venv/bin/careassure demo
 
 test: $(UV)
 	UV=$(UV) scripts/test.sh
 
-bench: install-dev
+bench: install-dev assets
 	$(PY) -m benchmarks
 
 lint: install-dev

@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # Runs the whole test suite from nothing: virtualenv and packages (uv, from the lock file), the
-# Debian packages the suite needs when run as root (PostgreSQL, Java for PySpark), a throwaway
-# PostgreSQL server on loopback, then pytest. Extra arguments go to pytest.
+# front-end assets (npm, from package-lock.json), the Debian packages the suite needs when run as
+# root (PostgreSQL, Java for PySpark, Chromium for the browser tests, Pango for PDF reports), a
+# throwaway PostgreSQL server on loopback, then pytest. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 UV=${UV:-uv}
 
 "$UV" sync --frozen --all-extras --quiet
+make --no-print-directory assets
 
 if [ "$(id -u)" = 0 ]; then
   need=()
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
   command -v java >/dev/null || need+=(openjdk-17-jre-headless)
+  [ -x /usr/bin/chromium ] || need+=(chromium fonts-liberation)
+  ldconfig -p | grep -q libpangoft2-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
   if [ ${#need[@]} -gt 0 ]; then
     echo "Installing Debian packages: ${need[*]}"
     apt-get update -qq

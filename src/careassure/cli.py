@@ -51,6 +51,11 @@ app.add_typer(db_app, name="db")
 from careassure.synth.command import synth as synth_command  # noqa: E402
 
 app.command("synth")(synth_command)
+from careassure.records.command import ingest as ingest_command  # noqa: E402
+from careassure.records.command import loads as loads_command  # noqa: E402
+
+app.command("ingest")(ingest_command)
+app.command("loads")(loads_command)
 
 
 def main() -> None:

@@ -3,6 +3,7 @@ in local mode, marked slow), so each spec test proves the engines agree."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -14,8 +15,15 @@ ENGINES = ["duckdb", pytest.param("spark", marks=pytest.mark.slow)]
 
 @pytest.fixture(scope="session")
 def spark_session() -> Iterator[Any]:
-    """One local Spark for the whole run: one core, one shuffle partition, UTC, no UI."""
-    pyspark_sql = pytest.importorskip("pyspark.sql")
+    """One local Spark for the whole run: one core, one shuffle partition, UTC, no UI. In CI a
+    missing PySpark is a failure, not a skip, so "the engines agree" cannot quietly become "one
+    engine ran"."""
+    try:
+        import pyspark.sql as pyspark_sql
+    except ImportError:
+        if os.environ.get("CI"):
+            pytest.fail("PySpark is not installed in CI: `uv sync --all-extras` installs it")
+        pytest.skip("PySpark is not installed (the `spark` extra)")
     session = (
         pyspark_sql.SparkSession.builder.master("local[1]")
         .appName("careassure-measures-tests")

@@ -50,12 +50,12 @@ def test_data_quality_counts_unrecorded_optional_cells(store) -> None:
                     closed="2025-01-03", outcome="withdrawn"),
         ],
     )
-    got = whole_area(compute(backend, d("2025-03-31"),
-                             measures=[m for m in _quality_ids()]))
+    got = whole_area(compute(backend, d("2025-03-31"), measures=_quality_ids()))
     # people: 2 rows; birth_month and ethnicity 1 of 2 each, the other four 0 of 2.
     assert figures(got["data_quality.pct_missing.people.birth_month"]) == (50.0, 1, 2)
     assert figures(got["data_quality.pct_missing.people.ethnicity"]) == (50.0, 1, 2)
-    assert figures(got["data_quality.pct_missing.people.gender"]) == (0.0, 0, 2)
+    for column in ("gender", "primary_support_reason", "locality", "rural_urban"):
+        assert figures(got[f"data_quality.pct_missing.people.{column}"]) == (0.0, 0, 2)
     # team: 1 of 4 episodes; subtype: 1 of the 2 kinds that take one (review, financial);
     # outcome: 1 of the 3 ended episodes.
     assert figures(got["data_quality.pct_missing.episodes.team"]) == (25.0, 1, 4)

@@ -51,6 +51,10 @@ def test_reviews_of_people_in_long_term_support(store) -> None:
             service("P7", "2024-09-01"),
             # P8: started 01/03/2025, not reviewed: due 01/03/2026.
             service("P8", "2025-03-01"),
+            # P9: touching services, never reviewed: LTS start 01/01/2023 (not 01/09/2024),
+            # due 01/01/2024, overdue by 546 days.
+            service("P9", "2023-01-01", "2024-09-01"),
+            service("P9", "2024-09-01"),
         ],
         episodes=[
             review("P2", "2024-07-01"),
@@ -63,14 +67,16 @@ def test_reviews_of_people_in_long_term_support(store) -> None:
         ],
     )
     got = whole_area(compute(backend, d("2025-06-30"), measures=REVIEWS))
-    # In LTS at D: P1, P2, P3, P4, P6, P7, P8 (7). Overdue: P1 546, P3 179, P6 122.
-    assert figures(got["review.overdue"]) == (3, 3, None)
-    assert figures(got["review.median_overdue"]) == (179.0, None, 3)
-    assert figures(got["review.max_overdue"]) == (546, None, 3)
-    # due + 6 months < D: P1 only (P3 due + 6 = 02/07/2025, P6 28/08/2025): 1 of 7.
-    assert figures(got["review.pct_overdue_over_6_months"]) == (14.3, 1, 7)
-    # LTS start <= 30/06/2024: P1, P2, P3, P4, P6 (5); last review after 30/06/2024: P2, P4.
-    assert figures(got["review.pct_reviewed_within_12_months"]) == (40.0, 2, 5)
+    # In LTS at D: P1, P2, P3, P4, P6, P7, P8, P9 (8).
+    # Overdue: P6 122, P3 179, P1 546, P9 546: median (179 + 546) / 2 = 362.5.
+    assert figures(got["review.overdue"]) == (4, 4, None)
+    assert figures(got["review.median_overdue"]) == (362.5, None, 4)
+    assert figures(got["review.max_overdue"]) == (546, None, 4)
+    # due + 6 months < D: P1 and P9 (P3 due + 6 = 02/07/2025, P6 28/08/2025): 2 of 8.
+    assert figures(got["review.pct_overdue_over_6_months"]) == (25.0, 2, 8)
+    # LTS start <= 30/06/2024: P1, P2, P3, P4, P6, P9 (6); last review after 30/06/2024: P2,
+    # P4.
+    assert figures(got["review.pct_reviewed_within_12_months"]) == (33.3, 2, 6)
 
 
 def test_leap_day_review_due_dates(store) -> None:

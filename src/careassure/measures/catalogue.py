@@ -128,9 +128,9 @@ def _queue_measures(kind: str) -> list[MeasureDef]:
         if working
         else "D - received_date"
     )
-    to_alloc = (
-        "busday_count(received_date, allocated_date)" if working else "allocated_date - received_date"
-    )
+    to_alloc = "allocated_date - received_date"
+    if working:
+        to_alloc = "busday_count(received_date, allocated_date)"
     waiting = (
         "received_date <= D and none of allocated_date, completed_date, closed_date is on or "
         "before D"

@@ -16,7 +16,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from careassure.measures.calendar import Calendar, GridDate
+from careassure.measures.calendar import GridDate
 from careassure.measures.values import Cell
 
 GRID_SCHEMA = {
@@ -44,15 +44,22 @@ Key = tuple[Any, ...]
 @dataclass(frozen=True)
 class Context:
     """One evaluation: the record tables, the date grid (as a table and as Python dates), the
-    working-day calendar, and the breakdown with its groups (``by`` None: whole area only)."""
+    calendar table, and the breakdown with its groups (``by`` None: whole area only)."""
 
     tables: dict[str, ir.Table]
     dates: Sequence[GridDate]
     grid: ir.Table
-    calendar: Calendar
     calendar_table: ir.Table
     by: str | None
     groups: Sequence[str]
+
+    @property
+    def first_date(self) -> date:
+        return min(g.as_of for g in self.dates)
+
+    @property
+    def last_date(self) -> date:
+        return max(g.as_of for g in self.dates)
 
     def applies(self, breakdowns: frozenset[str]) -> bool:
         """Whether this evaluation's breakdown applies to a measure with these breakdowns."""

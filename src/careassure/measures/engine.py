@@ -129,7 +129,6 @@ def _evaluate(
         tables=tables,
         dates=dates,
         grid=grid_table(grid_frame(dates, calendar)),
-        calendar=calendar,
         calendar_table=calendar_table(calendar.frame),
         by=by,
         groups=group_universe(by, tables, dates[0].as_of) if by else (),

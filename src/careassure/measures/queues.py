@@ -31,7 +31,6 @@ CARE_ACT = "care_act_assessment"
 DISPARITY = f"{CARE_ACT}.team_disparity"
 
 
-
 def _snapshot_units(ctx: Context, kinds: tuple[str, ...]) -> ir.Table:
     """One row per episode of ``kinds`` waiting at each grid date, with its wait so far."""
     episodes = ctx.tables["episodes"]
@@ -41,22 +40,18 @@ def _snapshot_units(ctx: Context, kinds: tuple[str, ...]) -> ir.Table:
     # The first day the episode is no longer waiting: waiting at D <=> received <= D < leaves.
     leaves = (ep.kind == S42).ifelse(ended, ibis.least(ended, ep.allocated_date.fill_null(far)))
     ep = ep.select("kind", "person_id", "team", "received_date", leaves=leaves)
-    if any(k in WORKING_DAY_KINDS for k in kinds):
+    working = any(k in WORKING_DAY_KINDS for k in kinds)
+    if working:
         ep = look_up(ep, "received_date", ctx.calendar_table, wd="wd_received")
     grid = ctx.grid
     units = ep.join(grid, [ep.received_date <= grid.as_of, ep.leaves > grid.as_of])
-    days = units.as_of.delta(units.received_date, unit="day")
-    if any(k in WORKING_DAY_KINDS for k in kinds):
-        wait = units.kind.isin(WORKING_DAY_KINDS).ifelse(
-            units.wd_as_of - units.wd_received, days
-        )
-    else:
-        wait = days
-    units = units.select(
+    wait = units.as_of.delta(units.received_date, unit="day")
+    if working:  # busday_count(received, D) = wd(D) - wd(received)
+        wait = units.kind.isin(WORKING_DAY_KINDS).ifelse(units.wd_as_of - units.wd_received, wait)
+    return units.select(
         "kind", "person_id", "team", "as_of", wait=wait,
-        old=units.received_date <= units.before_6m,
+        old=units.received_date <= units.before_6m,  # received + 6 months < D
     )
-    return units
 
 
 def snapshot(ctx: Context, wanted: set[str]) -> Cells:

@@ -57,8 +57,7 @@ def _review_pieces(ctx: Context) -> ir.Table:
     reviewed`` (NULL before the first review), ``due``, ``due_6m``; the piece holds for D in
     [lo, hi). Only pieces overlapping the evaluation dates are kept."""
     far = ibis.date(FAR_FUTURE)
-    first_date = min(g.as_of for g in ctx.dates)
-    last_date = max(g.as_of for g in ctx.dates)
+    first_date, last_date = ctx.first_date, ctx.last_date
     lts = runs(_long_term(ctx))
     lts = lts.filter((lts.run_start <= last_date) & (lts.run_end > first_date))
     episodes = ctx.tables["episodes"]
@@ -164,10 +163,9 @@ def direct_payments(ctx: Context, wanted: set[str]) -> Cells:
     lt = _long_term(ctx)
     # Only coverage of the evaluation dates matters here (not where a run started), so services
     # that cover none of them can be left out before merging.
-    first_date = min(g.as_of for g in ctx.dates)
-    last_date = max(g.as_of for g in ctx.dates)
     lt = lt.filter(
-        (lt.start_date <= last_date) & (lt.end_date.isnull() | (lt.end_date > first_date))
+        (lt.start_date <= ctx.last_date)
+        & (lt.end_date.isnull() | (lt.end_date > ctx.first_date))
     )
     community = lt.filter(~lt.setting.isin(RESIDENTIAL_SETTINGS))
     paid = community.filter(

@@ -16,8 +16,16 @@ from dataclasses import dataclass
 import duckdb
 
 from careassure.records import rules
-from careassure.records.cells import SPREADSHEET_ERRORS, is_readable, literal, quote, type_problem
-from careassure.records.cells import typed as typed_sql
+from careassure.records.cells import (
+    invalid,
+    is_readable,
+    is_spreadsheet_error,
+    literal,
+    one_of,
+    quote,
+    type_problem,
+    value_column,
+)
 from careassure.records.schema import (
     CODE_PATTERN,
     EPISODE_KINDS,
@@ -91,6 +99,11 @@ def _select(staged: StagedTable, column: str, reason: str, where: str) -> Check:
                  f"{reason} AS reason FROM {quote(staged.relation)} WHERE {where}")
 
 
+def _value(staged: StagedTable, name: str) -> str:
+    """The staging column holding a column's typed value."""
+    return quote(value_column(TABLES[staged.name].column(name)))
+
+
 @check(rules.REQUIRED)
 def required(tables: Tables) -> Iterator[Check]:
     for staged, column in _columns(tables, lambda c: c.required):
@@ -109,20 +122,17 @@ def formula(tables: Tables) -> Iterator[Check]:
 
 @check(rules.SPREADSHEET_ERROR)
 def spreadsheet_error(tables: Tables) -> Iterator[Check]:
-    errors = ", ".join(literal(e) for e in SPREADSHEET_ERRORS)
     for staged, column in _columns(tables, lambda c: True):
         yield _select(staged, column.name, literal("is a spreadsheet error, not a value"),
-                      f"upper({quote(column.name)}) IN ({errors})")
+                      is_spreadsheet_error(quote(column.name)))
 
 
 def _type_check(rule: rules.Rule, kind: ColumnType) -> Callable[[Tables], Iterator[Check]]:
     def type_check(tables: Tables) -> Iterator[Check]:
         for staged, column in _columns(tables, lambda c: c.type is kind):
-            name = quote(column.name)
-            yield Check(staged.name, column.name,
-                        f"SELECT row, value, reason FROM (SELECT _row AS row, {name} AS value, "
-                        f"{type_problem(column, name)} AS reason FROM {quote(staged.relation)} "
-                        f"WHERE {is_readable(name)}) WHERE reason IS NOT NULL")
+            text, value = quote(column.name), _value(staged, column.name)
+            yield _select(staged, column.name, type_problem(column, text, value),
+                          f"{invalid(column, text, value)} AND {is_readable(text)}")
     type_check.__doc__ = f"Rule {rule.id}: {rule.checks}"
     return type_check
 
@@ -135,22 +145,24 @@ for _kind, _rule in TYPE_RULES.items():
 def allowed_value(tables: Tables) -> Iterator[Check]:
     for staged, column in _columns(tables, lambda c: c.allowed is not None):
         allowed = column.allowed or ()
-        name = quote(column.name)
-        values = ", ".join(literal(v) for v in allowed)
         yield _select(staged, column.name, literal(f"is not one of: {', '.join(allowed)}"),
-                      f"{is_readable(name)} AND lower({name}) NOT IN ({values})")
+                      f"NOT {one_of(_value(staged, column.name), allowed)} "
+                      f"AND {is_readable(quote(column.name))}")
 
 
 @check(rules.CODE)
 def code(tables: Tables) -> Iterator[Check]:
     reason = ("is not a code: use letters, digits, _ or - only (no spaces or free text), at most "
               "64 characters")
+    # Codes repeat: the pattern is tested once per distinct code, not once per row.
     for staged, column in _columns(
             tables, lambda c: c.type is ColumnType.CODE and c.allowed is None):
-        name = quote(column.name)
+        value = _value(staged, column.name)
+        bad = (f"SELECT code FROM (SELECT DISTINCT {value} AS code FROM "
+               f"{quote(staged.relation)} WHERE {value} IS NOT NULL) "
+               f"WHERE NOT regexp_matches(code, {literal(CODE_PATTERN)})")
         yield _select(staged, column.name, literal(reason),
-                      f"{is_readable(name)} AND NOT regexp_matches(lower({name}), "
-                      f"{literal(CODE_PATTERN)})")
+                      f"{value} IN ({bad}) AND {is_readable(quote(column.name))}")
 
 
 @check(rules.MAX_LENGTH)
@@ -159,7 +171,8 @@ def max_length(tables: Tables) -> Iterator[Check]:
         name = quote(column.name)
         yield _select(staged, column.name,
                       literal(f"is longer than {column.max_length} characters"),
-                      f"{is_readable(name)} AND length({name}) > {column.max_length}")
+                      f"strlen({name}) > {column.max_length} "  # bytes: cheap, and >= chars
+                      f"AND length({name}) > {column.max_length} AND {is_readable(name)}")
 
 
 @check(rules.UNIQUE)
@@ -185,11 +198,10 @@ def reference(tables: Tables) -> Iterator[Check]:
         if target is None or target_column not in target.present:
             continue  # the missing table or column is reported on its own
         name = quote(column.name)
-        reason = f"is not a {target_column} in {target.file}"
-        yield _select(staged, column.name, literal(reason),
-                      f"{is_readable(name)} AND NOT EXISTS (SELECT 1 FROM "
-                      f"{quote(target.relation)} t WHERE t.{quote(target_column)} = "
-                      f"{quote(staged.relation)}.{name})")
+        yield _select(staged, column.name,
+                      literal(f"is not a {target_column} in {target.file}"),
+                      f"{is_readable(name)} AND {name} NOT IN (SELECT {quote(target_column)} "
+                      f"FROM {quote(target.relation)} WHERE {quote(target_column)} IS NOT NULL)")
 
 
 @check(rules.SUBTYPE)
@@ -197,19 +209,17 @@ def subtype(tables: Tables) -> Iterator[Check]:
     staged = tables.get("episodes")
     if staged is None or not {"kind", "subtype"} <= staged.present:
         return
-    allowed = " ".join(
-        f"WHEN {literal(kind)} THEN lower(subtype) IN ({', '.join(literal(s) for s in subs)})"
-        for kind, subs in EPISODE_SUBTYPES.items())
+    kind, sub = _value(staged, "kind"), _value(staged, "subtype")
+    allowed = " ".join(f"WHEN {literal(k)} THEN {one_of(sub, subs)}"
+                       for k, subs in EPISODE_SUBTYPES.items())
     reasons = " ".join(
-        f"WHEN {literal(kind)} THEN "
-        + literal(f"is not a subtype of {kind}: use {' or '.join(subs)}")
-        for kind, subs in EPISODE_SUBTYPES.items())
-    kinds = ", ".join(literal(k) for k in EPISODE_KINDS)
-    reason = (f"CASE lower(kind) {reasons} ELSE 'must be empty: kind ' || lower(kind) || "
+        f"WHEN {literal(k)} THEN " + literal(f"is not a subtype of {k}: use {' or '.join(subs)}")
+        for k, subs in EPISODE_SUBTYPES.items())
+    reason = (f"CASE {kind} {reasons} ELSE 'must be empty: kind ' || {kind} || "
               "' takes no subtype' END")
     yield _select(staged, "subtype", reason,
-                  f"{is_readable('subtype')} AND lower(kind) IN ({kinds}) "
-                  f"AND NOT (CASE lower(kind) {allowed} ELSE false END)")
+                  f"{is_readable('subtype')} AND {one_of(kind, EPISODE_KINDS)} "
+                  f"AND NOT (CASE {kind} {allowed} ELSE false END)")
 
 
 def _date_order(tables: Tables, rule: rules.Rule) -> Iterator[Check]:
@@ -217,11 +227,8 @@ def _date_order(tables: Tables, rule: rules.Rule) -> Iterator[Check]:
         staged = tables.get(table)
         if order_rule is not rule or staged is None or not {later, earlier} <= staged.present:
             continue
-        columns = TABLES[table]
-        late = typed_sql(columns.column(later), quote(later))
-        early = typed_sql(columns.column(earlier), quote(earlier))
         yield _select(staged, later, f"'is before {earlier} ' || {quote(earlier)}",
-                      f"{late} < {early}")
+                      f"{_value(staged, later)} < {_value(staged, earlier)}")
 
 
 @check(rules.BEFORE_RECEIVED)
@@ -250,20 +257,17 @@ def service_end(tables: Tables) -> Iterator[Check]:
     staged = tables.get("services")
     if staged is None or not {"start_date", "end_date"} <= staged.present:
         return
-    columns = TABLES["services"]
-    end = typed_sql(columns.column("end_date"), "end_date")
-    start = typed_sql(columns.column("start_date"), "start_date")
     yield _select(staged, "end_date",
                   "'is not after start_date ' || start_date || "
                   "': end_date is the first day without the service'",
-                  f"{end} <= {start}")
+                  f"{_value(staged, 'end_date')} <= {_value(staged, 'start_date')}")
 
 
 @check(rules.NEGATIVE)
 def negative(tables: Tables) -> Iterator[Check]:
     for staged, column in _columns(tables, lambda c: c.non_negative):
         yield _select(staged, column.name, literal("is negative"),
-                      f"{typed_sql(column, quote(column.name))} < 0")
+                      f"{_value(staged, column.name)} < 0")
 
 
 @check(rules.POPULATION_DUPLICATE)
@@ -271,7 +275,7 @@ def population_duplicate(tables: Tables) -> Iterator[Check]:
     staged = tables.get("population")
     if staged is None:
         return
-    key = "locality, lower(ethnicity), lower(age_band)"
+    key = ", ".join(_value(staged, c) for c in ("locality", "ethnicity", "age_band"))
     yield Check(staged.name, "locality", f"""
         SELECT row, value, 'repeats the locality, ethnicity and age_band of row ' || first AS reason
         FROM (SELECT _row AS row, locality AS value,

@@ -32,7 +32,7 @@ import duckdb
 import pyarrow as pa
 
 from careassure.records import checks, report
-from careassure.records.cells import literal, quote, typed
+from careassure.records.cells import literal, quote, value_column
 from careassure.records.pseudonymise import load_key, pseudonymise
 from careassure.records.rules import ValidationError
 from careassure.records.schema import CODE_PATTERN, LOAD_ORDER, TABLES
@@ -151,6 +151,7 @@ def _staging() -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
         con = duckdb.connect(":memory:")
         try:
             con.execute(f"SET temp_directory = {literal(str(work / 'spill'))}")
+            con.execute("SET enable_progress_bar = false")
             yield con, work
         finally:
             con.close()
@@ -185,7 +186,7 @@ def _load(con: duckdb.DuckDBPyConnection, source: Source, key: bytes, *,
         report.write_report(con, result.error_report)
         return result
     progress("pseudonymising person ids")
-    _pseudonyms(con, key)
+    _pseudonyms(con, staged["people"], key)
     progress(f"writing {sum(row_counts.values()):,} rows to the store")
     loaded_at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     load_id = f"{loaded_at:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
@@ -218,11 +219,11 @@ def _os_user() -> str:
         return "unknown"
 
 
-def _pseudonyms(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
-    """Hash each distinct person id once (every id referenced is in people, validation saw to
-    that) into a lookup table that the write joins to."""
-    ids = con.execute("SELECT DISTINCT person_id FROM src_people WHERE person_id IS NOT NULL"
-                      ).fetch_arrow_table().column(0).to_pylist()
+def _pseudonyms(con: duckdb.DuckDBPyConnection, people: StagedTable, key: bytes) -> None:
+    """Hash each person id once into a lookup table that the write joins to (people holds each
+    id once and every id referenced elsewhere: validation saw to both)."""
+    ids = con.execute(f"SELECT person_id FROM {quote(people.relation)}"
+                      ).to_arrow_table().column(0).to_pylist()
     lookup = pa.table({"raw": pa.array(ids, pa.string()),
                        "pseudonym": pa.array(pseudonymise(ids, key), pa.string())})
     con.register("pseudonym_lookup", lookup)
@@ -237,13 +238,13 @@ def _insert(con: duckdb.DuckDBPyConnection, staged: StagedTable, extract: str) -
     table = TABLES[staged.name]
     values, joins = [], []
     for column in table.columns:
-        text = f"s.{quote(column.name)}"
         if column.pseudonymised:
             alias = f"p{len(joins)}"
-            joins.append(f"LEFT JOIN memory.main.{_PSEUDONYMS} {alias} ON {alias}.raw = {text}")
+            joins.append(f"LEFT JOIN memory.main.{_PSEUDONYMS} {alias} "
+                         f"ON {alias}.raw = s.{quote(column.name)}")
             values.append(f"{alias}.pseudonym")
         else:
-            values.append(typed(column, text))
+            values.append(f"s.{quote(value_column(column))}")
     names = ", ".join(quote(n) for n in (*table.column_names, EXTRACT_COLUMN))
     con.execute(f"DELETE FROM {quote(staged.name)} WHERE {quote(EXTRACT_COLUMN)} = ?", [extract])
     con.execute(f"INSERT INTO {quote(staged.name)} ({names}) SELECT {', '.join(values)}, "
@@ -265,6 +266,9 @@ def _write(con: duckdb.DuckDBPyConnection, staged: Mapping[str, StagedTable], st
             except duckdb.Error as exc:
                 raise IngestError(f"cannot write a new store next to {store}: {exc}") from exc
             try:
+                # Row order no longer matters (every row carries its own number), and inserting
+                # without it lets DuckDB write in parallel.
+                con.execute("SET preserve_insertion_order = false")
                 con.execute(f"USE {_TARGET}")
                 con.execute("BEGIN TRANSACTION")
                 try:

@@ -60,7 +60,7 @@ def write_report(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     selected = [quote(c) if c == "row" else f"{_escaped(quote(c))} AS {quote(c)}"
                 for c in REPORT_COLUMNS]
     data = con.execute(f"SELECT {', '.join(selected)} FROM {ERRORS_TABLE} ORDER BY {_ORDER}"
-                       ).fetch_arrow_table()
+                       ).to_arrow_table()
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "wb") as file:

@@ -5,17 +5,21 @@ a table of text columns named by position (``c0``, ``c1``...), next to the heade
 the header is matched to the format: missing, misspelled and repeated columns are reported, extra
 columns are named for the load log and dropped (they may hold names or case notes, so their
 values go no further), cells are trimmed, empty text becomes NULL and blank rows are skipped.
+
+The staging table ``stage_<table>`` then holds, per row, its spreadsheet row number ``_row``,
+each column's text and, for typed columns, the value read from it (``<column>__value``, see
+:mod:`careassure.records.cells`): every check and the final write read that one table, so each
+cell is parsed once.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 import duckdb
 
-from careassure.records.cells import quote
+from careassure.records.cells import WHITESPACE, cleaned, quote, typed, value_column
 from careassure.records.rules import (
     COLUMN_DUPLICATED,
     COLUMN_MISSING,
@@ -24,10 +28,6 @@ from careassure.records.rules import (
 )
 from careassure.records.schema import TABLES
 
-# Stripped from both ends of every cell and header: spreadsheets pad with spaces, tabs and
-# non-breaking spaces, and a byte order mark can survive inside a concatenated file.
-WHITESPACE = " \t\r\n\u00a0\ufeff"
-_TRIM = "' \t\r\n' || chr(160) || chr(65279)"
 HEADER_ROW = 1
 
 
@@ -45,8 +45,9 @@ class RawTable:
 
 @dataclass
 class StagedTable:
-    """One table ready for checking: ``relation`` holds ``_row`` and every column of the format
-    (trimmed text, NULL when empty or absent); ``present`` names the columns the file had."""
+    """One table ready for checking: ``relation`` holds ``_row``, every column of the format
+    (trimmed text, NULL when empty or absent) and the typed values read from them;
+    ``present`` names the columns the file had."""
 
     name: str
     file: str
@@ -69,11 +70,6 @@ def _column_letter(index: int) -> str:
 def _near(name: str) -> str:
     """A header name reduced to what a typist is likely to have meant."""
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
-
-
-def trimmed(column: str) -> str:
-    """SQL: the trimmed text of a raw cell, NULL when nothing is left."""
-    return f"nullif(trim({column}, {_TRIM}), '')"
 
 
 def shape(con: duckdb.DuckDBPyConnection, raw: RawTable) -> tuple[StagedTable,
@@ -120,16 +116,19 @@ def shape(con: duckdb.DuckDBPyConnection, raw: RawTable) -> tuple[StagedTable,
             error(COLUMN_MISSING.id, column.name, None,
                   f"required column {column.name} is missing from the header{_hint(header)}")
 
-    selected = [f"{raw.row} AS _row"]
+    texts = [f"{raw.row} AS _row"]
     for column in table.columns:
         found = positions.get(column.name)
-        text = trimmed(f"c{found[0]}") if found else "NULL::VARCHAR"
-        selected.append(f"{text} AS {quote(column.name)}")
-    any_value = [trimmed(f"c{i}") for i in range(len(header))]
-    not_blank = f"coalesce({', '.join(any_value)}) IS NOT NULL" if any_value else "false"
-    relation = f"src_{raw.table}"
-    con.execute(f"CREATE OR REPLACE TABLE {quote(relation)} AS SELECT {', '.join(selected)} "
-                f"FROM {quote(raw.relation)} WHERE {not_blank}")
+        text = cleaned(f"c{found[0]}") if found else "NULL::VARCHAR"
+        texts.append(f"{text} AS {quote(column.name)}")
+    values = [f"{typed(c, quote(c.name))} AS {quote(value_column(c))}"
+              for c in table.columns if value_column(c) != c.name]
+    names = ", ".join(["_row", *(quote(n) for n in table.column_names), *values])
+    # A blank row (spreadsheets leave them, often at the end) has no cell with anything in it.
+    blank = " AND ".join(f"(c{i} IS NULL OR c{i} = '')" for i in range(len(header))) or "true"
+    relation = f"stage_{raw.table}"
+    con.execute(f"CREATE OR REPLACE TABLE {quote(relation)} AS SELECT {names} FROM "
+                f"(SELECT {', '.join(texts)} FROM {quote(raw.relation)} WHERE NOT ({blank}))")
     con.execute(f"DROP TABLE IF EXISTS {quote(raw.relation)}")
     present = frozenset(name for name in table.column_names if name in positions)
     return StagedTable(raw.table, raw.file, relation, present, extra,
@@ -139,7 +138,7 @@ def shape(con: duckdb.DuckDBPyConnection, raw: RawTable) -> tuple[StagedTable,
 def _has_values(con: duckdb.DuckDBPyConnection, relation: str, index: int) -> bool:
     """Whether a column without a header holds anything (spreadsheets often carry empty ones)."""
     found = con.execute(f"SELECT count(*) FROM {quote(relation)} "
-                        f"WHERE {trimmed(f'c{index}')} IS NOT NULL").fetchone()
+                        f"WHERE {cleaned(f'c{index}')} IS NOT NULL").fetchone()
     return bool(found and found[0])
 
 
