@@ -48,6 +48,12 @@ from careassure.framework.command import app as cqc_app  # noqa: E402
 
 app.add_typer(cqc_app, name="cqc")
 app.add_typer(db_app, name="db")
+from careassure.plan.command import app as plan_app  # noqa: E402
+
+app.add_typer(plan_app, name="plan")
+from careassure.reports.command import app as report_app  # noqa: E402
+
+app.add_typer(report_app, name="report")
 from careassure.synth.command import synth as synth_command  # noqa: E402
 
 app.command("synth")(synth_command)
@@ -56,6 +62,19 @@ from careassure.records.command import loads as loads_command  # noqa: E402
 
 app.command("ingest")(ingest_command)
 app.command("loads")(loads_command)
+from careassure.measures.command import measures as measures_command  # noqa: E402
+from careassure.measures.command import series as series_command  # noqa: E402
+
+app.command("measures")(measures_command)
+app.command("series")(series_command)
+from careassure.demo import demo as demo_command  # noqa: E402
+
+app.command("demo")(demo_command)
+from careassure.web.command import serve as serve_command  # noqa: E402
+from careassure.web.command import users_app  # noqa: E402
+
+app.command("serve")(serve_command)
+app.add_typer(users_app, name="users")
 
 
 def main() -> None:

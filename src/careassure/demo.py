@@ -1,18 +1,33 @@
 """``careassure demo``: the main job on a fresh machine, end to end on a synthetic county.
 
 It exercises the real path a council's data takes (generate an extract in the record format,
-validate and pseudonymise it on ingest, compute the catalogue's measures from the store) rather
-than a shortcut, so the demo shows what a council will see and breaks when the product does.
+validate and pseudonymise it on ingest, compute the catalogue's measures from the store, migrate
+the application database, import the improvement plan, record a self-assessment) rather than a
+shortcut, so the demo shows what a council will see and breaks when the product does.
+
+Every step is skipped when its result is already there, so a second run starts the web app at
+once with the same data, plan, self-assessment and logins as the first.
 """
 
 from __future__ import annotations
 
+import os
+import secrets
+import socket
 import tempfile
 import time
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from sqlalchemy.engine import Engine
+
+    from careassure.records.store import Store
 
 # The figures a director asks for first: the seeds' progress narratives quote these.
 HEADLINE_MEASURES = (
@@ -32,19 +47,31 @@ HEADLINE_MEASURES = (
 )
 # The seeds' baseline for the waiting-list story: the peak at the end of December 2024.
 STORY_BASELINE = date(2024, 12, 1)
+ACTOR = "demo"
+PASSWORD_FILE = "demo-password"
+ASSESSMENT_FILE = Path(__file__).with_name("demo_assessment.yaml")
 
 
 def demo(
-    db: Path | None = typer.Option(
-        None, "--db", help="Store to use (default: CAREASSURE_HOME/store.duckdb)."
-    ),
-    scale: float = typer.Option(1.0, "--scale", help="Size of the synthetic county."),
-    seed: int = typer.Option(2026, "--seed", help="Random seed for the synthetic county."),
-    rebuild: bool = typer.Option(
-        False, "--rebuild", help="Regenerate and reload the county even if the store has data."
-    ),
+    db: Annotated[Path | None, typer.Option(
+        "--db", help="Store to use (default: CAREASSURE_HOME/store.duckdb).")] = None,
+    scale: Annotated[float, typer.Option(
+        "--scale", help="Size of the synthetic county (1 = ~560,000 adults).")] = 1.0,
+    seed: Annotated[int, typer.Option(
+        "--seed", help="Random seed for the synthetic county.")] = 2026,
+    rebuild: Annotated[bool, typer.Option(
+        "--rebuild", help="Regenerate and reload the county even if the store has data.")] = False,
+    serve: Annotated[bool, typer.Option(
+        "--serve/--no-serve", help="Start the web app (--no-serve: load and print only).")] = True,
+    port: Annotated[int, typer.Option(
+        "--port", min=1, max=65535, help="Port for the web app on 127.0.0.1.")] = 8000,
 ) -> None:
-    """Load the synthetic county into the embedded store (if absent) and show headline figures.
+    """Load the synthetic county, the demo improvement plan, a self-assessment and one demo login
+    per role (each only if absent), show the headline figures and start the web app on
+    http://127.0.0.1:8000.
+
+    The demo logins share one random password, made on the first run and kept (readable by you
+    only) in CAREASSURE_HOME/demo-password, so every run prints the same.
 
     Example: [bold]careassure demo[/bold]   (or [bold]make demo[/bold] on a fresh machine)
     """
@@ -54,6 +81,8 @@ def demo(
 
     console = Console()
     path = store_path(db)
+    if serve:
+        _check_port_free(port)
     needs_load = rebuild or not path.exists()
     if not needs_load:
         with open_store(path) as store:
@@ -62,10 +91,27 @@ def demo(
         _load_synthetic_county(console, path, scale, seed)
     with open_store(path) as store:
         _print_headlines(console, store)
+        as_of = store.extract_date() or date.today()
     console.print(f"\nStore: {path}")
 
+    engine = _application_database(console)
+    try:
+        _ensure_plan(console, engine, path, as_of)
+        _ensure_self_assessment(console, engine)
+        password = demo_password()
+        logins = _ensure_demo_users(engine, password)
+    finally:
+        engine.dispose()
+    if not serve:
+        _print_logins(console, None, logins, password)
+        return
+    _serve(console, path, port, logins, password)
 
-def _load_synthetic_county(console, path: Path, scale: float, seed: int) -> None:
+
+# --- the analytical store --------------------------------------------------------------------
+
+
+def _load_synthetic_county(console: Console, path: Path, scale: float, seed: int) -> None:
     from careassure.records.load import ingest
     from careassure.synth import generate_county, write_county
 
@@ -85,7 +131,7 @@ def _load_synthetic_county(console, path: Path, scale: float, seed: int) -> None
     console.print(f"Loaded {rows:,} rows into {path} in {time.perf_counter() - started:.0f} s.")
 
 
-def _print_headlines(console, store) -> None:
+def _print_headlines(console: Console, store: Store) -> None:
     from rich.table import Table
 
     from careassure.measures import CATALOGUE, compute, series
@@ -108,3 +154,174 @@ def _print_headlines(console, store) -> None:
     for measure in ("care_act_assessment.waiting", "care_act_assessment.median_wait"):
         points = [v for v in story if v.measure == measure]
         console.print(f"- {CATALOGUE[measure].title}: {facts(measure, points).sentence()}")
+
+
+# --- the application database ----------------------------------------------------------------
+
+
+def _application_database(console: Console) -> Engine:
+    """The application database (CAREASSURE_DATABASE_URL or the home folder's SQLite file),
+    migrated to this careassure's schema."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from careassure.appdb import create_engine, database_url, display_url, upgrade
+
+    url = database_url()
+    try:
+        upgrade(url)
+        return create_engine(url)
+    except ValueError as exc:
+        reason = str(exc)
+    except SQLAlchemyError as exc:
+        first = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        reason = f"cannot open the application database {display_url(url)}: {first}"
+    typer.echo(f"error: {reason}", err=True)
+    raise typer.Exit(2)
+
+
+def _ensure_plan(console: Console, engine: Engine, store: Path, as_of: date) -> None:
+    """Import the demo plan when no plan is stored (its timeliness actions are owned by the demo
+    workstream lead's login, ``lead``), and summarise the stored plan's status."""
+    from careassure.appdb import transaction
+    from careassure.plan import import_plan, load_demo_plan, load_plan, plan_keys, plan_status
+
+    with transaction(engine) as session:
+        if not plan_keys(session):
+            plan = load_demo_plan()
+            import_plan(session, plan, ACTOR)
+            console.print(f"Imported the demo improvement plan: {plan.title}, {plan.council}.")
+        if len(plan_keys(session)) != 1:  # a council's own plans: the demo leaves them alone
+            return
+        plan = load_plan(session)
+    status = plan_status(plan, as_of, store=store)
+    counts: dict[str, int] = {}
+    for area in status.areas:
+        counts[area.rag.label] = counts.get(area.rag.label, 0) + 1
+    summary = ", ".join(f"{n} {label.lower()}" for label, n in counts.items())
+    console.print(f"Improvement plan ({plan.council}): {len(status.areas)} areas: {summary}.")
+
+
+def _ensure_self_assessment(console: Console, engine: Engine) -> None:
+    """Record the demo self-assessment and evidence when the database holds none."""
+    import yaml
+    from sqlalchemy import func, select
+
+    from careassure.appdb import transaction
+    from careassure.framework.evidence import add_evidence
+    from careassure.framework.live import no_values
+    from careassure.framework.model import load_framework
+    from careassure.framework.selfassessment import build_self_assessment, set_statement
+    from careassure.framework.tables import EvidenceItem, SelfAssessmentStatement
+
+    framework = load_framework()
+    content = yaml.safe_load(ASSESSMENT_FILE.read_text(encoding="utf-8"))
+    today = date.today()
+    with transaction(engine) as session:
+        if not session.scalar(select(func.count()).select_from(SelfAssessmentStatement)):
+            for statement, view in content["statements"].items():
+                set_statement(
+                    session, framework, ACTOR, statement,
+                    own_score=view["score"],
+                    strengths=view["strengths"],
+                    areas_for_development=view["areas_for_development"],
+                )
+        if not session.scalar(select(func.count()).select_from(EvidenceItem)):
+            for entry in content["evidence"]:
+                item = dict(entry)
+                dated = today - timedelta(days=item.pop("days_old"))
+                review_by = dated + timedelta(days=item.pop("review_after_days"))
+                add_evidence(session, framework, ACTOR, today=today, evidence_date=dated,
+                             review_by=review_by, **item)
+        live = no_values("not needed for the estimate", today)
+        estimate = build_self_assessment(session, framework, today, live).estimate
+    if estimate is not None:
+        console.print(
+            f"Self-assessment: {estimate.total} of {estimate.max} = {estimate.percent}%, "
+            f"{estimate.rating}."
+        )
+
+
+# --- demo logins ------------------------------------------------------------------------------
+
+
+def demo_password(home: Path | None = None) -> str:
+    """The demo logins' password: made at random on first use and kept in a file only its owner
+    can read, so that every later run prints (and resets the accounts to) the same one."""
+    from careassure.config import home as careassure_home
+
+    path = (home or careassure_home()) / PASSWORD_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another demo run made it first
+            pass
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(12) + "\n")
+    return path.read_text(encoding="utf-8").strip()
+
+
+def _ensure_demo_users(engine: Engine, password: str) -> list[tuple[str, str]]:
+    """One account per role, all with ``password``. Accounts that already sign in with it, in
+    their role, are left alone: re-seeding would add audit rows and end their sessions."""
+    from careassure.appdb import transaction
+    from careassure.web.accounts import DEMO_USERS, get_user, seed_demo_users, verify
+
+    with transaction(engine) as session:
+        ready = all(
+            (user := get_user(session, username)) is not None
+            and user.role == role
+            and verify(user, password)
+            for username, role in DEMO_USERS
+        )
+    return list(DEMO_USERS) if ready else seed_demo_users(engine, password)
+
+
+def _print_logins(
+    console: Console, url: str | None, logins: Sequence[tuple[str, str]], password: str
+) -> None:
+    from careassure.web.roles import ROLE_NAMES
+
+    if url:
+        console.print(f"\n[bold]careassure is running at {url}[/bold]  (Ctrl+C stops it)")
+    from careassure.config import home
+
+    console.print(f"Demo logins (the password is kept in {home() / PASSWORD_FILE}):")
+    for username, role in logins:
+        console.print(f"  {ROLE_NAMES[role]:<20} username [bold]{username:<8}[/bold] "
+                      f"password [bold]{password}[/bold]")
+
+
+# --- the web app ------------------------------------------------------------------------------
+
+
+def _check_port_free(port: int) -> None:
+    """Refuse early, in one line, when the port is taken (uvicorn would log a traceback)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as exc:
+            typer.echo(f"error: port {port} on 127.0.0.1 is in use ({exc.strerror}): "
+                       "stop what uses it or give --port", err=True)
+            raise typer.Exit(2) from exc
+
+
+def _serve(
+    console: Console, store: Path, port: int, logins: Sequence[tuple[str, str]], password: str
+) -> None:
+    """Run the web app on loopback only. Cookies go without ``Secure`` because the demo is plain
+    HTTP on this machine; ``careassure serve`` is the command for a shared server."""
+    import threading
+
+    import uvicorn
+
+    from careassure.web import create_app
+    from careassure.web.routes.overview import warm
+
+    app: Any = create_app(store_path=store, secure_cookies=False)
+    # As `careassure serve` does: the overview's figures are computed while the logins print.
+    threading.Thread(target=warm, args=(app,), name="careassure-warm", daemon=True).start()
+    _print_logins(console, f"http://127.0.0.1:{port}/", logins, password)
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False,
+                server_header=False)

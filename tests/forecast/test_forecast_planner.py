@@ -170,11 +170,18 @@ def test_command_table_states_its_assumptions(store_path: Path) -> None:
         (["--queue", CARE, "--demand-growth", "lots"], "--demand-growth 'lots' is not a rate"),
         (["--queue", CARE, "--from", "05/13/2026", "--extra-fte", "1"], "is not a date"),
         (["--queue", CARE, "--as-of", "2025-06-10"], "at least 4 weeks"),
+        (["--queue", CARE, "--demand-growth", "500"], "beyond any planning case"),
+        (["--queue", CARE, "--from", "2026-01-05"], "give --extra-fte"),
+        (["--queue", CARE, "--extra-fte", "2", "--from", "2026-05-01", "--until", "2026-01-05"],
+         "--until (05/01/2026) is before their --from (01/05/2026)"),
+        (["--queue", CARE, "--extra-fte", "2", "--from", "2099-01-05"],
+         "after the projection ends"),
+        (["--queue", CARE, "--db", "{tmp}"], "is a folder, not a store"),
     ],
 )
 def test_command_expected_problems(store_path: Path, args: list[str], message: str) -> None:
     code, out = invoke("--db", str(store_path), "--target-median", "14", "--target-max", "56",
-                       *args)
+                       *(a.format(tmp=store_path.parent) for a in args))
     assert code == 2
     assert message in out and "Traceback" not in out
 

@@ -262,6 +262,7 @@ def test_evidence_self_assessment_and_readiness_end_to_end(
     ("args", "message"),
     [
         (["--file", "/no/such/file.pdf"], "no such file"),
+        (["--file", "/tmp"], "/tmp is a folder: give one document"),
         (["--link", "https://example.org", "--name", "x.pdf"], ""),
         (["--link", "ftp://example.org"], "http:// or https://"),
     ],
@@ -341,3 +342,21 @@ def test_self_assessment_set_errors_exit_2(database: str) -> None:
     assert nothing.exit_code == 2 and "nothing to set" in nothing.output
     unknown = _run("cqc", "self-assessment", "set", "QS10", "--score", "2")
     assert unknown.exit_code == 2 and "unknown quality statement" in unknown.output
+
+
+def test_live_measures_default_to_the_data_end_and_refuse_later_dates(
+    database: str, tmp_path: Path
+) -> None:
+    from careassure.records.store import open_store
+
+    store = tmp_path / "store.duckdb"
+    with open_store(store, read_only=False) as opened:
+        opened.connection.execute(
+            "INSERT INTO contacts (contact_id, received_at, answered, extract) "
+            "VALUES ('C1', TIMESTAMP '2026-03-31 09:00:00', true, 't')")
+    readiness = _run("cqc", "readiness", "--store", str(store), "--format", "json")
+    assert readiness.exit_code == 0, readiness.output
+    assert json.loads(readiness.output)["as_of"] == "2026-03-31"
+    later = _run("cqc", "self-assessment", "--store", str(store), "--as-of", "2026-04-01")
+    assert later.exit_code == 2
+    assert "--as-of 01/04/2026 is after the store's data end (31/03/2026)" in later.output

@@ -92,3 +92,16 @@ def test_readings_from_the_engine(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     assert (groups.value, groups.status, groups.note) == (None, "not_met", "by group (2 groups)")
     assert live.get("s42_enquiry.open").note == "no value (empty population)"
     assert live.get("made.up").note == "not in the measure catalogue"
+
+
+@pytest.mark.parametrize("make", ["folder", "csv"])
+def test_a_path_that_is_not_a_store_is_explained_not_a_traceback(tmp_path: Path,
+                                                                 make: str) -> None:
+    path = tmp_path / "store.duckdb"
+    if make == "folder":
+        path.mkdir()
+    else:
+        path.write_text("person_id\nP001\n")
+    live = live_values(["review.overdue"], path, AS_OF)
+    assert str(path) in live.note and "listed without values" in live.note
+    assert live.get("review.overdue").value is None

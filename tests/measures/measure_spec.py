@@ -98,6 +98,12 @@ def duckdb_backend(tables: dict[str, list[Row]]) -> Any:
 
     con = duckdb.connect(":memory:")
     create_schema(con)
+    insert_rows(con, tables)
+    return ibis.duckdb.from_connection(con)
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, tables: dict[str, list[Row]]) -> None:
+    """Add the rows to a connection holding the store's tables (a store file or in memory)."""
     for name, rows in with_people(tables).items():
         columns = [*TABLES[name].column_names, EXTRACT_COLUMN]
         values = [[row.get(c, "spec") if c == EXTRACT_COLUMN else row.get(c) for c in columns]
@@ -106,6 +112,21 @@ def duckdb_backend(tables: dict[str, list[Row]]) -> Any:
             marks = ", ".join("?" for _ in columns)
             quoted = ", ".join(f'"{c}"' for c in columns)
             con.executemany(f'INSERT INTO "{name}" ({quoted}) VALUES ({marks})', values)
+
+
+def frames_backend(frames: dict[str, Any]) -> Any:
+    """An in-memory DuckDB store holding pandas frames in the record format (a synthetic
+    county from ``careassure.synth.generate_county``), loaded without the ingest checks."""
+    import ibis
+
+    con = duckdb.connect(":memory:")
+    create_schema(con)
+    for name, frame in frames.items():
+        columns = ", ".join(f'"{c}"' for c in TABLES[name].column_names)
+        con.register("frame", frame)
+        con.execute(f'INSERT INTO "{name}" ({columns}, "{EXTRACT_COLUMN}") '
+                    f"SELECT {columns}, 'synthetic' FROM frame")
+        con.unregister("frame")
     return ibis.duckdb.from_connection(con)
 
 

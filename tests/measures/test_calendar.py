@@ -53,6 +53,8 @@ def test_month_columns_match_relativedelta() -> None:
         assert row.plus_3m.date() == day + relativedelta(months=3)
         assert row.plus_12m.date() == day + relativedelta(months=12)
         assert row.plus_12m_6m.date() == day + relativedelta(months=12) + relativedelta(months=6)
+        assert row.minus_3m.date() == day - relativedelta(months=3)
+        assert row.minus_12m.date() == day - relativedelta(months=12)
 
 
 def test_add_months_clamps_to_month_end() -> None:
@@ -96,3 +98,17 @@ def test_monthly_series_uses_month_ends_inside_the_range() -> None:
     assert series_dates(date(2024, 5, 2), date(2024, 5, 20), "month") == []
     with pytest.raises(ValueError, match="before its start"):
         series_dates(date(2024, 5, 2), date(2024, 5, 1), "week")
+
+
+def test_quarterly_series_uses_calendar_quarter_ends() -> None:
+    # DHSC's quarters: January-March, April-June...; each flows over its own three months.
+    grid = series_dates(date(2023, 4, 1), date(2024, 3, 30), "quarter")
+    assert grid == [
+        GridDate(date(2023, 6, 30), date(2023, 3, 31)),
+        GridDate(date(2023, 9, 30), date(2023, 6, 30)),
+        GridDate(date(2023, 12, 31), date(2023, 9, 30)),
+    ]
+    assert series_dates(date(2024, 3, 31), date(2024, 3, 31), "quarter") == [
+        GridDate(date(2024, 3, 31), date(2023, 12, 31))]
+    with pytest.raises(ValueError, match="'week', 'month' or 'quarter'"):
+        series_dates(date(2024, 1, 1), date(2024, 3, 31), "year")  # type: ignore[arg-type]

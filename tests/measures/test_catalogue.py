@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from careassure.measures import CATALOGUE
-from careassure.measures.catalogue import REPRESENTATION_GROUPS
+from careassure.measures.catalogue import BREAKDOWNS, REPRESENTATION_GROUPS
 from careassure.measures.engine import family_of
 from careassure.measures.targets import default_targets_path, load_targets
 from careassure.records.schema import QUEUE_KINDS
@@ -41,10 +41,45 @@ def test_every_measure_in_the_spec_is_in_the_catalogue() -> None:
     assert sorted(ids - set(CATALOGUE)) == []
 
 
+def documented_entries() -> dict[str, str]:
+    """docs/measures.md's entry per measure: heading id -> the text up to the next heading."""
+    parts = re.split(r"^### `([^`]+)`\n", DOCS.read_text(), flags=re.MULTILINE)
+    return {name: body.split("\n## ")[0] for name, body in zip(parts[1::2], parts[2::2],
+                                                                 strict=True)}
+
+
 def test_every_catalogue_measure_is_documented() -> None:
-    documented = set(re.findall(r"^### `([^`]+)`", DOCS.read_text(), flags=re.MULTILINE))
-    assert sorted(set(CATALOGUE) - documented) == []
-    assert sorted(documented - set(CATALOGUE)) == []
+    documented = documented_entries()
+    assert sorted(set(CATALOGUE) - set(documented)) == []
+    assert sorted(set(documented) - set(CATALOGUE)) == []
+
+
+UNIT_WORDS = {"count": "count", "days": "calendar days", "working_days": "working days",
+              "percent": "%", "ratio": "ratio", "seconds": "seconds"}
+
+
+@pytest.mark.parametrize("measure", list(CATALOGUE))
+def test_each_entry_states_rule_unit_target_and_example_as_the_catalogue_does(measure: str):
+    lines = {line.split(":")[0]: line for line in documented_entries()[measure].splitlines()
+             if line.startswith("- ")}
+    assert {"- Rule", "- Unit", "- Target", "- Breakdowns", "- Example"} <= set(lines), measure
+    definition = CATALOGUE[measure]
+    assert lines["- Unit"].startswith(f"- Unit: {UNIT_WORDS[definition.unit]}")
+    better = {"lower": "lower is better", "higher": "higher is better",
+              None: "neither way is better"}[definition.direction]
+    assert better in lines["- Unit"], measure
+    assert definition.kind in lines["- Unit"]
+    target = definition.target
+    if target is None:
+        assert lines["- Target"].startswith("- Target: none"), measure
+    else:  # the shipped target and the seed line it comes from
+        assert f"`{target.describe()}`" in lines["- Target"], measure
+        assert target.source in lines["- Target"], measure
+    if not definition.breakdowns:
+        assert "none" in lines["- Breakdowns"]
+    elif definition.breakdowns != frozenset(BREAKDOWNS):
+        assert set(re.findall(r"[a-z_]+", lines["- Breakdowns"].split(":", 1)[1])) == set(
+            definition.breakdowns), measure
 
 
 def test_every_measure_has_an_engine_family_and_a_coherent_declaration() -> None:

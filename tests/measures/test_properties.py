@@ -1,7 +1,7 @@
 """Property tests on generated stores: the engine agrees with a row-by-row reading of the spec
 (measure_reference.py), and its figures obey the invariants every analyst relies on: counts are
 never negative, medians lie between the smallest and largest wait, and breakdown groups add up
-to the whole area."""
+to the whole area, and publishing them never gives away a count of 1-4."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from measure_reference import day, expected
 from measure_spec import duckdb_backend, person, team
+from publish_attack import small_counts_revealed
 
 from careassure.measures import CATALOGUE, compute
+from careassure.measures.publish import suppress
 
 KINDS = (
     "care_act_assessment", "carer_assessment", "ot_assessment", "financial_assessment",
@@ -113,3 +115,11 @@ def test_engine_agrees_with_the_spec_read_row_by_row(tables, at, by) -> None:
                       if v.measure == measure.replace("median", "max")}
             for r in [total, *rows]:
                 assert r.value is None or 0 <= r.value <= maxima[str(r.breakdown)]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables=stores, at=st.sampled_from(AS_OF), by=st.sampled_from(BREAKDOWNS))
+def test_published_figures_never_reveal_a_count_of_one_to_four(tables, at, by) -> None:
+    # Small stores are mostly small numbers: the hard case for suppression.
+    result = compute(duckdb_backend(tables), at, by=by)
+    assert small_counts_revealed(suppress(result)) == []

@@ -17,6 +17,7 @@ from careassure.records.rules import RULES, ValidationError
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "records.md"
 NOT_A_CODE = ("is not a code: use letters, digits, _ or - only (no spaces or free text), at most "
               "64 characters")
+NOT_A_MONTH = "is not a month: write YYYY-MM (e.g. 1948-07)"
 
 
 def errors_of(folder: Path, tmp_path: Path) -> list[ValidationError]:
@@ -38,14 +39,15 @@ CELL_CASES = [
      "is not a date: write YYYY-MM-DD or DD/MM/YYYY"),
     ("episodes", 0, "received_date", "2024-04-2x", "date",
      "is not a date: write YYYY-MM-DD or DD/MM/YYYY"),
+    ("episodes", 0, "received_date", "2024-02-30", "date", "is not a real calendar date"),
     ("episodes", 0, "received_date", "31/04/2024", "date",
      "is not a real calendar date (UK dates are read day first, DD/MM/YYYY)"),
     ("episodes", 0, "received_date", "04/13/2024", "date",
      "is not a real calendar date (UK dates are read day first, DD/MM/YYYY)"),
     ("episodes", 3, "received_date", "12/06/0224", "date",
      "has a year outside 1850-2099: a typing slip?"),
-    ("people", 1, "birth_month", "Feb 1960", "month", "is not a month: write YYYY-MM (e.g. 1948-07)"),
-    ("people", 1, "birth_month", "1960-13", "month", "is not a month: write YYYY-MM (e.g. 1948-07)"),
+    ("people", 1, "birth_month", "Feb 1960", "month", NOT_A_MONTH),
+    ("people", 1, "birth_month", "1960-13", "month", NOT_A_MONTH),
     ("contacts", 1, "received_at", "2024-04-01 9:20", "datetime",
      "is not a date and time: write YYYY-MM-DDTHH:MM:SS"),
     ("contacts", 1, "received_at", "2024-04-01T25:20:10", "datetime",
@@ -57,7 +59,8 @@ CELL_CASES = [
      "is not a number: write pounds and pence, e.g. 412.50"),
     ("services", 1, "weekly_cost", "12345678901", "decimal",
      "is too large: at most 10 digits before the point"),
-    ("people", 0, "gender", "femal", "allowed_value", "is not one of: female, male, other, unknown"),
+    ("people", 0, "gender", "femal", "allowed_value",
+     "is not one of: female, male, other, unknown"),
     ("teams", 1, "team_type", "money", "allowed_value",
      "is not one of: locality, specialist, hospital, review, carers, ot, finance, safeguarding, "
      "other"),

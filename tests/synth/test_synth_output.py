@@ -75,6 +75,17 @@ def test_command_writes_and_summarises(tmp_path: Path) -> None:
     assert "episodes" in result.output and "6 parquet file(s)" in result.output
 
 
+def test_command_writes_the_county_as_a_cld_extract_the_reader_loads(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["synth", "--out", str(tmp_path / "c"), "--scale", "0.01",
+                                 "--format", "cld"])
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in (tmp_path / "c").iterdir()] == ["cld.csv"]
+    loaded = runner.invoke(app, ["ingest", "--format", "cld", str(tmp_path / "c" / "cld.csv"),
+                                 "--db", str(tmp_path / "store.duckdb")])
+    assert loaded.exit_code == 0, loaded.output
+    assert "Loaded extract 'cld'" in loaded.output
+
+
 @pytest.mark.parametrize("args, message", [
     (["--scale", "0"], "--scale must be a positive number"),
     (["--format", "json"], "unknown --format"),

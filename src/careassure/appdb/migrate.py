@@ -31,6 +31,8 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 MODEL_MODULES = (
     "careassure.appdb.audit",
     "careassure.framework.tables",
+    "careassure.plan.tables",
+    "careassure.web.tables",
 )
 
 

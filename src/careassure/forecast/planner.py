@@ -45,6 +45,8 @@ DEFAULT_MAX_FACTOR = formulas.DEFAULT_FACTOR
 DEFAULT_CLEAR_WITHIN_WEEKS = 26
 DEFAULT_HORIZON_WEEKS = 52
 DEFAULT_RUNS = 1000
+# Demand growth beyond doubling in a year is a typing slip ("500" for 5%), not a planning case.
+MAX_DEMAND_GROWTH = 1.0
 WEEKS_PER_YEAR = 365.25 / 7
 DemandModel = Literal["poisson", "bootstrap"]
 
@@ -116,6 +118,18 @@ class PlanRequest:
             raise ForecastInputError("the time to clear the backlog must be greater than 0")
         if self.demand_growth <= -1:
             raise ForecastInputError("demand growth must be above -100% a year")
+        if self.demand_growth > MAX_DEMAND_GROWTH:
+            raise ForecastInputError(
+                f"demand growth of {self.demand_growth:.0%} a year is beyond any planning case "
+                f"(at most {MAX_DEMAND_GROWTH:.0%}): a rate is written 2.1% or 0.021"
+            )
+        if (self.extra_from or self.extra_until) and not self.extra_fte:
+            raise ForecastInputError("--from and --until date the extra staff: give --extra-fte")
+        if self.extra_from and self.extra_until and self.extra_until < self.extra_from:
+            raise ForecastInputError(
+                f"the extra staff's --until ({self.extra_until:%d/%m/%Y}) is before their --from "
+                f"({self.extra_from:%d/%m/%Y})"
+            )
 
 
 @dataclass(frozen=True, eq=False)
@@ -380,6 +394,11 @@ def plan(observation: QueueObservation, request: PlanRequest) -> CapacityPlan:
     if request.extra_fte > 0:
         first = max(request.extra_from or start, start)
         until = min(request.extra_until or last_day, last_day)
+        if first > last_day:
+            raise ForecastInputError(
+                f"the extra staff start ({first:%d/%m/%Y}) after the projection ends "
+                f"({last_day:%d/%m/%Y}): lengthen --horizon"
+            )
         if until < first:
             raise ForecastInputError(
                 f"the extra staff's period ends ({until:%d/%m/%Y}) before the simulation starts "

@@ -35,7 +35,9 @@ app.add_typer(self_assessment_app, name="self-assessment")
 FORMAT = typer.Option(OutputFormat.table, "--format", "-f", help="table (for people) or json.")
 ACTOR = typer.Option(None, "--actor", help="Who makes the change (default: your login name).")
 STORE = typer.Option(None, "--store", help="Analytical store (default $CAREASSURE_STORE).")
-AS_OF = typer.Option(None, "--as-of", help="Date for live measures (default today).")
+AS_OF = typer.Option(
+    None, "--as-of", help="Date for live measures (default: the day the store's data runs to)."
+)
 
 
 @app.callback()
@@ -116,11 +118,23 @@ def _uk(day: date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 
 
-def _live(measure_ids: list[str], store: Path | None, as_of: date) -> LiveValues:
+def _live(measure_ids: list[str], store: Path | None, as_of: str | None) -> LiveValues:
+    """Live readings at ``as_of`` (default: the day the store's data runs to, else today). A day
+    after the data's end is refused: every open case would look as if it were still waiting."""
     from careassure.config import default_store_path
     from careassure.framework.live import live_values
+    from careassure.records.store import data_end
 
-    return live_values(measure_ids, Path(store) if store else default_store_path(), as_of)
+    path = Path(store) if store else default_store_path()
+    day = _day(as_of, "--as-of")
+    try:
+        end = data_end(path)
+    except (OSError, ValueError):  # not a store: live_values explains it beside the measures
+        end = None
+    if day is not None and end is not None and day > end:
+        _fail(f"--as-of {day:%d/%m/%Y} is after the store's data end ({end:%d/%m/%Y}): "
+              "figures after it would count every open case as still waiting")
+    return live_values(measure_ids, path, day or end or date.today())
 
 
 # --- scoring -------------------------------------------------------------------------------
@@ -336,6 +350,8 @@ def evidence_add(
     framework = _framework()
     day = _day(evidence_date, "--date")
     review = _day(review_by, "--review-by")
+    if file is not None and file.is_dir():
+        _fail(f"{file} is a folder: give one document (add a folder's files one at a time)")
     if file is not None and not file.is_file():
         _fail(f"{file}: no such file")
     with _database() as engine:
@@ -547,8 +563,7 @@ def self_assessment(
     from careassure.framework.selfassessment import build_self_assessment
 
     framework = _framework()
-    day = _day(as_of, "--as-of") or date.today()
-    live = _live(sorted({m for qs in framework.statements for m in qs.measures}), store, day)
+    live = _live(sorted({m for qs in framework.statements for m in qs.measures}), store, as_of)
     with _database() as engine, transaction(engine) as session:
         assessment = build_self_assessment(session, framework, date.today(), live)
     if output is OutputFormat.json:
@@ -663,15 +678,14 @@ def readiness(
     from careassure.framework.readiness import assess_readiness
 
     framework = _framework()
-    day = _day(as_of, "--as-of") or date.today()
-    live = _live(sorted({m for c in framework.characteristics for m in c.measures}), store, day)
+    live = _live(sorted({m for c in framework.characteristics for m in c.measures}), store, as_of)
     with _database() as engine, transaction(engine) as session:
         evidence = list_evidence(session, date.today())
     results = assess_readiness(framework, evidence, live)
     if output is OutputFormat.json:
         _print_json(
             {
-                "as_of": day.isoformat(),
+                "as_of": live.as_of.isoformat(),
                 "measures_note": live.note,
                 "characteristics": [r.to_json() for r in results],
             }

@@ -82,6 +82,8 @@ def live_values(measure_ids: Iterable[str], store: Path, as_of: date) -> LiveVal
         return no_values(
             f"no store at {store}: load an extract with `careassure ingest` to see values", as_of
         )
+    import duckdb
+
     from careassure.records.store import open_store
 
     wanted = sorted(set(measure_ids))
@@ -89,8 +91,14 @@ def live_values(measure_ids: Iterable[str], store: Path, as_of: date) -> LiveVal
     readings = {
         m: LiveMeasure(m, note="not in the measure catalogue") for m in wanted if m not in known
     }
-    with open_store(store) as opened:
-        rows = compute(opened, as_of, measures=known)
+    try:
+        with open_store(store) as opened:
+            rows = compute(opened, as_of, measures=known)
+    except FileNotFoundError as exc:  # a folder, or a file that is not a store
+        return no_values(f"{exc}: measures listed without values", as_of)
+    except duckdb.Error as exc:  # locked by a writer, damaged
+        return no_values(f"cannot read the store {store} ({str(exc).splitlines()[0]}): "
+                         "measures listed without values", as_of)
     by_measure: dict[str, list[Any]] = {}
     for row in rows:
         by_measure.setdefault(row.measure, []).append(row)

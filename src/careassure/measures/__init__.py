@@ -5,8 +5,13 @@ Public API::
     from careassure.measures import CATALOGUE, compute, series, load_targets, MeasureValue
 
 ``CATALOGUE`` maps measure ids to :class:`MeasureDef` (with the shipped default targets);
-``compute`` evaluates measures at one date, ``series`` at each week or month end between two
-dates. Definitions are in docs/measures.md and ``shared/reference/measures-spec.md``.
+``compute`` evaluates measures at one date, ``series`` at each week, month or quarter end between
+two dates. Definitions are in docs/measures.md and ``shared/reference/measures-spec.md``.
+
+Showing the values: ``careassure.measures.format.format_value`` writes one in its unit,
+``careassure.measures.publish.suppress`` hides small numbers for publication (the one place that
+rule lives), and ``careassure.measures.narrative.facts`` gives the sentence fragments progress
+updates quote ("416 (down from a peak of 716 on 29/12/24)").
 
 The engine (Ibis, pandas) is imported on first use of ``compute`` or ``series``, so reading the
 catalogue stays cheap for the CLI's help and the web app.

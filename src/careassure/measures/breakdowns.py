@@ -28,10 +28,16 @@ def check_breakdown(by: str | None) -> None:
         raise ValueError(f"cannot break down by {by!r}; choose one of {', '.join(BREAKDOWNS)}")
 
 
+def age_in_months(birth_month: ir.StringValue, at: ir.DateValue) -> ir.IntegerValue:
+    """Whole months of age at ``at`` from a ``YYYY-MM`` birth month, counting from the 1st of
+    that month (NULL when the birth month is): age in whole years >= N <=> months >= 12 N."""
+    born = birth_month.substr(0, 4).cast("int64") * 12 + birth_month.substr(5, 2).cast("int64")
+    return at.year().cast("int64") * 12 + at.month().cast("int64") - born
+
+
 def age_band(birth_month: ir.StringValue, at: ir.DateValue) -> ir.StringValue:
     """Age band at ``at`` from a ``YYYY-MM`` birth month (born on the 1st of that month)."""
-    born = birth_month.substr(0, 4).cast("int64") * 12 + birth_month.substr(5, 2).cast("int64")
-    months = at.year().cast("int64") * 12 + at.month().cast("int64") - born
+    months = age_in_months(birth_month, at)
     # whole years = floor(months / 12); months < 18 * 12 <=> age < 18
     return ibis.cases(
         (birth_month.isnull(), UNKNOWN),

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from dateutil.relativedelta import relativedelta
 
-Every = Literal["week", "month"]
+Every = Literal["week", "month", "quarter"]
 
 # Stands for "no end yet" in interval comparisons; never has months added to it.
 FAR_FUTURE = date(9999, 12, 31)
@@ -68,25 +68,28 @@ def single_date(as_of: date, period_start: date | None = None) -> list[GridDate]
 
 
 def series_dates(start: date, end: date, every: Every) -> list[GridDate]:
-    """Weekly dates from ``start`` (each flow over the 7 days before it), or the month ends in
-    [start, end] (each flow over its calendar month)."""
+    """Weekly dates from ``start`` (each flow over the 7 days before it), or the month ends
+    (quarter ends: 31/03, 30/06, 30/09, 31/12) in [start, end], each flow over its calendar month
+    (quarter)."""
     if end < start:
         raise ValueError(f"the series end {end:%d/%m/%Y} is before its start {start:%d/%m/%Y}")
     if every == "week":
         count = (end - start).days // 7 + 1
         days = [start + timedelta(weeks=i) for i in range(count)]
         return [GridDate(d, d - timedelta(days=7)) for d in days]
-    if every == "month":
+    if every in ("month", "quarter"):
+        step = 1 if every == "month" else 3
         grid = []
-        month_end = date(start.year, start.month, 1) + relativedelta(months=1, days=-1)
-        while month_end <= end:
-            if month_end >= start:
-                grid.append(GridDate(month_end, date(month_end.year, month_end.month, 1)
-                                     - timedelta(days=1)))
-            month_end = date(month_end.year, month_end.month, 1) + relativedelta(months=2,
-                                                                                   days=-1)
+        month = date(start.year, start.month, 1)
+        while month <= end:
+            if month.month % step == 0:
+                month_end = month + relativedelta(months=1, days=-1)
+                if start <= month_end <= end:
+                    grid.append(GridDate(month_end, month - relativedelta(months=step - 1,
+                                                                          days=1)))
+            month += relativedelta(months=1)
         return grid
-    raise ValueError(f"every must be 'week' or 'month', not {every!r}")
+    raise ValueError(f"every must be 'week', 'month' or 'quarter', not {every!r}")
 
 
 def add_months(days: np.ndarray, months: int) -> np.ndarray:
@@ -107,7 +110,8 @@ class Calendar:
     Columns: ``day``; ``wd`` = working days before the day (weekends and England and Wales bank
     holidays excluded); ``plus_3m`` = day + 3 months; ``plus_12m`` = day + 12 months;
     ``plus_12m_6m`` = (day + 12 months) + 6 months (a review's due date, then 6 months after it:
-    not the same as + 18 months when the due date was clamped to 28 February).
+    not the same as + 18 months when the due date was clamped to 28 February); ``minus_3m`` and
+    ``minus_12m`` = day - 3 and - 12 months (DHSC's "existing client" look-back).
     """
 
     first: date
@@ -138,6 +142,8 @@ def build_calendar(first: date, last: date) -> Calendar:
             "plus_3m": add_months(days, 3),
             "plus_12m": plus_12m,
             "plus_12m_6m": add_months(plus_12m, 6),
+            "minus_3m": add_months(days, -3),
+            "minus_12m": add_months(days, -12),
         }
     )
     return Calendar(first, last, frame)

@@ -43,6 +43,12 @@ _PEOPLE_ONLY = frozenset(PERSON_BREAKDOWNS)
 # The ethnic groups representation is measured for ("unknown" is excluded from both shares).
 REPRESENTATION_GROUPS: tuple[str, ...] = tuple(e for e in ETHNICITIES if e != "unknown")
 
+# DHSC's national CLD waiting-time measures: id prefix and the two age bands they are published
+# for (the last id segment).
+NATIONAL_PREFIX = "dhsc."
+AGE_25_64 = "25_to_64"
+AGE_65_PLUS = "65_and_over"
+
 # The optional columns data quality counts: those whose NULL means "not recorded". Event dates
 # (allocated, completed, closed) are excluded because NULL there means "has not happened yet".
 # ``subtype`` is counted only for kinds that take one, ``outcome`` only for ended episodes.
@@ -202,6 +208,24 @@ def _other_measures() -> list[MeasureDef]:
         )
         for table, column in DATA_QUALITY_COLUMNS
     ]
+    national = [
+        MeasureDef(
+            f"{NATIONAL_PREFIX}{metric}.{band}",
+            f"DHSC {name}, aged {ages}: median",
+            f"DHSC's provisional CLD method (v1.1): of the requests of people aged 25+ not "
+            f"already receiving support, median days from request to {end}, over the waits "
+            f"ending in the period (a quarter, as DHSC publishes it), aged {ages} when the wait "
+            "ended.",
+            "days", "lower", "flow",
+            breakdowns=_PEOPLE_ONLY - {"age_band"},
+        )
+        for metric, name, end in (
+            ("wait_to_first_response", "wait to first response",
+             "the first assessment or service after it"),
+            ("wait_to_first_service", "wait to first service", "the first service after it"),
+        )
+        for band, ages in ((AGE_25_64, "25-64"), (AGE_65_PLUS, "65+"))
+    ]
     return [
         MeasureDef("equipment_delivery.pct_within_5_working_days",
                    "Equipment delivered within 5 working days",
@@ -267,6 +291,7 @@ def _other_measures() -> list[MeasureDef]:
                    "are NULL (all the data_quality.pct_missing.<table>.<column> cells together).",
                    "percent", "lower", "snapshot", breakdowns=frozenset()),
         *quality,
+        *national,
     ]
 
 

@@ -32,6 +32,8 @@ CALENDAR_SCHEMA = {
     "plus_3m": "date",
     "plus_12m": "date",
     "plus_12m_6m": "date",
+    "minus_3m": "date",
+    "minus_12m": "date",
 }
 
 # A family's output: (measure id, as_of, group or None) -> the figures.

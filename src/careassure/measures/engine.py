@@ -12,7 +12,15 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from careassure.measures import contacts, equity, quality, queues, support, timeliness
+from careassure.measures import (
+    contacts,
+    equity,
+    national,
+    quality,
+    queues,
+    support,
+    timeliness,
+)
 from careassure.measures.breakdowns import check_breakdown, group_universe
 from careassure.measures.calendar import (
     Every,
@@ -62,6 +70,8 @@ def family_of(measure_id: str) -> Family:
         return contacts.calls
     if kind == "data_quality":
         return quality.missing
+    if measure_id in national.MEASURES:
+        return national.waiting_times
     raise KeyError(measure_id)
 
 
@@ -199,8 +209,9 @@ def series(
     by: str | None = None,
     targets: Targets | None = None,
 ) -> list[MeasureValue]:
-    """Every chosen measure at each date of a weekly (from ``start``) or monthly (month ends)
-    series up to ``end``; flow measures over the week or month ending at each date.
+    """Every chosen measure at each date of a weekly (from ``start``), monthly (month ends) or
+    quarterly (quarter ends) series up to ``end``; flow measures over the week, month or quarter
+    ending at each date.
 
     Ordered by measure (catalogue order), then date, then whole area before groups.
     """

@@ -135,6 +135,7 @@ def type_problem(column: Column, v: str, value: str) -> str:
                 f"WHEN NOT (regexp_full_match({v}, '{_ISO_DATE}') "
                 f"OR regexp_full_match({v}, '{_UK_DATE}')) "
                 "THEN 'is not a date: write YYYY-MM-DD or DD/MM/YYYY' "
+                f"WHEN regexp_full_match({v}, '{_ISO_DATE}') THEN 'is not a real calendar date' "
                 "ELSE 'is not a real calendar date (UK dates are read day first, DD/MM/YYYY)' END")
     if kind is ColumnType.MONTH:
         return (f"CASE WHEN {value} IS NOT NULL THEN {years} "

@@ -35,7 +35,7 @@ from careassure.records.schema import (
     Column,
     ColumnType,
 )
-from careassure.records.staging import StagedTable
+from careassure.records.staging import RawTable, StagedTable
 
 ERRORS_TABLE = "errors"
 ERRORS_DDL = f"""
@@ -195,8 +195,10 @@ def reference(tables: Tables) -> Iterator[Check]:
     for staged, column in _columns(tables, lambda c: c.references is not None):
         target_table, target_column = column.references or ("", "")
         target = tables.get(target_table)
-        if target is None or target_column not in target.present:
-            continue  # the missing table or column is reported on its own
+        if target is None or target_column not in target.present or not target.complete:
+            # The missing table or column, or the rows that could not be read (which may hold
+            # the value), are reported on their own.
+            continue
         name = quote(column.name)
         yield _select(staged, column.name,
                       literal(f"is not a {target_column} in {target.file}"),
@@ -302,6 +304,18 @@ def record(con: duckdb.DuckDBPyConnection, errors: list[rules.ValidationError]) 
             f"INSERT INTO {ERRORS_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(e.file, e.table, e.row, e.column, e.value, e.rule, e.reason,
               *_orders(e.table, e.column)) for e in errors])
+
+
+def record_unreadable(con: duckdb.DuckDBPyConnection, raw: RawTable) -> None:
+    """Add the rows a reader could not read (rule unreadable_row) to the errors table, in SQL:
+    there may be millions."""
+    if raw.unreadable is None:
+        return
+    table_order, column_order = _orders(raw.table, None)
+    con.execute(f"INSERT INTO {ERRORS_TABLE} SELECT {literal(raw.file)}, {literal(raw.table)}, "
+                f"line, NULL, NULL, {literal(rules.UNREADABLE_ROW.id)}, reason, {table_order}, "
+                f"{column_order} FROM {quote(raw.unreadable)}")
+    con.execute(f"DROP TABLE {quote(raw.unreadable)}")
 
 
 def run_checks(con: duckdb.DuckDBPyConnection, tables: Tables) -> None:

@@ -98,7 +98,7 @@ def loads(
     """
     import duckdb
     from rich.console import Console
-    from rich.table import Table
+    from rich.text import Text
 
     from careassure.records.store import open_store
 
@@ -112,19 +112,21 @@ def loads(
         _fail(f"cannot read the store: {str(exc).splitlines()[0]}")
     console = Console()
     if not records:
-        console.print(f"No loads recorded in {path}.")
+        console.print(f"No loads recorded in {path}.", markup=False)
         return
-    table = Table(title=f"Loads into {path}")
-    for name in ("load id", "loaded (UTC)", "extract", "format", "by", "rows", "extra columns",
-                 "source"):
-        table.add_column(name, justify="right" if name == "rows" else "left",
-                         no_wrap=name in ("load id", "loaded (UTC)"))
+    # One block per load rather than a wide table: paths and names stay legible at 80 columns.
+    console.print(f"{len(records)} load(s) into {path}, most recent first:", markup=False)
     for record in records:
+        rows = sum(record.row_counts.values())
         extra = "; ".join(f"{t}: {', '.join(c)}" for t, c in record.extra_columns.items())
-        table.add_row(record.load_id, f"{record.loaded_at:%d/%m/%Y %H:%M}", record.extract,
-                      record.source_format, record.loaded_by,
-                      f"{sum(record.row_counts.values()):,}", extra or "-", record.source_path)
-    console.print(table)
+        console.print()
+        console.print(Text.assemble(
+            (record.load_id, "bold"), f"  {record.loaded_at:%d/%m/%Y %H:%M} UTC, by ",
+            record.loaded_by))
+        console.print(Text(f"  extract {record.extract} ({record.source_format}), {rows:,} rows "
+                           f"from {record.source_path}"))
+        if extra:
+            console.print(Text(f"  extra columns not stored: {extra}"))
 
 
 def _expected_errors(fmt: str) -> tuple[type[Exception], ...]:

@@ -33,12 +33,19 @@ import pyarrow as pa
 
 from careassure.records import checks, report
 from careassure.records.cells import literal, quote, value_column
-from careassure.records.pseudonymise import load_key, pseudonymise
+from careassure.records.pseudonymise import hmac_pads, hmac_sql, load_key
 from careassure.records.rules import ValidationError
 from careassure.records.schema import CODE_PATTERN, LOAD_ORDER, TABLES
 from careassure.records.sources import IngestError, Source, read_source, sha256_file, stage_arrow
 from careassure.records.staging import StagedTable, shape
-from careassure.records.store import EXTRACT_COLUMN, LOAD_LOG_TABLE, create_schema, store_path
+from careassure.records.store import (
+    EXTRACT_COLUMN,
+    LOAD_LOG_TABLE,
+    NotAStoreError,
+    check_store_path,
+    create_schema,
+    store_path,
+)
 
 DEFAULT_EXTRACT = "local"
 CLD_EXTRACT = "cld"
@@ -89,6 +96,7 @@ def ingest(path: str | Path, *, store: str | Path | None = None, extract: str | 
 
         if not source_path.exists():
             raise IngestError(f"{source_path} does not exist")
+        _check_store(store_path(store))
         step(f"reading CLD extract {source_path.name}")
         cld = read_cld(source_path)
         result = load_tables(
@@ -102,6 +110,7 @@ def ingest(path: str | Path, *, store: str | Path | None = None, extract: str | 
     if fmt != "records":
         raise IngestError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     extract = _extract_name(extract or DEFAULT_EXTRACT)
+    _check_store(store_path(store))
     key = load_key()
     with _staging() as (con, work):
         source = read_source(source_path, con, work, step)
@@ -123,6 +132,7 @@ def load_tables(tables: Mapping[str, pa.Table], *, store: str | Path | None, ext
     started = time.perf_counter()
     step = progress or (lambda _message: None)
     extract = _extract_name(extract)
+    _check_store(store_path(store))
     key = load_key()
     with _staging() as (con, _work):
         source = stage_arrow(con, dict(tables))
@@ -157,6 +167,15 @@ def _staging() -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
             con.close()
 
 
+def _check_store(target: Path) -> None:
+    """Refuse, before any work, a store path that is a folder or a file DuckDB did not write
+    (a CSV given to --db by mistake would otherwise be replaced by the new store)."""
+    try:
+        check_store_path(target)
+    except NotAStoreError as exc:
+        raise IngestError(f"--db {exc}") from exc
+
+
 def _load(con: duckdb.DuckDBPyConnection, source: Source, key: bytes, *,
           store: str | Path | None, extract: str, source_path: str, loaded_by: str | None,
           notes: str | None, error_report: Path | None, progress: Progress) -> LoadResult:
@@ -165,6 +184,7 @@ def _load(con: duckdb.DuckDBPyConnection, source: Source, key: bytes, *,
     checks.record(con, source.errors)
     staged: dict[str, StagedTable] = {}
     for raw in source.raw:
+        checks.record_unreadable(con, raw)
         table, errors = shape(con, raw)
         checks.record(con, errors)
         staged[table.name] = table
@@ -221,16 +241,12 @@ def _os_user() -> str:
 
 def _pseudonyms(con: duckdb.DuckDBPyConnection, people: StagedTable, key: bytes) -> None:
     """Hash each person id once into a lookup table that the write joins to (people holds each
-    id once and every id referenced elsewhere: validation saw to both)."""
-    ids = con.execute(f"SELECT person_id FROM {quote(people.relation)}"
-                      ).to_arrow_table().column(0).to_pylist()
-    lookup = pa.table({"raw": pa.array(ids, pa.string()),
-                       "pseudonym": pa.array(pseudonymise(ids, key), pa.string())})
-    con.register("pseudonym_lookup", lookup)
-    try:
-        con.execute(f"CREATE OR REPLACE TABLE {_PSEUDONYMS} AS SELECT * FROM pseudonym_lookup")
-    finally:
-        con.unregister("pseudonym_lookup")
+    id once and every id referenced elsewhere: validation saw to both). The key's pads are bound
+    as parameters, so they appear in no query text or error message."""
+    inner, outer = hmac_pads(key)
+    con.execute(f"CREATE OR REPLACE TABLE {_PSEUDONYMS} AS SELECT person_id AS raw, "
+                f"{hmac_sql('person_id', '$ipad', '$opad')} AS pseudonym "
+                f"FROM {quote(people.relation)}", {"ipad": inner, "opad": outer})
 
 
 def _insert(con: duckdb.DuckDBPyConnection, staged: StagedTable, extract: str) -> None:

@@ -13,7 +13,6 @@ the others.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import zipfile
 from collections.abc import Callable, Iterable
@@ -27,28 +26,18 @@ import duckdb
 import pyarrow as pa
 
 from careassure.records.cells import literal, quote
+from careassure.records.csv_reader import FIRST_DATA_ROW, read_csv
 from careassure.records.rules import (
     TABLE_DUPLICATED,
     TABLE_MISSING,
     UNREADABLE_FILE,
-    UNREADABLE_ROW,
     ValidationError,
 )
 from careassure.records.schema import LOAD_ORDER, TABLES, ColumnType
-from careassure.records.staging import RawTable, empty_raw
+from careassure.records.staging import RawTable
 
 FILE_FORMATS = ("csv", "parquet")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-# The first data row's spreadsheet number (the header is row 1).
-FIRST_DATA_ROW = 2
-_CSV_OPTIONS = "header=true, auto_detect=false, delim=',', quote='\"', escape='\"'"
-_REJECT_REASONS = {
-    "TOO MANY COLUMNS": "has more fields than the header: a value holding a comma needs quotes",
-    "MISSING COLUMNS": "has fewer fields than the header",
-    "UNQUOTED VALUE": "has a quote that is not closed",
-    "INVALID ENCODING": "is not UTF-8 text: in Excel use Save As > CSV UTF-8",
-    "LINE SIZE OVER MAXIMUM": "is too long to be one record: a quote may not be closed",
-}
 
 Progress = Callable[[str], None]
 
@@ -147,7 +136,7 @@ def _read_files(files: dict[str, list[str]], where: Callable[[str], Path], expec
                 f"table {table} is given {len(names)} times ({', '.join(names)}): keep one"))
             continue
         progress(f"reading {names[0]}")
-        reader = _read_parquet if names[0].lower().endswith(".parquet") else _read_csv
+        reader = _read_parquet if names[0].lower().endswith(".parquet") else read_csv
         raw, errors = reader(con, table, names[0], where(names[0]))
         source.errors.extend(errors)
         if raw is not None:
@@ -184,59 +173,6 @@ def _read_zip(path: Path, con: duckdb.DuckDBPyConnection, work_dir: Path,
     _read_files(files, lambda name: work_dir / name, f"{path.name}: {{table}}.csv", con, source,
                 progress)
     return source
-
-
-def _csv_header(path: Path) -> list[str]:
-    """The header row as written (UTF-8, a byte order mark dropped); [] for an empty file."""
-    with path.open("r", encoding="utf-8-sig", newline="") as file:
-        return next(csv.reader(file), [])
-
-
-def _read_csv(con: duckdb.DuckDBPyConnection, table: str, label: str,
-              path: Path) -> tuple[RawTable | None, list[ValidationError]]:
-    """A CSV file as a raw staging table; the row number is the table's insertion order, which
-    DuckDB keeps equal to the file's order."""
-    try:
-        header = _csv_header(path)
-    except UnicodeDecodeError:
-        return None, [ValidationError(label, table, 1, None, None, UNREADABLE_FILE.id,
-                                      _REJECT_REASONS["INVALID ENCODING"])]
-    except (OSError, csv.Error) as exc:
-        return None, [ValidationError(label, table, None, None, None, UNREADABLE_FILE.id,
-                                      f"cannot be read: {exc}")]
-    row = f"rowid + {FIRST_DATA_ROW}"
-    if not header:
-        return RawTable(table, label, [], empty_raw(con, table), row), []
-    relation = f"raw_{table}"
-    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header))) + "}"
-    scan = f"read_csv({literal(str(path))}, {_CSV_OPTIONS}, columns={columns}"
-    try:
-        con.execute(f"CREATE OR REPLACE TABLE {quote(relation)} AS SELECT * FROM {scan})")
-    except duckdb.Error as exc:
-        return None, _csv_rejects(con, table, label, scan, exc)
-    return RawTable(table, label, header, relation, row), []
-
-
-def _csv_rejects(con: duckdb.DuckDBPyConnection, table: str, label: str, scan: str,
-                 failure: duckdb.Error) -> list[ValidationError]:
-    """Every malformed row of a CSV file DuckDB refused, found by a second, tolerant read. The
-    rest of the file is then not checked: its row numbers could no longer be trusted."""
-    rejects, scans = f"rejects_{table}", f"reject_scans_{table}"
-    try:
-        con.execute(f"SELECT count(*) FROM {scan}, store_rejects=true, "
-                    f"rejects_table='{rejects}', rejects_scan='{scans}')")
-        found = con.execute(f"SELECT line, column_name, error_type::VARCHAR, error_message "
-                            f"FROM {rejects} ORDER BY line").fetchall()
-        con.execute(f"DROP TABLE IF EXISTS {rejects}; DROP TABLE IF EXISTS {scans}")
-    except duckdb.Error:
-        found = []
-    if not found:
-        first_line = str(failure).splitlines()[0]
-        return [ValidationError(label, table, None, None, None, UNREADABLE_FILE.id,
-                                f"cannot be read as CSV: {first_line}")]
-    return [ValidationError(label, table, int(line), None, None, UNREADABLE_ROW.id,
-                            _REJECT_REASONS.get(kind, message))
-            for line, _column, kind, message in found]
 
 
 def _read_parquet(con: duckdb.DuckDBPyConnection, table: str, label: str,

@@ -34,20 +34,24 @@ HEADER_ROW = 1
 @dataclass
 class RawTable:
     """One source file (or sheet) as read: ``relation`` is a staging table whose text columns
-    ``c0``... follow ``header``; ``row`` is the SQL giving each row's spreadsheet row number."""
+    ``c0``... follow ``header``; ``row`` is the SQL giving each row's spreadsheet row number.
+    ``unreadable`` names the table listing the rows that could not be read (``line``,
+    ``reason``), which are not in ``relation``; None when every row was read."""
 
     table: str
     file: str
     header: list[str]
     relation: str
     row: str
+    unreadable: str | None = None
 
 
 @dataclass
 class StagedTable:
     """One table ready for checking: ``relation`` holds ``_row``, every column of the format
     (trimmed text, NULL when empty or absent) and the typed values read from them;
-    ``present`` names the columns the file had."""
+    ``present`` names the columns the file had; ``complete`` is False when some of its rows could
+    not be read, so that a value missing from it proves nothing."""
 
     name: str
     file: str
@@ -55,6 +59,7 @@ class StagedTable:
     present: frozenset[str]
     extra_columns: list[str] = field(default_factory=list)
     absent_columns: list[str] = field(default_factory=list)
+    complete: bool = True
 
 
 def _column_letter(index: int) -> str:
@@ -132,7 +137,8 @@ def shape(con: duckdb.DuckDBPyConnection, raw: RawTable) -> tuple[StagedTable,
     con.execute(f"DROP TABLE IF EXISTS {quote(raw.relation)}")
     present = frozenset(name for name in table.column_names if name in positions)
     return StagedTable(raw.table, raw.file, relation, present, extra,
-                       [c for c in absent if not table.column(c).required]), errors
+                       [c for c in absent if not table.column(c).required],
+                       raw.unreadable is None), errors
 
 
 def _has_values(con: duckdb.DuckDBPyConnection, relation: str, index: int) -> bool:

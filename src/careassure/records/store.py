@@ -158,6 +158,28 @@ class Store:
         self.connection.close()
 
 
+# A DuckDB database file says so in its first bytes (after an 8-byte checksum).
+DUCKDB_MAGIC, DUCKDB_MAGIC_OFFSET = b"DUCK", 8
+
+
+class NotAStoreError(FileNotFoundError):
+    """The store path is a folder, or a file DuckDB did not write (a CSV given by mistake). A
+    FileNotFoundError, so that every caller that already explains a missing store explains this
+    too, instead of a DuckDB traceback."""
+
+
+def check_store_path(path: Path) -> None:
+    """Raise NotAStoreError unless ``path`` is absent (a store to create) or a DuckDB file."""
+    if path.is_dir():
+        raise NotAStoreError(f"{path} is a folder, not a store: give the store's file name, e.g. "
+                             f"{path / 'store.duckdb'}")
+    if path.exists():
+        with path.open("rb") as file:
+            header = file.read(DUCKDB_MAGIC_OFFSET + len(DUCKDB_MAGIC))
+        if header[DUCKDB_MAGIC_OFFSET:] != DUCKDB_MAGIC:
+            raise NotAStoreError(f"{path} is not a careassure store (not a DuckDB database file)")
+
+
 def store_path(path: str | Path | None) -> Path:
     """The store file to use: the one given, else ``$CAREASSURE_STORE`` or the home default."""
     return Path(path).expanduser() if path else default_store_path()
@@ -173,6 +195,7 @@ def open_store(path: str | Path | None = None, *, read_only: bool = True) -> Ite
     resolved = store_path(path)
     if read_only and not resolved.exists():
         raise FileNotFoundError(f"no store at {resolved}: load an extract with `careassure ingest`")
+    check_store_path(resolved)
     if not read_only:
         resolved.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(resolved), read_only=read_only)
@@ -182,3 +205,14 @@ def open_store(path: str | Path | None = None, *, read_only: bool = True) -> Ite
         yield Store(resolved, con)
     finally:
         con.close()
+
+
+def data_end(path: str | Path | None = None) -> date | None:
+    """The day the store at ``path`` (default: the configured store) runs to, or None when there
+    is no store yet or it holds no data. Commands default their as-of date to it and refuse
+    later dates: past the data's end every open case would look as if it were still waiting."""
+    resolved = store_path(path)
+    if not resolved.exists():
+        return None
+    with open_store(resolved) as store:
+        return store.extract_date()

@@ -8,7 +8,8 @@ from typing import Annotated, NoReturn
 
 import typer
 
-FORMAT_CHOICES = ("csv", "parquet", "xlsx")
+FORMAT_CHOICES = ("csv", "parquet", "xlsx", "cld")
+CLD_FILE = "cld.csv"
 
 
 def synth(
@@ -19,13 +20,18 @@ def synth(
     seed: Annotated[int, typer.Option(
         "--seed", help="Random seed; same seed, same county.")] = 2026,
     fmt: Annotated[str, typer.Option(
-        "--format", help="csv (a file per table), parquet, or xlsx (one workbook).")] = "csv",
+        "--format", help="csv (a file per table), parquet, xlsx (one workbook), or cld (the "
+                         "county's national Client Level Data extract, cld.csv, Release 2).")
+        ] = "csv",
 ) -> None:
     """Generate the synthetic county "Shireham" (all six record tables) for demos and tests.
 
     Calibrated at scale 1 to the seed papers' story (waits peaking in December 2024).
 
     Example: [bold]careassure synth --out county/ --scale 0.1 --format parquet[/bold]
+
+    Example: [bold]careassure synth --out cld/ --scale 0.1 --format cld && careassure ingest
+    --format cld cld/cld.csv[/bold]
     """
     if fmt not in FORMAT_CHOICES:
         _fail(f"unknown --format {fmt!r}: choose one of {', '.join(FORMAT_CHOICES)}")
@@ -54,10 +60,18 @@ def synth(
         county = generate_county(scale, seed, on_step=on_step)
         progress.update(task, description=f"writing {fmt}", advance=1)
         try:
-            paths = write_county(county, out, fmt)
-        except (ValueError, OSError) as exc:
+            if fmt == "cld":
+                from careassure.synth.cld import to_cld, write_cld
+
+                paths = [write_cld(to_cld(county), out / CLD_FILE)]
+            else:
+                paths = write_county(county, out, fmt)
+        except ValueError as exc:
             progress.stop()
             _fail(str(exc))
+        except OSError as exc:
+            progress.stop()
+            _fail(f"cannot write to {exc.filename or out}: {exc.strerror or exc}")
         progress.update(task, completed=len(STEPS) + 1)
     elapsed = time.perf_counter() - started
 

@@ -1,0 +1,136 @@
+"""``careassure report``: the committee update, the DHSC quarterly return and the
+self-assessment, written from the stores. Heavy imports happen inside each command so that
+``careassure --help`` stays instant."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+
+app = typer.Typer(no_args_is_help=True)
+
+OUT = typer.Option(..., "--out", "-o", help="File to write; its ending (.docx, .pdf, .html) "
+                   "chooses the format. A .trace.json side file lists every figure.")
+STORE = typer.Option(None, "--store", help="Analytical store (default $CAREASSURE_STORE).")
+QUARTER = typer.Option(..., "--quarter", help="Calendar quarter, e.g. 2026Q1 (January to March "
+                       "2026).")
+DATA_OUT = typer.Option(..., "--out", "-o", help="File to write: .docx, .pdf or .html for people, "
+                        ".json or .csv for machines. A .trace.json side file lists every figure.")
+INTERNAL = typer.Option(False, "--internal", help="Show counts of 1 to 4 (not for publication; "
+                        "by default small numbers are suppressed as *).")
+
+
+@app.callback()
+def _group() -> None:
+    """Write the committee update, the DHSC return or the self-assessment (Word, PDF, HTML).
+
+    Example: [bold]careassure report committee --as-of 2026-03-31 --out update.docx[/bold]
+    """
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _day(text: str | None, option: str) -> date | None:
+    """A date written YYYY-MM-DD or DD/MM/YYYY."""
+    if text is None:
+        return None
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    _fail(f"{option} {text!r} is not a date: write YYYY-MM-DD or DD/MM/YYYY")
+
+
+def _run(kind: str, out: Path, store: Path | None, *, as_of: date | None = None,
+         quarter: str | None = None, internal: bool = False) -> None:
+    import json
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from careassure.appdb import DatabaseNotReady
+    from careassure.framework.model import FrameworkConfigError
+    from careassure.plan.model import PlanError
+    from careassure.reports.dhsc import DATA_FORMATS, QuarterError, write_return_data
+    from careassure.reports.generate import ReportError, Request, build, opened
+    from careassure.reports.output import (
+        DOCUMENT_FORMATS,
+        ReportOutputError,
+        format_of,
+        write_report,
+    )
+    from careassure.reports.settings import ReportSettingsError
+
+    allowed = DOCUMENT_FORMATS + (DATA_FORMATS if kind == "dhsc" else ())
+    try:
+        fmt = format_of(out, allowed)
+        if not out.parent.is_dir():
+            raise ReportOutputError(f"{out.parent}: no such folder")
+        with opened(store, None) as (opened_store, engine):
+            document = build(Request(kind, as_of, quarter, not internal), opened_store, engine)
+        if fmt in DOCUMENT_FORMATS:
+            trace = write_report(document, out, fmt)
+        else:
+            trace = write_return_data(document, out, fmt)
+    except (ReportError, ReportOutputError, ReportSettingsError, FrameworkConfigError,
+            PlanError, QuarterError, DatabaseNotReady, FileNotFoundError) as exc:
+        _fail(str(exc))
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        _fail(f"cannot read the application database: {reason}")
+    counts = json.loads(trace.read_text())["figures"]
+    typer.echo(f"wrote {out} ({len(counts)} figures traced in {trace.name})")
+
+
+@app.command("self-assessment")
+def self_assessment(
+    out: Path = OUT,
+    store: Path | None = STORE,
+    as_of: str | None = typer.Option(None, "--as-of", help="Date of the live measures "
+                                     "(default: the store's extract date)."),
+    internal: bool = INTERNAL,
+) -> None:
+    """The self-assessment: per quality statement the council's score, strengths, areas for
+    development, evidence and live measures, with the estimated rating.
+
+    Example: [bold]careassure report self-assessment --out self-assessment.pdf[/bold]
+    """
+    _run("self-assessment", out, store, as_of=_day(as_of, "--as-of"), internal=internal)
+
+
+@app.command("committee")
+def committee(
+    out: Path = OUT,
+    as_of: str | None = typer.Option(None, "--as-of", help="Date the update reports at "
+                                     "(default: the store's extract date)."),
+    store: Path | None = STORE,
+    internal: bool = INTERNAL,
+) -> None:
+    """The committee paper "Improvement Plan Delivery Update": purpose, background, a section
+    per improvement area with the latest progress and measure facts, key risks and the appendix
+    table with RAG.
+
+    Example: [bold]careassure report committee --as-of 2026-03-31 --out update.docx[/bold]
+    """
+    _run("committee", out, store, as_of=_day(as_of, "--as-of"), internal=internal)
+
+
+@app.command("dhsc")
+def dhsc(
+    quarter: str = QUARTER,
+    out: Path = DATA_OUT,
+    store: Path | None = STORE,
+    internal: bool = INTERNAL,
+) -> None:
+    """The DHSC quarterly progress return: each area's RAG, measured outcomes against target
+    with baseline and change since last quarter, milestones met and missed, risks and support.
+
+    Example: [bold]careassure report dhsc --quarter 2026Q1 --out return.json[/bold]
+    """
+    _run("dhsc", out, store, quarter=quarter, internal=internal)

@@ -1,0 +1,104 @@
+"""Build and write a report from the stores: the one entry point the command line, the web app
+and the benchmark share, so every way of getting a report runs the same code.
+
+The analytical store (case-level records) gives the figures; the application database gives the
+self-assessment and the improvement plan; ``reports.yaml`` gives the council's details and last
+assessment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from careassure.reports.document import Document
+from careassure.reports.readings import Readings
+
+KINDS = ("committee", "dhsc", "self-assessment")
+
+
+class ReportError(ValueError):
+    """A report that cannot be made from what is stored; the message says what is missing."""
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to report: ``as_of`` defaults to the store's extract date (the day the data runs
+    to); ``quarter`` (DHSC only) is "2026Q1"; ``publish`` suppresses small numbers."""
+
+    kind: str
+    as_of: date | None = None
+    quarter: str | None = None
+    publish: bool = True
+
+
+@contextmanager
+def opened(store_path: Path | None, database_url: str | None) -> Iterator[tuple[Any, Any]]:
+    """The analytical store (read-only) and an engine on the application database, checked to
+    be at this careassure's schema."""
+    from careassure.appdb import create_engine, require_current
+    from careassure.records.store import open_store
+
+    try:
+        engine = create_engine(database_url)
+    except ValueError as exc:
+        raise ReportError(str(exc)) from exc
+    try:
+        require_current(engine)
+        with open_store(store_path) as store:
+            yield store, engine
+    finally:
+        engine.dispose()
+
+
+def build(request: Request, store: Any, engine: Any,
+          readings: dict[date, Readings] | None = None) -> Document:
+    """The report document. ``readings`` caches engine values by date across several reports
+    built from one store (the web app and ``report all`` build three at once)."""
+    from careassure.appdb import transaction
+    from careassure.framework.model import load_framework
+    from careassure.reports.settings import load_settings
+
+    if request.kind not in KINDS:
+        raise ReportError(f"unknown report {request.kind!r}: choose one of {', '.join(KINDS)}")
+    settings = load_settings()
+    framework = load_framework()
+    extract = store.extract_date()
+    if extract is None:
+        raise ReportError("the store holds no data: load an extract with `careassure ingest`")
+    if request.as_of is not None and request.as_of > extract:
+        raise ReportError(
+            f"the report date {request.as_of:%d/%m/%Y} is after the data's extract date "
+            f"{extract:%d/%m/%Y}: figures after it would count nothing that happened")
+    cache = readings if readings is not None else {}
+
+    def reader(day: date) -> Readings:
+        if day not in cache:
+            cache[day] = Readings(store, day)
+        return cache[day]
+
+    with transaction(engine) as session:
+        if request.kind == "self-assessment":
+            from careassure.reports.selfassessment import build_self_assessment_report
+
+            return build_self_assessment_report(
+                session, framework, reader(request.as_of or extract), settings,
+                extract_date=extract, publish=request.publish)
+        if request.kind == "committee":
+            from careassure.reports.committee import build_committee_report
+
+            return build_committee_report(
+                session, framework, reader(request.as_of or extract), settings,
+                extract_date=extract, publish=request.publish)
+        from careassure.reports.dhsc import build_dhsc_report, parse_quarter
+
+        quarter = parse_quarter(request.quarter) if request.quarter else None
+        if quarter is None:
+            raise ReportError("the DHSC return needs a quarter, e.g. --quarter 2026Q1")
+        return build_dhsc_report(
+            session, framework, reader, quarter, settings,
+            extract_date=extract, publish=request.publish)

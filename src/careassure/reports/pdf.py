@@ -1,0 +1,19 @@
+"""Print a report's HTML to PDF with WeasyPrint: A4, page numbers and the data footer come from
+the print rules in ``templates/report.css``, so the PDF is the HTML version on paper."""
+
+from __future__ import annotations
+
+import logging
+
+from careassure.reports.document import Document
+from careassure.reports.html import render_html
+
+
+def render_pdf(document: Document) -> bytes:
+    import weasyprint
+
+    # WeasyPrint logs every CSS property it does not support at WARNING; the report's
+    # stylesheet also serves browsers, so those are noise on the command line.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    html = weasyprint.HTML(string=render_html(document))
+    return html.write_pdf()

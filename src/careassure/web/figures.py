@@ -1,0 +1,159 @@
+"""Measure values for the pages, computed once per store version and kept in memory.
+
+Computing measures from the store takes hundreds of milliseconds; the overview must answer in
+well under that with twenty people reading it. Values only change when an extract is loaded, and
+a load replaces the store file (a copy renamed over it), so the file's identity (inode, size,
+modification time) and its latest load id name a version of the data exactly. Results are cached
+per (version, question); when the version changes, the old entries are dropped. One lock per
+question stops twenty simultaneous first requests from computing the same thing twenty times.
+
+DuckDB shares one database instance between the connections a process opens to the same path,
+so while any connection to the replaced file is still open, a new connection reads the OLD file.
+Every store connection the app opens therefore goes through :meth:`Figures.open`, which waits for
+connections to an earlier version of the file to close before opening the new one (and, if they
+do not close in time, reads without caching, so a stale answer is never kept).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+from careassure.measures.result import MeasureValue
+from careassure.records.store import LoadRecord, open_store
+
+T = TypeVar("T")
+MAX_ENTRIES = 256
+WAIT_FOR_OLD_READERS = 30.0  # seconds
+Version = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    """What the pages say about the data: the day it runs to and how it was loaded."""
+
+    version: Version
+    extract_date: date | None
+    loads: tuple[LoadRecord, ...]
+
+    @property
+    def load_id(self) -> str | None:
+        return self.loads[0].load_id if self.loads else None
+
+
+class Figures:
+    """The store behind the web app, with a cache of what has been computed from it."""
+
+    def __init__(self, store_path: Path) -> None:
+        self.store_path = store_path
+        self._lock = threading.Lock()
+        self._readers_changed = threading.Condition(self._lock)
+        self._readers: Counter[Version] = Counter()
+        self._key_locks: dict[Hashable, threading.Lock] = {}
+        self._cache: OrderedDict[Hashable, Any] = OrderedDict()
+        self._version: Version | None = None
+        self._info: StoreInfo | None = None
+
+    def _file_version(self) -> Version | None:
+        try:
+            stat = self.store_path.stat()
+        except FileNotFoundError:
+            return None
+        return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+    @contextmanager
+    def open(self, version: Version) -> Iterator[tuple[Any, bool]]:
+        """The store, read-only, and whether what is read may be cached under ``version``
+        (False when readers of an earlier file did not finish in time)."""
+        with self._readers_changed:
+            deadline = time.monotonic() + WAIT_FOR_OLD_READERS
+            while any(v != version and n for v, n in self._readers.items()):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self._readers_changed.wait(left)
+            fresh = not any(v != version and n for v, n in self._readers.items())
+            self._readers[version] += 1
+        try:
+            with open_store(self.store_path) as store:
+                yield store, fresh
+        finally:
+            with self._readers_changed:
+                self._readers[version] -= 1
+                self._readers_changed.notify_all()
+
+    def info(self) -> StoreInfo | None:
+        """The current store's extract date and load log; None when no store exists yet."""
+        version = self._file_version()
+        if version is None:
+            return None
+        with self._lock:
+            if self._info is not None and self._info.version == version:
+                return self._info
+        with self.open(version) as (store, fresh):
+            info = StoreInfo(version, store.extract_date(), tuple(store.loads()))
+        if fresh:
+            with self._lock:
+                if version != self._version:
+                    self._cache.clear()
+                    self._key_locks.clear()
+                    self._version = version
+                self._info = info
+        return info
+
+    def cached(self, question: Hashable, compute: Callable[[Any], T]) -> T | None:
+        """``compute(store)`` for ``question`` on the current data, from the cache when asked
+        before; None when there is no store."""
+        info = self.info()
+        if info is None:
+            return None
+        key = (info.version, info.load_id, question)
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                if key in self._cache:
+                    return self._cache[key]
+            with self.open(info.version) as (store, fresh):
+                result = compute(store)
+            if not fresh:
+                return result
+            with self._lock:
+                self._cache[key] = result
+                while len(self._cache) > MAX_ENTRIES:
+                    old, _ = self._cache.popitem(last=False)
+                    self._key_locks.pop(old, None)
+                self._key_locks.pop(key, None)
+        return result
+
+    def values(
+        self, measures: tuple[str, ...], as_of: date, by: str | None = None
+    ) -> list[MeasureValue] | None:
+        """``careassure.measures.compute`` at ``as_of``, cached."""
+        from careassure.measures import compute
+
+        return self.cached(
+            ("compute", measures, as_of, by),
+            lambda store: compute(store, as_of, measures=list(measures), by=by),
+        )
+
+    def series(
+        self, measures: tuple[str, ...], start: date, end: date, by: str | None = None
+    ) -> list[MeasureValue] | None:
+        """``careassure.measures.series`` at month ends from ``start`` to ``end``, cached."""
+        from careassure.measures import series
+
+        return self.cached(
+            ("series", measures, start, end, by),
+            lambda store: series(store, start, end, "month", measures=list(measures), by=by),
+        )

@@ -1,0 +1,45 @@
+"""The site's areas: one router module each, and the navigation that links them.
+
+To add an area: write ``routes/<area>.py`` with ``router = APIRouter()`` whose every route
+declares ``Depends(Allow(...))``, add its module below, a navigation entry if it has a top-level
+page, and a row per route in ``tests/web/test_authorisation.py`` (which fails until you do).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from careassure.web.roles import ADMINS, DATA_LOADERS, EVERYONE, STAFF
+
+ROUTER_MODULES: tuple[str, ...] = (
+    "careassure.web.routes.signin",
+    "careassure.web.routes.overview",
+    "careassure.web.routes.measures",
+    "careassure.web.routes.plan",
+    "careassure.web.routes.data",
+    "careassure.web.routes.planner",
+    "careassure.web.routes.cqc",
+    "careassure.web.routes.admin",
+    "careassure.web.routes.account",
+    "careassure.web.routes.reports",
+)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    href: str
+    text: str
+    roles: frozenset[str]
+
+
+NAVIGATION: tuple[NavItem, ...] = (
+    NavItem("/", "Overview", EVERYONE),
+    NavItem("/measures", "Measures", EVERYONE),
+    NavItem("/plan", "Improvement plan", EVERYONE),
+    NavItem("/reports", "Reports", EVERYONE),
+    NavItem("/planner", "Capacity planner", STAFF),
+    NavItem("/cqc", "CQC assessment", STAFF),
+    NavItem("/data", "Data", DATA_LOADERS),
+    NavItem("/audit", "Audit trail", ADMINS),
+    NavItem("/admin/users", "Users", ADMINS),
+)

@@ -1,0 +1,228 @@
+"""Administration: the audit trail and the accounts (admin only).
+
+Forms follow the pattern every state-changing page uses: POST with the CSRF field first, the
+change and its audit row in one transaction, then a redirect (303) to a GET page, so reloading
+never repeats the change. A refused change shows the form again with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import func, select
+
+from careassure.appdb import AuditEntry, transaction
+from careassure.web import accounts, display
+from careassure.web.auth import Allow
+from careassure.web.roles import ADMINS, ROLE_NAMES, ROLES
+from careassure.web.sessions import SignedIn
+from careassure.web.templating import render
+
+router = APIRouter()
+PAGE_SIZE = 50
+
+
+@router.get("/audit")
+def audit_trail(
+    request: Request,
+    user: Annotated[SignedIn, Depends(Allow(ADMINS))],
+    page: int = 1,
+    entity_type: str = "",
+    actor: str = "",
+) -> Response:
+    if page < 1:
+        raise HTTPException(status_code=400, detail="The page number must be 1 or more.")
+    query = select(AuditEntry)
+    count = select(func.count()).select_from(AuditEntry)
+    if entity_type:
+        query = query.where(AuditEntry.entity_type == entity_type)
+        count = count.where(AuditEntry.entity_type == entity_type)
+    if actor:
+        query = query.where(AuditEntry.actor == actor)
+        count = count.where(AuditEntry.actor == actor)
+    with transaction(request.app.state.engine) as session:
+        total = session.scalar(count) or 0
+        rows = list(
+            session.scalars(
+                query.order_by(AuditEntry.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+            )
+        )
+        types = list(
+            session.scalars(
+                select(AuditEntry.entity_type).distinct().order_by(AuditEntry.entity_type)
+            )
+        )
+    pages = max(1, -(-total // PAGE_SIZE))
+    return render(
+        request,
+        "audit.html",
+        {
+            "rows": [_entry(r) for r in rows],
+            "page": page,
+            "pages": pages,
+            "total": total,
+            "entity_type": entity_type,
+            "actor": actor,
+            "types": [{"value": "", "text": "Everything", "selected": not entity_type}]
+            + [{"value": t, "text": t, "selected": t == entity_type} for t in types],
+        },
+    )
+
+
+def _entry(row: AuditEntry) -> dict[str, Any]:
+    """An audit row with its before/after as the fields that changed."""
+    before, after = row.before or {}, row.after or {}
+    keys = list(dict.fromkeys([*before, *after]))
+    if row.action == "update":
+        keys = [k for k in keys if before.get(k) != after.get(k)]
+    entity_id = row.entity_id if len(row.entity_id) <= 16 else row.entity_id[:12] + "…"
+    return {
+        "row": row,
+        "entity_id": entity_id,
+        "changes": [
+            (
+                k,
+                _text(before.get(k)) if k in before else "",
+                _text(after.get(k)) if k in after else "",
+            )
+            for k in keys
+        ],
+    }
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2})?")
+
+
+def _text(value: Any) -> str:
+    """A snapshot value as the page shows it: dates and times UK style (snapshots keep ISO)."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, list):
+        return "; ".join(_text(v) for v in value) or "(none)"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        return display.uk_date(date.fromisoformat(value))
+    if isinstance(value, str) and ISO_MOMENT.fullmatch(value):
+        return display.uk_datetime(datetime.fromisoformat(value))
+    return str(value)
+
+
+def _users_page(
+    request: Request, context: dict[str, Any] | None = None, status_code: int = 200
+) -> Response:
+    with transaction(request.app.state.engine) as session:
+        users = accounts.list_users(session)
+    return render(
+        request,
+        "users.html",
+        {
+            "users": users,
+            "role_items": [{"value": r, "text": ROLE_NAMES[r]} for r in ROLES],
+            "user_items": [{"value": u.username, "text": u.username} for u in users],
+            "changed": request.query_params.get("changed", ""),
+            "errors": {},
+            "form": {"username": "", "role": ""},
+            **(context or {}),
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/admin/users")
+def users_page(request: Request, user: Annotated[SignedIn, Depends(Allow(ADMINS))]) -> Response:
+    return _users_page(request)
+
+
+@router.post("/admin/users")
+def add_user(
+    request: Request,
+    user: Annotated[SignedIn, Depends(Allow(ADMINS))],
+    username: str = Form(""),
+    role: str = Form(""),
+    password: str = Form(""),
+) -> Response:
+    try:
+        with transaction(request.app.state.engine) as session:
+            created = accounts.create_user(session, user.username, username, role, password)
+    except accounts.AccountError as exc:
+        field = (
+            "role" if "Role" in str(exc) else "password" if "Password" in str(exc) else "username"
+        )
+        return _users_page(
+            request,
+            {
+                "errors": {field: str(exc)},
+                "error_list": [{"text": str(exc), "href": f"#{field}"}],
+                "form": {"username": username[:60], "role": role},
+            },
+            status_code=400,
+        )
+    return RedirectResponse(f"/admin/users?changed={created.username}", status_code=303)
+
+
+@router.post("/admin/users/{username}")
+def change_user(
+    request: Request,
+    user: Annotated[SignedIn, Depends(Allow(ADMINS))],
+    username: str,
+    role: str = Form(""),
+    active: str = Form(""),
+    password: str = Form(""),
+) -> Response:
+    """One account's role, active flag or new password (whichever fields the form sends)."""
+    if active not in ("", "yes", "no"):
+        raise HTTPException(status_code=400, detail="Active must be yes or no.")
+    try:
+        with transaction(request.app.state.engine) as session:
+            if accounts.get_user(session, username) is None:
+                raise HTTPException(status_code=404)
+            accounts.update_user(
+                session,
+                user.username,
+                username,
+                role=role or None,
+                active={"yes": True, "no": False}.get(active),
+                password=password or None,
+            )
+    except accounts.AccountError as exc:
+        return _users_page(
+            request,
+            {
+                "errors": {f"user-{username}": str(exc)},
+                "error_list": [{"text": str(exc), "href": f"#user-{username}"}],
+            },
+            status_code=400,
+        )
+    return RedirectResponse(f"/admin/users?changed={username}", status_code=303)
+
+
+@router.post("/admin/passwords")
+def reset_password(
+    request: Request,
+    user: Annotated[SignedIn, Depends(Allow(ADMINS))],
+    username: str = Form(""),
+    password: str = Form(""),
+) -> Response:
+    """Set a new password for an account (its sessions end)."""
+    try:
+        with transaction(request.app.state.engine) as session:
+            if not username or accounts.get_user(session, username) is None:
+                raise accounts.AccountError("Choose an account")
+            accounts.update_user(session, user.username, username, password=password)
+    except accounts.AccountError as exc:
+        field = "reset-password" if "Password" in str(exc) else "reset-username"
+        return _users_page(
+            request,
+            {
+                "errors": {field: str(exc)},
+                "error_list": [{"text": str(exc), "href": f"#{field}"}],
+            },
+            status_code=400,
+        )
+    return RedirectResponse(f"/admin/users?changed={username}", status_code=303)

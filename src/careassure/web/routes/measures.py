@@ -1,0 +1,286 @@
+"""The measure catalogue: an index with today's values, a page per measure (trend chart with its
+data table, breakdown by a chosen column, definition and target source) and a CSV download."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import Response
+
+from careassure.measures import BREAKDOWNS, CATALOGUE
+from careassure.measures.catalogue import MeasureDef
+from careassure.web import charts, display
+from careassure.web.auth import Allow
+from careassure.web.downloads import csv_response, safe_cell
+from careassure.web.headlines import trend_start
+from careassure.web.roles import EVERYONE, sees_unpublished
+from careassure.web.sessions import SignedIn
+from careassure.web.templating import render
+
+router = APIRouter()
+PERIODS = {12: "12 months", 24: "2 years", 36: "3 years"}
+BREAKDOWN_NAMES = {
+    "team": "Team",
+    "team_type": "Team type",
+    "locality": "Locality",
+    "rural_urban": "Rural or urban",
+    "ethnicity": "Ethnicity",
+    "client_type": "Client type",
+    "primary_support_reason": "Primary support reason",
+    "age_band": "Age band",
+}
+KIND_NAMES = {
+    "care_act_assessment": "Care Act assessments",
+    "carer_assessment": "Carer assessments",
+    "ot_assessment": "Occupational therapy assessments",
+    "financial_assessment": "Financial assessments",
+    "review": "Reviews",
+    "safeguarding_concern": "Safeguarding concerns",
+    "s42_enquiry": "Section 42 enquiries",
+    "equipment_delivery": "Equipment and adaptations",
+    "minor_adaptation": "Equipment and adaptations",
+    "major_adaptation": "Equipment and adaptations",
+    "direct_payments": "Direct payments",
+    "contacts": "Contacts",
+    "data_quality": "Data quality",
+}
+
+
+def _definition(measure_id: str) -> MeasureDef:
+    definition = CATALOGUE.get(measure_id)
+    if definition is None:
+        raise HTTPException(status_code=404)
+    return definition
+
+
+def _breakdown(definition: MeasureDef, by: str | None) -> str | None:
+    if not by:
+        return None
+    if by not in BREAKDOWNS or by not in definition.breakdowns:
+        raise HTTPException(status_code=400, detail=f"This measure cannot be broken down by {by}.")
+    return by
+
+
+def _as_of(request: Request) -> date | None:
+    info = request.app.state.figures.info()
+    return info.extract_date if info else None
+
+
+@router.get("/measures")
+def measures_index(
+    request: Request, user: Annotated[SignedIn, Depends(Allow(EVERYONE))]
+) -> Response:
+    as_of = _as_of(request)
+    if as_of is None:
+        return render(request, "no_data.html", {"page_title": "Measures"})
+    ids = tuple(CATALOGUE)
+    values = display.for_reader(
+        [v for v in request.app.state.figures.values(ids, as_of) or [] if v.breakdown is None],
+        published=not sees_unpublished(user.role),
+    )
+    by_id = {v.measure: v for v in values}
+    groups: dict[str, list[dict[str, object]]] = {}
+    for measure_id, definition in CATALOGUE.items():
+        kind = KIND_NAMES.get(measure_id.split(".")[0], "Other measures")
+        value = by_id.get(measure_id)
+        groups.setdefault(kind, []).append(
+            {
+                "id": measure_id,
+                "title": definition.title,
+                "value": display.show(value),
+                "target": display.target_text(measure_id, definition.target),
+                "status": value.status if value else None,
+                "has_target": definition.target is not None,
+            }
+        )
+    return render(request, "measures_index.html", {"as_of": as_of, "groups": groups})
+
+
+def _series(
+    request: Request, measure_id: str, as_of: date, months: int, by: str | None, published: bool
+) -> list[display.Shown]:
+    values = (
+        request.app.state.figures.series((measure_id,), trend_start(as_of, months), as_of, by) or []
+    )
+    return display.for_reader(values, published=published)
+
+
+def _months(months: int) -> int:
+    if months not in PERIODS:
+        raise HTTPException(status_code=400, detail="Choose a period of 12, 24 or 36 months.")
+    return months
+
+
+@router.get("/measures/{measure_id}")
+def measure_page(
+    request: Request,
+    user: Annotated[SignedIn, Depends(Allow(EVERYONE))],
+    measure_id: str,
+    by: str | None = None,
+    months: int = 24,
+) -> Response:
+    definition = _definition(measure_id)
+    by = _breakdown(definition, by)
+    months = _months(months)
+    as_of = _as_of(request)
+    if as_of is None:
+        return render(request, "no_data.html", {"page_title": definition.title})
+    published = not sees_unpublished(user.role)
+    values = _series(request, measure_id, as_of, months, by, published)
+    whole = [v for v in values if v.breakdown is None]
+    at_end = [v for v in values if v.breakdown is not None and whole and v.as_of == whole[-1].as_of]
+    groups = sorted(
+        (v for v in at_end if not _empty(v)),
+        key=lambda v: next(iter(v.breakdown.values())),  # type: ignore[union-attr]
+    )
+    chart = _trend_chart(definition, whole)
+    options = [{"value": "", "text": "Whole area only", "selected": by is None}] + [
+        {"value": b, "text": BREAKDOWN_NAMES[b], "selected": b == by}
+        for b in BREAKDOWNS
+        if b in definition.breakdowns
+    ]
+    return render(
+        request,
+        "measure.html",
+        {
+            "definition": definition,
+            "as_of": as_of,
+            "by": by,
+            "by_name": BREAKDOWN_NAMES.get(by or "", ""),
+            "months": months,
+            "periods": [
+                {"value": str(k), "text": v, "selected": k == months} for k, v in PERIODS.items()
+            ],
+            "options": options,
+            "chart": charts.render(chart, "trend"),
+            "rows": whole,
+            "groups": groups,
+            "empty_groups": len(at_end) - len(groups),
+            "show": display.show,
+            "target": display.target_text(measure_id, definition.target),
+            "kind": "Flow (over the month to each date)"
+            if definition.kind == "flow"
+            else "Snapshot (on each date)",
+            "direction": {"lower": "Lower is better", "higher": "Higher is better"}.get(
+                definition.direction or "", "Neither higher nor lower is better"
+            ),
+        },
+    )
+
+
+UNIT_LABELS = {
+    "count": "number",
+    "days": "days",
+    "working_days": "working days",
+    "percent": "%",
+    "ratio": "ratio",
+    "seconds": "seconds",
+}
+
+
+def _empty(value: display.Shown) -> bool:
+    """A group with nobody in the measure (no value, and nothing counted)."""
+    return value.value is None and not value.numerator and not value.denominator
+
+
+def _trend_chart(definition: MeasureDef, whole: list[display.Shown]) -> charts.Chart:
+    """The whole area's trend with the target and the first month shown as the baseline."""
+    rules = []
+    if definition.target:
+        target = display.target_text(definition.id, definition.target)
+        rules.append(charts.Rule(f"Target {target}", definition.target.value))
+    first = whole[0] if whole else None
+    if first is not None and display.plottable(first) is not None:
+        rules.append(
+            charts.Rule(
+                f"Baseline {display.show(first)} ({display.uk_date(first.as_of)})",
+                display.plottable(first),
+                "ca-chart__baseline",
+                label_at_start=True,
+            )
+        )  # type: ignore[arg-type]
+    title = definition.title
+    if whole:
+        title += (
+            f", month ends {display.uk_date(whole[0].as_of)} to {display.uk_date(whole[-1].as_of)}"
+        )
+    return charts.Chart(
+        title=title,
+        description=_describe(definition, whole),
+        x=[v.as_of for v in whole],
+        lines=[charts.Line("Whole area", [display.plottable(v) for v in whole])],
+        rules=rules,
+        y_label=UNIT_LABELS[definition.unit],
+    )
+
+
+def _describe(definition: MeasureDef, whole: list[display.Shown]) -> str:
+    shown = [v for v in whole if display.plottable(v) is not None]
+    if not shown:
+        return "No values to plot in this period."
+    first, last = shown[0], shown[-1]
+    text = (
+        f"From {display.show(first)} at {display.uk_date(first.as_of)} to "
+        f"{display.show(last)} at {display.uk_date(last.as_of)}."
+    )
+    if definition.target:
+        text += f" Target {display.target_text(definition.id, definition.target)}."
+    return text + " The table below the chart gives every value."
+
+
+@router.get("/measures/{measure_id}/data.csv")
+def measure_csv(
+    request: Request,
+    user: Annotated[SignedIn, Depends(Allow(EVERYONE))],
+    measure_id: str,
+    by: str | None = None,
+    months: int = 24,
+) -> Response:
+    definition = _definition(measure_id)
+    by = _breakdown(definition, by)
+    months = _months(months)
+    as_of = _as_of(request)
+    if as_of is None:
+        raise HTTPException(status_code=404)
+    values = _series(request, measure_id, as_of, months, by, not sees_unpublished(user.role))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "measure",
+            "as_of",
+            "period_start",
+            "breakdown",
+            "group",
+            "value",
+            "numerator",
+            "denominator",
+            "target",
+            "status",
+        ]
+    )
+    for v in values:
+        column, group = next(iter(v.breakdown.items())) if v.breakdown else ("", "")
+        writer.writerow(
+            [
+                safe_cell(cell)
+                for cell in (
+                    v.measure,
+                    v.as_of.isoformat(),
+                    v.period_start.isoformat() if v.period_start else "",
+                    column,
+                    group,
+                    display.csv_cell(v),
+                    "" if v.numerator is None else v.numerator,
+                    "" if v.denominator is None else v.denominator,
+                    "" if v.target is None else f"{v.target:g}",
+                    v.status or "",
+                )
+            ]
+        )
+    name = f"{measure_id}{'-by-' + by if by else ''}-{as_of.isoformat()}.csv"
+    return csv_response(out.getvalue(), name)

@@ -1,0 +1,97 @@
+"""The overview: the plan's areas with their RAG, and headline measures with their targets,
+status, change and trend.
+
+The overview is the page everyone opens first, many at once after a committee paper goes out, so
+its headline table is rendered once per data version and reader kind (published or not) and
+kept with the cached figures; a request then costs a session lookup and the page around it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import Response
+from markupsafe import Markup
+
+from careassure.web.auth import Allow
+from careassure.web.headlines import TREND_MONTHS, headlines, trend_start
+from careassure.web.roles import EVERYONE, sees_unpublished
+from careassure.web.sessions import SignedIn
+from careassure.web.templating import render
+
+router = APIRouter()
+PLAN_RECHECK_SECONDS = 30
+
+
+def headline_table(app: FastAPI, as_of: date, published: bool) -> Markup:
+    figures = app.state.figures
+    template = app.state.jinja.get_template("overview_headlines.html")
+
+    def build(_store: Any) -> Markup:
+        rows = headlines(figures, as_of, published=published)
+        since = trend_start(as_of, TREND_MONTHS)
+        return Markup(template.render(rows=rows, since=since))
+
+    return figures.cached(("overview", as_of, published), build) or Markup("")
+
+
+def plan_panel(request: Request, user: SignedIn) -> Markup:
+    """The plan's areas with their RAG and reason, judged at the extract date; empty when no
+    plan is stored (the overview still shows the figures; the plan page says how to import one).
+
+    Loading, judging and rendering the plan takes about 10 ms, more than the rest of the page,
+    so the panel is kept with the cached figures per version of the plan and kind of reader.
+    Every change to the plan writes an audit row in the same transaction, so the newest audit id
+    names the plan's version (read before the plan: a change committed in between shows on the
+    next request). PostgreSQL can commit two writers' ids out of order, so an entry is also
+    renewed every ``PLAN_RECHECK_SECONDS``: such a change shows within that time at worst."""
+    from sqlalchemy import func, select
+
+    from careassure.appdb import AuditEntry
+    from careassure.plan.model import PlanError
+    from careassure.web.routes.plan import judged_plan
+
+    with request.app.state.engine.connect() as connection:
+        version = connection.scalar(select(func.max(AuditEntry.id)))
+    template = request.app.state.jinja.get_template("overview_plan.html")
+
+    def build(_store: Any) -> Markup:
+        try:
+            status = judged_plan(request, user)[1]
+        except PlanError:
+            return Markup("")
+        return Markup(template.render(plan_status=status))
+
+    renewal = int(time.monotonic() // PLAN_RECHECK_SECONDS)
+    key = ("overview-plan", version, not sees_unpublished(user.role), renewal)
+    return request.app.state.figures.cached(key, build) or Markup("")
+
+
+@router.get("/")
+def overview(request: Request, user: Annotated[SignedIn, Depends(Allow(EVERYONE))]) -> Response:
+    info = request.app.state.figures.info()
+    if info is None or info.extract_date is None:
+        return render(request, "no_data.html", {"page_title": "Overview"})
+    as_of = info.extract_date
+    table = headline_table(request.app, as_of, published=not sees_unpublished(user.role))
+    return render(
+        request,
+        "overview.html",
+        {"as_of": as_of, "headline_table": table, "plan_panel": plan_panel(request, user)},
+    )
+
+
+def warm(app: FastAPI) -> None:
+    """Compute the overview for both kinds of reader, so that the first people to open it after
+    the server starts do not wait for the measure engine."""
+    try:
+        info = app.state.figures.info()
+        if info is not None and info.extract_date is not None:
+            for published in (True, False):
+                headline_table(app, info.extract_date, published)
+    except Exception as exc:  # the pages will show the problem to whoever opens them
+        logging.getLogger("careassure.web").warning("could not prepare the overview: %s", exc)

@@ -1,0 +1,105 @@
+"""Report downloads in the web app: roles decide who may download what, and the viewer only ever
+gets the published (suppressed) version."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from reports_helpers import body_text
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def client_for(app_database: str, county_store: Path,
+               tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], TestClient]]:
+    from careassure.web import create_app
+    from careassure.web.accounts import DEMO_USERS, seed_demo_users
+
+    folder = tmp_path_factory.mktemp("web")
+    database = folder / "careassure.db"
+    shutil.copy(app_database.removeprefix("sqlite:///"), database)
+    app = create_app(store_path=county_store, database_url=f"sqlite:///{database}",
+                     secret_key="report-tests-" * 4, secure_cookies=False,
+                     evidence_dir=folder / "evidence")
+    seed_demo_users(app.state.engine, PASSWORD)
+    usernames = {role: name for name, role in DEMO_USERS}
+    clients: list[TestClient] = []
+
+    def build(role: str) -> TestClient:
+        client = TestClient(app, follow_redirects=False)
+        clients.append(client)
+        page = client.get("/login")
+        token = re.search(r'name="csrftoken" value="([^"]+)"', page.text).group(1)
+        response = client.post("/login", data={"csrftoken": token, "username": usernames[role],
+                                               "password": PASSWORD, "next": "/"})
+        assert response.status_code == 303, response.text
+        return client
+
+    yield build
+    for client in clients:
+        client.close()
+    app.state.engine.dispose()
+
+
+def test_viewer_gets_the_published_version_even_when_asking_for_more(client_for) -> None:
+    import docx
+
+    response = client_for("viewer").get("/reports/committee.docx?internal=1")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    assert "published.docx" in response.headers["content-disposition"]
+    document = docx.Document(io.BytesIO(response.content))
+    footer = document.sections[0].footer.paragraphs[0].text
+    assert "Published version (counts of 1 to 4 shown as *)" in footer
+    assert "Improvement Plan Delivery Update" in body_text(document)
+
+
+def test_staff_may_download_the_internal_version(client_for) -> None:
+    response = client_for("analyst").get("/reports/committee.html?internal=1")
+    assert response.status_code == 200
+    assert "Internal version: not for publication" in response.text
+    assert "attachment" in response.headers["content-disposition"]
+
+
+def test_self_assessment_is_for_staff(client_for) -> None:
+    assert client_for("viewer").get("/reports/self-assessment.pdf").status_code == 403
+    response = client_for("improvement_manager").get("/reports/self-assessment.pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_dhsc_return_as_csv_and_bad_requests(client_for) -> None:
+    client = client_for("workstream_lead")
+    response = client.get("/reports/dhsc-2026Q1.csv")
+    assert response.status_code == 200
+    assert response.text.splitlines()[0].startswith("section,area,action,item,measure")
+    assert client.get("/reports/dhsc-2026Q1.xlsx").status_code == 404
+    assert client.get("/reports/committee.json").status_code == 404
+    bad = client.get("/reports/dhsc-2026Q9.pdf")
+    assert bad.status_code == 400 and "not written like 2026Q1" in bad.text
+
+
+def test_the_reports_page_links_what_each_role_may_download(client_for) -> None:
+    from datetime import date
+
+    from careassure.web.routes.reports import complete_quarters
+
+    viewer = client_for("viewer").get("/reports")
+    analyst = client_for("analyst").get("/reports")
+    assert viewer.status_code == analyst.status_code == 200
+    assert 'href="/reports/committee.pdf"' in viewer.text
+    assert "self-assessment" not in viewer.text and "internal=1" not in viewer.text
+    assert 'href="/reports/self-assessment.docx"' in analyst.text
+    assert 'href="/reports/committee.docx?internal=1"' in analyst.text
+    quarter = re.search(r'href="/reports/dhsc-(\d{4}Q\d)\.csv"', viewer.text).group(1)
+    assert client_for("viewer").get(f"/reports/dhsc-{quarter}.csv").status_code == 200
+    # Only quarters the data covers in full: a quarter ending on the extract date counts.
+    assert complete_quarters(date(2026, 3, 31), 2) == ["2026Q1", "2025Q4"]
+    assert complete_quarters(date(2026, 3, 30), 2) == ["2025Q4", "2025Q3"]

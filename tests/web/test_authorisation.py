@@ -1,0 +1,144 @@
+"""The authorisation matrix: every route of the app, called anonymously and as every role.
+
+The routes are read from the app itself, so a new route without a row in ``MATRIX`` fails
+``test_every_route_is_in_the_matrix`` until someone decides who may open it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from web_helpers import csrf_token
+
+from careassure.web.app import page_routes
+from careassure.web.roles import ADMINS, DATA_LOADERS, EVERYONE, ROLES, STAFF
+from careassure.web.routes.plan import PLAN_EDITORS, PLAN_MANAGERS
+
+PUBLIC = "public"  # open to anyone: signing in and out
+
+MATRIX: dict[tuple[str, str], frozenset[str] | str] = {
+    ("GET", "/login"): PUBLIC,
+    ("POST", "/login"): PUBLIC,
+    ("POST", "/logout"): PUBLIC,
+    ("GET", "/"): EVERYONE,
+    ("GET", "/measures"): EVERYONE,
+    ("GET", "/measures/{measure_id}"): EVERYONE,
+    ("GET", "/measures/{measure_id}/data.csv"): EVERYONE,
+    ("GET", "/plan"): EVERYONE,
+    ("GET", "/plan/{area_key}"): EVERYONE,
+    ("GET", "/plan/{area_key}/{action_key}"): EVERYONE,
+    ("GET", "/plan/{area_key}/{action_key}/{outcome_key}"): EVERYONE,
+    ("POST", "/plan/{area_key}/{action_key}/progress"): PLAN_EDITORS,
+    ("POST", "/plan/{area_key}/{action_key}/status"): PLAN_EDITORS,
+    ("POST", "/plan/{area_key}/{action_key}/{outcome_key}/milestone"): PLAN_EDITORS,
+    ("POST", "/plan/override"): PLAN_MANAGERS,
+    ("GET", "/data"): DATA_LOADERS,
+    ("POST", "/data"): DATA_LOADERS,
+    ("GET", "/planner"): STAFF,
+    ("GET", "/cqc"): STAFF,
+    ("GET", "/cqc/whatif"): STAFF,
+    ("GET", "/cqc/evidence"): STAFF,
+    ("GET", "/cqc/evidence/{item_id}/file"): STAFF,
+    ("GET", "/audit"): ADMINS,
+    ("GET", "/admin/users"): ADMINS,
+    ("POST", "/admin/users"): ADMINS,
+    ("POST", "/admin/users/{username}"): ADMINS,
+    ("POST", "/admin/passwords"): ADMINS,
+    ("GET", "/account"): EVERYONE,
+    ("POST", "/account/password"): EVERYONE,
+    ("GET", "/reports"): EVERYONE,
+    ("GET", "/reports/committee.{fmt}"): EVERYONE,
+    ("GET", "/reports/dhsc-{quarter}.{fmt}"): EVERYONE,
+    ("GET", "/reports/self-assessment.{fmt}"): STAFF,
+}
+
+# Values for path parameters: real where the page exists (an unknown evidence item is a 404,
+# which still shows the guard let the caller through).
+PATH_VALUES = {
+    "measure_id": "care_act_assessment.waiting",
+    "item_id": "1",
+    "username": "viewer",
+    "area_key": "timeliness",
+    "action_key": "care-act-assessment",
+    "outcome_key": "median-wait",
+    "fmt": "html",
+    "quarter": "2025Q4",
+}
+
+
+def _url(path: str) -> str:
+    for name, value in PATH_VALUES.items():
+        path = path.replace("{" + name + "}", value)
+    return path
+
+
+def _call(client: TestClient, method: str, path: str):  # type: ignore[no-untyped-def]
+    if method == "GET":
+        return client.get(_url(path))
+    # An empty form with a valid CSRF token: the guard decides before any field is read.
+    return client.post(_url(path), data={"csrftoken": csrf_token(client)})
+
+
+def test_every_route_is_in_the_matrix(app: FastAPI) -> None:
+    routes = set(page_routes(app))
+    assert routes - set(MATRIX) == set(), "routes without an authorisation rule"
+    assert set(MATRIX) - routes == set(), "rules for routes that no longer exist"
+
+
+def test_static_assets_are_the_only_mounts(app: FastAPI) -> None:
+    mounts = {route.path for route in app.routes if type(route).__name__ == "Mount"}
+    assert mounts == {"/assets", "/govuk", "/static"}
+
+
+def test_authorisation_matrix(client_for: Callable[[str | None], TestClient]) -> None:
+    """One app for every identity, so the pages' figures are computed once."""
+    failures = []
+    for identity in (None, *ROLES):
+        client = client_for(identity)
+        for (method, path), allowed in MATRIX.items():
+            if allowed == PUBLIC:
+                continue
+            response = _call(client, method, path)
+            status = response.status_code
+            location = response.headers.get("location", "")
+            if identity is None:
+                ok = status == 303 and location.startswith("/login?next=")
+            elif identity in allowed:
+                ok = status not in (401, 403) and not location.startswith("/login")
+            else:
+                ok = status == 403
+            if not ok:
+                who = identity or "anonymous"
+                failures.append(f"{method} {path} as {who}: {status} {location}")
+    assert failures == []
+
+
+def test_anonymous_is_sent_to_sign_in_with_the_page_it_asked_for(
+    client_for: Callable[[str | None], TestClient],
+) -> None:
+    response = client_for(None).get("/measures/care_act_assessment.waiting?by=team")
+    assert response.status_code == 303
+    assert response.headers["location"] == (
+        "/login?next=/measures/care_act_assessment.waiting%3Fby%3Dteam"
+    )
+
+
+def test_forbidden_page_is_the_govuk_403_page(
+    client_for: Callable[[str | None], TestClient],
+) -> None:
+    response = client_for("viewer").get("/audit")
+    assert response.status_code == 403
+    assert "You do not have permission to see this page" in response.text
+    assert 'class="govuk-heading-l"' in response.text
+
+
+def test_navigation_offers_only_what_the_role_may_open(
+    client_for: Callable[[str | None], TestClient],
+) -> None:
+    viewer = client_for("viewer").get("/").text
+    admin = client_for("admin").get("/").text
+    for href in ("/planner", "/cqc", "/data", "/audit", "/admin/users"):
+        assert f'href="{href}"' not in viewer
+        assert f'href="{href}"' in admin
