@@ -3,7 +3,8 @@ synthetic county at scale 1 at 28/12/2025, weekly from the earliest baseline (go
 warm).
 
 Baseline (same run, same store): the straightforward way, one ``careassure.measures.series`` call
-per measured outcome, each over its own baseline-to-date span, then the same rules. Both give the
+per measured outcome, each over its own baseline-to-date span (and its baseline date), then the
+same rules. Both give the
 same statuses and reasons (checked), so the ratio baseline / careassure is the saving of fetching
 the whole plan's points in one query.
 
@@ -37,8 +38,9 @@ def _one_query_per_outcome(backend: Any, plan: Any) -> Any:
                 start = measured.baseline_on or AS_OF - timedelta(days=364)
                 start = AS_OF - timedelta(weeks=-(-(AS_OF - start).days // 7))
                 by = next(iter(measured.breakdown)) if measured.breakdown else None
+                also_at = [measured.baseline_on] if measured.baseline_on else []
                 points += series(backend, start, AS_OF, "week", measures=[measured.measure_id],
-                                 by=by)
+                                 by=by, also_at=also_at)
     return evaluate(plan, points, AS_OF)
 
 

@@ -16,7 +16,7 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 FAILING_IMPACTS = ("serious", "critical")
 # Links to something that is not a page: downloads (CSV, PDF, Word, JSON, evidence files, the
-# reports' HTML versions, which are served as attachments) and signing out.
+# reports' HTML versions, which are documents rather than pages of the app) and signing out.
 NOT_PAGES = (".csv", ".pdf", ".docx", ".json", ".html", "/file", "/logout")
 MAX_PAGES = 400  # a safety stop: the demo site has about 170 pages
 USERNAMES = {role: username for username, role in DEMO_USERS}

@@ -145,6 +145,8 @@ def test_a_workstream_lead_updates_their_own_action_and_is_refused_another(
     page.goto(f"/plan/{OTHER_ACTION}")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(_progress_form(page)).to_have_count(0)
+    expect(page.get_by_text(re.compile(r"^Only the action's owner.* can add progress updates "
+                                       r"to this action\.$"))).to_be_visible()
     response = _post_progress(page, OTHER_ACTION)
     assert response.status == 403 and REFUSED in response.text()
     page.reload()

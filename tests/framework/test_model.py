@@ -86,6 +86,16 @@ def test_eleven_characteristics_from_seed_000(framework) -> None:
     assert framework.characteristic("Safeguarding and liberty").id == "safeguarding"
 
 
+def test_every_measure_the_framework_links_is_in_the_catalogue(framework) -> None:
+    from careassure.measures import CATALOGUE
+
+    linked = [m for qs in framework.statements for m in qs.measures] + [
+        m for c in framework.characteristics for m in c.measures
+    ]
+    assert len(linked) > 20  # the links were read, not skipped
+    assert sorted(set(linked) - set(CATALOGUE)) == []
+
+
 def test_peoples_experience_is_required_for_every_statement(framework) -> None:
     required = [c.id for c in framework.categories_in_use if c.required_for_every_statement]
     assert required == ["peoples_experience"]

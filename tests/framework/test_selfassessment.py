@@ -18,6 +18,7 @@ from careassure.framework.selfassessment import (
     build_self_assessment,
     set_statement,
 )
+from careassure.measures.catalogue import REPRESENTATION_GROUPS
 
 FRAMEWORK = load_framework()
 TODAY = date(2026, 6, 1)
@@ -67,7 +68,7 @@ def test_empty_self_assessment_lists_measure_ids_without_values(engine: Engine) 
     equity = data["statements"][2]
     assert [m["id"] for m in equity["measures"]] == [
         "care_act_assessment.team_disparity",
-        "care_act_assessment.representation",
+        *(f"care_act_assessment.representation.{group}" for group in REPRESENTATION_GROUPS),
     ]
     assert first["missing_evidence_categories"] == ["peoples_experience"]
 
@@ -126,6 +127,27 @@ def test_priorities_lowest_score_then_measures_then_evidence(
         "1 of 1 linked measures miss their target",
         "no current People's experience evidence",
     )
+
+
+def test_one_stale_evidence_item_is_written_in_the_singular(engine: Engine) -> None:
+    _score_all(engine, LEICESTER)
+    with transaction(engine) as session:
+        add_evidence(
+            session,
+            FRAMEWORK,
+            "lead",
+            title="Old carers survey",
+            owner="Carers lead",
+            category="peoples_experience",
+            statements=["QS1"],
+            evidence_date=date(2025, 1, 1),
+            review_by=date(2025, 6, 1),
+            link="https://example.org/old",
+            today=date(2025, 2, 1),
+        )
+    live = LiveValues({}, "test", TODAY)
+    qs1 = next(p for p in _build(engine, live).priorities if p.statement.code == "QS1")
+    assert "1 evidence item past its review-by date" in qs1.reasons
 
 
 def test_category_level_scores_convert_through_the_bands(engine: Engine) -> None:

@@ -100,6 +100,20 @@ def test_monthly_series_uses_month_ends_inside_the_range() -> None:
         series_dates(date(2024, 5, 2), date(2024, 5, 1), "week")
 
 
+def test_extra_dates_join_the_grid_in_order_with_a_period_of_the_step() -> None:
+    # A plan baseline between month ends is evaluated on its own day, over the month to it.
+    grid = series_dates(date(2024, 11, 30), date(2025, 1, 31), "month",
+                        also_at=[date(2024, 12, 29), date(2024, 12, 31), date(2025, 3, 1)])
+    assert grid == [
+        GridDate(date(2024, 11, 30), date(2024, 10, 31)),
+        GridDate(date(2024, 12, 29), date(2024, 11, 29)),
+        GridDate(date(2024, 12, 31), date(2024, 11, 30)),
+        GridDate(date(2025, 1, 31), date(2024, 12, 31)),
+    ]
+    weekly = series_dates(date(2025, 1, 5), date(2025, 1, 12), "week", also_at=[date(2025, 1, 8)])
+    assert weekly[1] == GridDate(date(2025, 1, 8), date(2025, 1, 1))
+
+
 def test_quarterly_series_uses_calendar_quarter_ends() -> None:
     # DHSC's quarters: January-March, April-June...; each flows over its own three months.
     grid = series_dates(date(2023, 4, 1), date(2024, 3, 30), "quarter")

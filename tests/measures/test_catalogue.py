@@ -91,6 +91,15 @@ def test_every_measure_has_an_engine_family_and_a_coherent_declaration() -> None
         assert measure.title and measure.definition.endswith(".")
 
 
+def test_titles_are_written_for_readers_not_in_codes() -> None:
+    """A title is what a page heads a measure with: no table.column or snake_case codes."""
+    coded = {m.id: m.title for m in CATALOGUE.values()
+             if re.search(r"[a-z]_[a-z]|[a-z]\.[a-z]", m.title)}
+    assert coded == {}
+    assert CATALOGUE["data_quality.pct_missing.people.birth_month"].title == (
+        "Data quality: % missing: month of birth (people)")
+
+
 def test_shipped_targets_quote_their_seed_line() -> None:
     targets = load_targets(default_targets_path())
     assert targets.version == 1

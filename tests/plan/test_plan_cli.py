@@ -149,7 +149,7 @@ def test_override_requires_a_reason_and_can_be_cleared(demo: str) -> None:
     status = json.loads(_run("plan", "status", "-f", "json", "--as-of", "2026-01-05").output)
     rag = status["areas"][0]["actions"][0]["rag"]
     assert rag["status"] == "improving"
-    assert rag["reason"].startswith("overridden to improving by manager on ")
+    assert rag["reason"].startswith("Overridden to improving by manager on ")
     assert "Six assessors start on 2 February" in rag["reason"]
     assert _run("plan", "override", ACTION, "--clear").exit_code == 0
     again = _run("plan", "override", ACTION, "--clear")
@@ -168,7 +168,7 @@ def test_action_status_and_milestones_from_the_command_line(demo: str) -> None:
     status = json.loads(_run("plan", "status", "-f", "json", "--as-of", "2026-02-02").output)
     outcome = status["areas"][0]["actions"][5]["outcomes"][0]
     assert outcome["rag"]["status"] == "met"
-    assert outcome["rag"]["reason"] == "done on 01/02/2026; evidence: https://example.org/waiting-well"
+    assert outcome["rag"]["reason"] == "Done on 01/02/2026; evidence: https://example.org/waiting-well"
     assert status["areas"][0]["actions"][5]["status"] == "complete"
     wrong = _run("plan", "milestone", "timeliness/care-act-assessment/median-wait", "--done")
     assert wrong.exit_code == 2 and "a measured outcome is met by its measure" in wrong.output

@@ -98,6 +98,41 @@ def test_weekly_series_end_on_the_as_of_date_and_monthly_at_month_ends() -> None
     assert start <= date(2025, 1, 5) < start + (date(2025, 1, 12) - date(2025, 1, 5))
 
 
+def test_a_baseline_between_month_ends_quotes_the_baseline_dates_own_figure(
+    store: Path, monkeypatch
+) -> None:
+    calls: list[dict] = []
+    real = measure_engine.series
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(measure_engine, "series", counting)
+    plan = _plan(*PLAN.areas[0].actions[0].outcomes[:2])
+    status = plan_status(plan, date(2025, 3, 31), store=store, every="month")
+    assert len(calls) == 1  # the baseline date rides in the same query
+    median = status.find("timeliness/care-act/median")
+    # 35 days on the baseline date (5 January), not the 30 days of 31 December before it
+    assert "up from 35 days on 05/01/2025" in median.rag.reason
+    assert [p.as_of for p in median.points] == [
+        date(2024, 12, 31), date(2025, 1, 5), date(2025, 1, 31), date(2025, 2, 28),
+        date(2025, 3, 31)]
+
+
+def test_a_baseline_date_is_added_only_to_the_measures_that_start_there(store: Path) -> None:
+    other = MeasuredTarget("care_act_assessment.median_wait", "<=", 14, date(2025, 1, 12))
+    plan = _plan(PLAN.areas[0].actions[0].outcomes[0],
+                 OutcomeSpec("median", "Median wait", measured=other))
+    status = plan_status(plan, date(2025, 3, 31), store=store, every="month")
+    waiting = status.find("timeliness/care-act/waiting").points
+    median = status.find("timeliness/care-act/median").points
+    assert date(2025, 1, 5) in [p.as_of for p in waiting]
+    assert date(2025, 1, 12) not in [p.as_of for p in waiting]
+    assert [p.as_of for p in median][:3] == [date(2024, 12, 31), date(2025, 1, 12),
+                                             date(2025, 1, 31)]
+
+
 def test_the_judgement_as_at_a_past_date_reads_as_it_did_then(store: Path) -> None:
     status = plan_status(PLAN, date(2025, 1, 19), store=store)
     waiting = status.find("timeliness/care-act/waiting")

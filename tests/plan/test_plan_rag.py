@@ -18,9 +18,10 @@ from careassure.plan.rag import (
     apply_override,
     judge_measured,
     judge_milestone,
+    plan_summary,
     roll_up,
 )
-from careassure.plan.wording import display_for
+from careassure.plan.wording import continuing, display_for, quoted_title
 
 MEDIAN = "care_act_assessment.median_wait"
 DUE = date(2026, 5, 31)  # delivery month May 2026
@@ -97,14 +98,14 @@ def test_met_after_the_due_date_is_still_met() -> None:
 def test_no_points_is_no_data_not_met() -> None:
     rag, trend = judge([])
     assert rag.status == NO_DATA
-    assert rag.reason == "no value for care act assessments: median wait so far up to 28/12/2025"
+    assert rag.reason == "No value for care act assessments: median wait so far up to 28/12/2025"
     assert trend.current is None
 
 
 def test_an_empty_population_is_no_data_and_says_so() -> None:
     rag, _ = judge([point("2024-12-29", 45), point("2025-12-28", None)])
     assert rag.status == NO_DATA
-    assert rag.reason.startswith("no value on 28/12/2025: nobody in the measure's population")
+    assert rag.reason.startswith("No value on 28/12/2025: nobody in the measure's population")
 
 
 def test_a_single_value_cannot_show_a_trend() -> None:
@@ -187,10 +188,10 @@ def test_published_small_counts_are_hidden_with_their_direction() -> None:
     ("milestone", "action_status", "as_of", "status", "reason"),
     [
         (Milestone(True, date(2026, 2, 1), "https://example.org/audit"), "complete",
-         "2026-07-01", MET, "done on 01/02/2026; evidence: https://example.org/audit"),
-        (Milestone(False), "in_progress", "2026-03-31", IMPROVING, "in progress; due March 2026"),
-        (Milestone(False), "not_started", "2026-01-15", NOT_MET, "not started; due March 2026"),
-        (Milestone(False), "in_progress", "2026-04-01", OFF_TRACK, "not done; was due March 2026"),
+         "2026-07-01", MET, "Done on 01/02/2026; evidence: https://example.org/audit"),
+        (Milestone(False), "in_progress", "2026-03-31", IMPROVING, "In progress; due March 2026"),
+        (Milestone(False), "not_started", "2026-01-15", NOT_MET, "Not started; due March 2026"),
+        (Milestone(False), "in_progress", "2026-04-01", OFF_TRACK, "Not done; was due March 2026"),
     ],
 )
 def test_milestones(milestone, action_status, as_of, status, reason) -> None:
@@ -225,6 +226,30 @@ def test_all_met_is_met_and_nothing_is_no_data() -> None:
     assert roll_up([], "outcome") == Rag(NO_DATA, "no outcomes to judge")
 
 
+def test_a_quoted_title_loses_its_full_stop_and_every_reason_starts_a_sentence() -> None:
+    # Seen in review: "(worst: ... appropriately.; ...)" and a reason starting "not done".
+    children = [("Thresholds applied appropriately.", Rag(OFF_TRACK, "not done; was due May")),
+                ("Audit complete;", Rag(OFF_TRACK, "")), ("Fine", Rag(MET, ""))]
+    rag = roll_up(children, "outcome")
+    assert rag.reason == (
+        "3 outcomes: 2 off track, 1 met (worst: Thresholds applied appropriately; Audit complete)")
+    assert children[0][1].reason == "Not done; was due May"
+    not_done = judge_milestone(Milestone(False), "in_progress", date(2026, 4, 1), date(2026, 3, 31))
+    assert not_done.reason.startswith("Not done")
+    override = OverrideSpec("a", MET, "Signed off", "Debbie", datetime(2026, 4, 2, tzinfo=UTC))
+    assert apply_override(not_done, override).reason.endswith(
+        "(computed: off track, not done; was due March 2026)")
+    assert continuing("DoLS waiting") == "DoLS waiting"
+    assert quoted_title("  Is it done?  ") == "Is it done"
+
+
+def test_the_plan_page_counts_its_areas_in_plain_english() -> None:
+    areas = [Rag(OFF_TRACK, "")] * 3 + [Rag(NOT_MET, ""), Rag(MET, "")]
+    assert plan_summary(areas) == "Across the plan: 3 areas off track, 1 not met and 1 met"
+    assert plan_summary([Rag(IMPROVING, "")]) == "Across the plan: 1 area improving"
+    assert plan_summary([]) == "The plan has no areas to judge yet"
+
+
 def test_an_override_shows_its_reason_and_keeps_the_computed_status() -> None:
     computed = Rag(OFF_TRACK, "25 days against 14")
     override = OverrideSpec(
@@ -234,7 +259,7 @@ def test_an_override_shows_its_reason_and_keeps_the_computed_status() -> None:
     rag = apply_override(computed, override)
     assert rag.status == IMPROVING
     assert rag.reason == (
-        "overridden to improving by Debbie on 05/01/2026: New assessors start in February "
+        "Overridden to improving by Debbie on 05/01/2026: New assessors start in February "
         "(computed: off track, 25 days against 14)"
     )
     assert rag.computed == computed

@@ -105,7 +105,7 @@ def test_every_role_reads_the_plan_with_its_reasons(client_for, role: str) -> No
     assert "Test improvement plan" in index.text
     assert 'href="/plan/timeliness/care-act"' in index.text
     # Waiting Well was due in March 2025; the store's data run to 15/02/2025.
-    assert "not started; due March 2025" in client.get("/plan/timeliness").text
+    assert "Not started; due March 2025" in client.get("/plan/timeliness").text
     assert client.get(OWNED).status_code == 200
     outcome = client.get(f"{OWNED}/waiting")
     assert outcome.status_code == 200
@@ -141,6 +141,32 @@ def test_a_workstream_lead_updates_only_the_actions_they_own(client_for, app: Fa
     assert "Two assessors started this week." in after
 
 
+def test_a_lead_is_told_why_another_leads_action_has_no_update_form(client_for) -> None:
+    note = ("Only the action's owner{}, the improvement manager or an administrator can add "
+            "progress updates to this action.")
+    lead = client_for("workstream_lead")
+    assert note.format("") in lead.get(OTHER).text  # Waiting Well records no owner
+    assert "Only the action" not in lead.get(OWNED).text  # their own: the form instead
+    assert "Only the action" not in client_for("improvement_manager").get(OTHER).text
+
+
+def test_the_plan_page_opens_with_its_areas_counted_in_plain_english(client_for) -> None:
+    page = client_for("viewer").get("/plan").text
+    summary = re.search(r'<p class="govuk-body" id="plan-summary">(.*?)</p>', page, re.S)
+    assert summary, page
+    text = re.sub(r"<[^>]+>", "", summary.group(1))
+    assert " ".join(text.split()) == (
+        "Across the plan: 1 area not met, so the plan as a whole is Not met")
+    assert "Overall:" not in page
+
+
+def test_the_outcome_chart_labels_its_unit(client_for) -> None:
+    page = client_for("analyst").get(f"{OWNED}/waiting").text
+    svg = page[page.index('<svg class="ca-chart"'):page.index("</svg>")]
+    assert ">number</text>" in svg  # drawn at the top of the vertical axis
+    assert "Vertical axis: number.</desc>" in svg  # and read out with the description
+
+
 @pytest.mark.parametrize("role", ["analyst", "viewer"])
 def test_read_only_roles_cannot_update_or_override(client_for, role: str) -> None:
     client = client_for(role)
@@ -166,7 +192,7 @@ def test_action_status_and_milestones_follow_the_same_ownership(client_for) -> N
                  evidence="https://example.org/audit")
     assert done.status_code == 303
     page = manager.get(f"{OTHER}/audit").text
-    assert "done on " in page and "https://example.org/audit" in page
+    assert "Done on " in page and "https://example.org/audit" in page
     # A measured outcome is met by its measure, never marked done.
     assert _post(manager, f"{OWNED}/waiting/milestone", done="yes").status_code == 404
 
@@ -189,14 +215,14 @@ def test_an_override_needs_a_reason_and_shows_it(client_for) -> None:
                  reason="Recruitment complete; figures lag by a month")
     assert done.status_code == 303
     page = manager.get(OWNED).text
-    assert "overridden to met by manager on " in page
+    assert "Overridden to met by manager on " in page
     assert "Recruitment complete; figures lag by a month" in page
     assert "RAG set to met by override: Recruitment complete" in page  # in the history
     assert _post(client_for("workstream_lead"), "/plan/override", item="timeliness/care-act",
                  status="met", reason="mine").status_code == 403
     cleared = _post(manager, "/plan/override", item="timeliness/care-act", clear="yes")
     assert cleared.status_code == 303
-    assert "overridden to met" not in manager.get(OWNED).text
+    assert "Overridden to met" not in manager.get(OWNED).text
 
 
 def test_forms_without_the_csrf_token_are_refused(client_for) -> None:

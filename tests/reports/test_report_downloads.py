@@ -66,7 +66,12 @@ def test_staff_may_download_the_internal_version(client_for) -> None:
     response = client_for("analyst").get("/reports/committee.html?internal=1")
     assert response.status_code == 200
     assert "Internal version: not for publication" in response.text
-    assert "attachment" in response.headers["content-disposition"]
+    # A web page opens in the browser, under a policy that lets its inline styles apply.
+    assert response.headers["content-disposition"].startswith("inline;")
+    assert "style-src 'unsafe-inline'" in response.headers["content-security-policy"]
+    assert "script-src" not in response.headers["content-security-policy"]  # default 'none'
+    word = client_for("analyst").get("/reports/committee.docx")
+    assert word.headers["content-disposition"].startswith("attachment;")
 
 
 def test_self_assessment_is_for_staff(client_for) -> None:
@@ -99,6 +104,10 @@ def test_the_reports_page_links_what_each_role_may_download(client_for) -> None:
     assert 'href="/reports/self-assessment.docx"' in analyst.text
     assert 'href="/reports/committee.docx?internal=1"' in analyst.text
     quarter = re.search(r'href="/reports/dhsc-(\d{4}Q\d)\.csv"', viewer.text).group(1)
+    year, number = quarter.split("Q")
+    months = {"1": "January to March", "2": "April to June", "3": "July to September",
+              "4": "October to December"}[number]
+    assert f">Quarter {number} {year} ({months} {year})</th>" in viewer.text  # words, not 2026Q1
     assert client_for("viewer").get(f"/reports/dhsc-{quarter}.csv").status_code == 200
     # Only quarters the data covers in full: a quarter ending on the extract date counts.
     assert complete_quarters(date(2026, 3, 31), 2) == ["2026Q1", "2025Q4"]

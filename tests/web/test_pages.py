@@ -144,6 +144,19 @@ def test_planner_answers_with_chart_and_table(client_for: Clients) -> None:
     assert response.text.count('<svg class="ca-chart"') >= 1
     assert "Week ending" in response.text
     assert "2.0 FTE from 01/01/2026 to " in response.text  # until the horizon's end
+    # The summary's "clear" (the list down to its target size, today's capacity) and each
+    # scenario's (everyone waiting at the start seen) say which they are, so they cannot seem
+    # to contradict each other.
+    assert "Backlog cleared" not in response.text and "Does not clear" not in response.text
+    assert "to its target size with today&#39;s capacity (no extra staff)" in response.text
+    assert response.text.count("Everyone waiting on 31/12/2025 seen, in this scenario") == 2
+    assert "20 runs." in response.text
+    one_run = client.get(
+        "/planner?queue=care_act_assessment&team=&target_median=14&target_max=56"
+        "&horizon=8&growth=0&cases_per_fte=2.5&runs=1"
+    )
+    assert one_run.status_code == 200, one_run.text
+    assert "1 run." in one_run.text and "1 runs" not in one_run.text
 
 
 def test_planner_explains_bad_input(client_for: Clients) -> None:
@@ -303,3 +316,25 @@ def test_warming_prepares_the_overview_for_every_reader(
     monkeypatch.setattr(overview, "headlines", no_more_computing)
     for role in ("viewer", "analyst"):
         assert client_for(role).get("/").status_code == 200
+
+
+def test_measure_pages_write_targets_groups_and_sources_in_readers_words(
+    client_for: Clients,
+) -> None:
+    client = client_for("analyst")
+    page = client.get("/measures/care_act_assessment.median_wait?by=client_type&months=12").text
+    assert "at most 14 days" in page and "&lt;= 14" not in page
+    assert "Service user" in page and ">service_user<" not in page
+    assert "Leicestershire improvement plan, 29 December 2025 (seed 004, line 1152)" in page
+    assert "004_d7bc47fa68b1d77f.txt" not in page
+    by_reason = client.get(
+        "/measures/care_act_assessment.waiting?by=primary_support_reason&months=12").text
+    assert "Physical support" in by_reason and ">physical_support<" not in by_reason
+    index = client.get("/measures").text
+    assert "at least 85%" in index and "&gt;= 85" not in index
+    assert "a gap of less than 5% either way" in index and "|x|" not in index
+    overview = client.get("/").text
+    assert "at most 14 days" in overview and "&lt;=" not in overview
+    csv_text = client.get(
+        "/measures/care_act_assessment.waiting/data.csv?by=client_type&months=12").text
+    assert ",client_type,service_user," in csv_text  # CSV keeps the codes

@@ -20,6 +20,7 @@ from typing import Any
 from careassure.framework.evidence import EvidenceView
 from careassure.framework.live import MET, NOT_MET, LiveMeasure, LiveValues
 from careassure.framework.model import Characteristic, Framework
+from careassure.words import counted
 
 READY, PARTLY, NOT_READY = "ready", "partly", "not ready"
 FULL, PARTIAL, NONE = 2, 1, 0
@@ -50,19 +51,15 @@ class Readiness:
         }
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
 def _measure_signal(measures: Sequence[LiveMeasure]) -> tuple[int | None, str]:
     if not measures:
         return None, "no linked measures"
     judged = [m for m in measures if m.status in (MET, NOT_MET)]
     unjudged = len(measures) - len(judged)
     if not judged:
-        return NONE, f"{_plural(len(measures), 'linked measure')}, none with a value and target"
+        return NONE, f"{counted(len(measures), 'linked measure')}, none with a value and target"
     met = sum(m.status == MET for m in judged)
-    text = f"{met} of {_plural(len(judged), 'linked measure')} meet target"
+    text = f"{met} of {counted(len(judged), 'linked measure')} meet target"
     if unjudged:
         text += f" ({unjudged} more without a value or target)"
     return (FULL if met == len(judged) else PARTIAL if met else NONE), text
@@ -79,11 +76,11 @@ def _evidence_signal(
         text, signal = "no current evidence tagged", NONE
     elif missing:
         text = (
-            f"{_plural(len(current), 'current evidence item')}, no {' or '.join(missing)} evidence"
+            f"{counted(len(current), 'current evidence item')}, no {' or '.join(missing)} evidence"
         )
         signal = PARTIAL
     else:
-        text, signal = f"{_plural(len(current), 'current evidence item')}", FULL
+        text, signal = f"{counted(len(current), 'current evidence item')}", FULL
     if stale:
         text += f"; {stale} stale"
     return signal, text, tuple(items)

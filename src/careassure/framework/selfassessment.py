@@ -25,6 +25,7 @@ from careassure.framework.model import Framework, QualityStatement
 from careassure.framework.scoring import ScoreError, ScoreResult, category_level, score
 from careassure.framework.tables import SelfAssessmentStatement
 from careassure.framework.whatif import WhatIf, what_if
+from careassure.words import counted
 
 MAX_NARRATIVE = 2000
 
@@ -217,7 +218,9 @@ def _priorities(
             reasons.append(f"{s.measures_not_met} of {judged} linked measures miss their target")
         reasons += [f"no current {names[c]} evidence" for c in s.missing_categories]
         if s.stale_evidence:
-            reasons.append(f"{s.stale_evidence} evidence items past their review-by date")
+            its = "its" if s.stale_evidence == 1 else "their"
+            stale = counted(s.stale_evidence, "evidence item")
+            reasons.append(f"{stale} past {its} review-by date")
         key = (
             s.score,
             -s.measures_not_met,

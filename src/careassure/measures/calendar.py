@@ -67,10 +67,26 @@ def single_date(as_of: date, period_start: date | None = None) -> list[GridDate]
     return [GridDate(as_of, start)]
 
 
-def series_dates(start: date, end: date, every: Every) -> list[GridDate]:
+def series_dates(
+    start: date, end: date, every: Every, also_at: Sequence[date] = ()
+) -> list[GridDate]:
     """Weekly dates from ``start`` (each flow over the 7 days before it), or the month ends
     (quarter ends: 31/03, 30/06, 30/09, 31/12) in [start, end], each flow over its calendar month
-    (quarter)."""
+    (quarter).
+
+    ``also_at`` adds dates off the regular grid (a plan outcome's baseline date, so its figure is
+    the one on that day rather than at the grid date before it), each in [start, end] with a flow
+    over the week, month or quarter ending on it; the grid stays sorted, without duplicates.
+    """
+    grid = _regular_dates(start, end, every)
+    extra = sorted(set(also_at) - {g.as_of for g in grid})
+    back = {"week": relativedelta(days=7), "month": relativedelta(months=1),
+            "quarter": relativedelta(months=3)}[every]
+    grid += [GridDate(d, d - back) for d in extra if start <= d <= end]
+    return sorted(grid, key=lambda g: g.as_of)
+
+
+def _regular_dates(start: date, end: date, every: Every) -> list[GridDate]:
     if end < start:
         raise ValueError(f"the series end {end:%d/%m/%Y} is before its start {start:%d/%m/%Y}")
     if every == "week":

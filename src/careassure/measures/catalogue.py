@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Literal
 
+from careassure.measures.labels import COLUMN_LABELS, code_label
 from careassure.records.schema import ETHNICITIES, QUEUE_KINDS
 
 Unit = Literal["count", "days", "working_days", "percent", "ratio", "seconds"]
@@ -188,7 +189,7 @@ def _other_measures() -> list[MeasureDef]:
     representation = [
         MeasureDef(
             f"care_act_assessment.representation.{group}",
-            f"Care Act assessments: representation of the {group} ethnic group",
+            f"Care Act assessments: representation of the {code_label(group)} ethnic group",
             f"(Share of the people with a Care Act assessment completed in the period who are in "
             f"the {group} group) / (the {group} group's share of the adult population), unknown "
             "ethnicity excluded from both shares. 1.0 = proportionate.",
@@ -199,7 +200,7 @@ def _other_measures() -> list[MeasureDef]:
     quality = [
         MeasureDef(
             f"data_quality.pct_missing.{table}.{column}",
-            f"Data quality: % missing, {table}.{column}",
+            f"Data quality: % missing: {COLUMN_LABELS[column]} ({table})",
             f"% of {table} rows with {column} NULL"
             + (" (kinds that take a subtype only)" if column == "subtype" else "")
             + (" (completed or closed episodes only)" if column == "outcome" else "")
@@ -286,7 +287,7 @@ def _other_measures() -> list[MeasureDef]:
         MeasureDef("contacts.mean_queue_seconds", "Mean time in the call queue",
                    "Mean queue_seconds of calls received in the period (calls without a queue "
                    "time excluded).", "seconds", "lower", "flow", breakdowns=frozenset()),
-        MeasureDef("data_quality.pct_missing", "Data quality: % missing, overall",
+        MeasureDef("data_quality.pct_missing", "Data quality: % missing: all checked columns",
                    "Over the loaded people and episodes, % of the checked optional cells that "
                    "are NULL (all the data_quality.pct_missing.<table>.<column> cells together).",
                    "percent", "lower", "snapshot", breakdowns=frozenset()),

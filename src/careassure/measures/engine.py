@@ -208,11 +208,14 @@ def series(
     measures: Sequence[str] | None = None,
     by: str | None = None,
     targets: Targets | None = None,
+    also_at: Sequence[date] = (),
 ) -> list[MeasureValue]:
     """Every chosen measure at each date of a weekly (from ``start``), monthly (month ends) or
     quarterly (quarter ends) series up to ``end``; flow measures over the week, month or quarter
-    ending at each date.
+    ending at each date. ``also_at`` adds dates off that grid in the same query (see
+    :func:`careassure.measures.calendar.series_dates`).
 
     Ordered by measure (catalogue order), then date, then whole area before groups.
     """
-    return _evaluate(backend, series_dates(start, end, every), measures, by, targets)
+    grid = series_dates(start, end, every, also_at)
+    return _evaluate(backend, grid, measures, by, targets)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -23,6 +24,33 @@ TARGETS_ENV = "CAREASSURE_TARGETS"
 _YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SUPPORTED_VERSIONS = (1,)
 _COMPARATORS = get_args(Comparator)
+
+
+# The seed papers a shipped target's ``source`` cites, by file name, as a reader knows them (the
+# seeds table in shared/README.md). One place, so every page names a paper the same way.
+SEED_DOCUMENTS: dict[str, str] = {
+    "000_437398569ab40590.txt": "Leicestershire improvement plan delivery update to scrutiny, "
+    "1 June 2026",
+    "001_01c56ce4bbfc276c.txt": "Leicester City CQC outcome and action plan to scrutiny, "
+    "13 November 2025",
+    "002_e1c019ef0412ae80.txt": "Leicestershire report on preparing for CQC assessment, "
+    "4 November 2024",
+    "003_28a72d281abc10a7.txt": "Leicestershire lead member's statement, 24 September 2025",
+    "004_d7bc47fa68b1d77f.txt": "Leicestershire improvement plan, 29 December 2025",
+}
+_SEED_SOURCE = re.compile(r"(?P<file>\S+\.txt):(?P<line>\d+) '(?P<quote>.+)'")
+
+
+def source_text(source: str) -> str:
+    """A target's source as a reader understands it: "Leicestershire improvement plan, 29 December
+    2025 (seed 004, line 1152): 'Median wait times to not exceed 14 days'". A source that is not
+    a known seed line (a council's own file) is shown as written."""
+    match = _SEED_SOURCE.fullmatch(source)
+    if not match or match["file"] not in SEED_DOCUMENTS:
+        return source
+    seed = match["file"].split("_", 1)[0]
+    return (f"{SEED_DOCUMENTS[match['file']]} (seed {seed}, line {match['line']}): "
+            f"'{match['quote']}'")
 
 
 class TargetsError(ValueError):

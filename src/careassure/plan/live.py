@@ -6,7 +6,9 @@ one series from the earliest baseline to the as-of date in a single ``careassure
 call (one more per breakdown column when outcomes are narrowed to a group: the engine computes
 one breakdown column per call), never one query per outcome.
 
-The series runs weekly, ending exactly on the as-of date, or monthly at month ends:
+The series runs weekly, ending exactly on the as-of date, or monthly at month ends, and each
+baseline date off that grid is evaluated too, in the same query, so "down from 45 days on
+29/12/2024" quotes the figure on the baseline date itself, never the grid date before it:
 
 * ``week``: the latest value is the as-of date's; a flow measure (calls answered, equipment
   delivered in time) is over the 7 days to each date;
@@ -40,8 +42,8 @@ def series_grid(plan: PlanSpec, as_of: date, every: Every = "auto") -> tuple[dat
     """The series start and step that cover every baseline and end on (or just before) as_of.
 
     Weekly starts a whole number of weeks before ``as_of`` so that the last date is ``as_of``
-    itself; monthly starts at the month end on or before the earliest baseline, so the baseline's
-    value is in the series.
+    itself; monthly starts at the month end on or before the earliest baseline, so the trend
+    starts before any baseline (the baseline dates themselves are added by :func:`fetch_points`).
     """
     step = ("month" if is_month_end(as_of) else "week") if every == "auto" else every
     if step not in ("week", "month"):
@@ -65,8 +67,10 @@ def fetch_points(
 ) -> list[MeasureValue]:
     """Every point the plan's measured outcomes need, from a store (or any Ibis backend)."""
     from careassure.measures import series
+    from careassure.measures.calendar import series_dates
 
     by_column: dict[str | None, set[str]] = {}
+    baselines: set[tuple[str, date]] = set()  # (measure, baseline date) an outcome quotes
     for area in plan.areas:
         for action in area.actions:
             for outcome in action.outcomes:
@@ -75,15 +79,21 @@ def fetch_points(
                 breakdown = outcome.measured.breakdown
                 column = next(iter(breakdown)) if breakdown else None
                 by_column.setdefault(column, set()).add(outcome.measured.measure_id)
+                if outcome.measured.baseline_on is not None:
+                    baselines.add((outcome.measured.measure_id, outcome.measured.baseline_on))
     if not by_column:
         return []
     start, step = series_grid(plan, as_of, every)
+    regular = {g.as_of for g in series_dates(start, as_of, step)}  # type: ignore[arg-type]
+    also_at = sorted({day for _, day in baselines} - regular)
     order = plan.measure_ids()
     points: list[MeasureValue] = []
     for column, measure_ids in by_column.items():
         wanted = [m for m in order if m in measure_ids]
-        points += series(backend, start, as_of, step, measures=wanted, by=column)  # type: ignore[arg-type]
-    return points
+        points += series(backend, start, as_of, step, measures=wanted, by=column,  # type: ignore[arg-type]
+                         also_at=also_at)
+    # A baseline date off the grid is kept only for the measures whose outcomes start there.
+    return [p for p in points if p.as_of in regular or (p.measure, p.as_of) in baselines]
 
 
 def plan_status(

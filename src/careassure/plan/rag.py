@@ -21,6 +21,9 @@ Roll-up: an action takes the worst status of its outcomes, an area the worst of 
 plan the worst of its areas; with nothing to judge, ``no_data``. Worst-of puts ``no_data`` above
 ``improving``, so a parent never claims "met" or "improving" while a child cannot be judged.
 Overrides replace an item's status (and so feed the roll-up) and always show their reason.
+
+Every reason starts with a capital letter (it is shown as a sentence of its own), and a title
+quoted in one loses its trailing full stop ("worst: Thresholds applied appropriately; ...").
 """
 
 from __future__ import annotations
@@ -33,9 +36,18 @@ from datetime import date, timedelta
 from typing import Any
 
 from careassure.measures import CATALOGUE, MeasureValue, Target, Targets
+from careassure.measures.labels import breakdown_text
 from careassure.measures.narrative import Facts, facts
 from careassure.plan.model import MeasuredTarget, Milestone, OverrideSpec
-from careassure.plan.wording import Display, month_text, target_text, uk_date
+from careassure.plan.wording import (
+    Display,
+    continuing,
+    month_text,
+    quoted_title,
+    sentence_start,
+    target_text,
+    uk_date,
+)
 
 MET, IMPROVING, NO_DATA, NOT_MET, OFF_TRACK = "met", "improving", "no_data", "not_met", "off_track"
 STATUSES = (MET, IMPROVING, NO_DATA, NOT_MET, OFF_TRACK)  # best to worst
@@ -61,6 +73,11 @@ class Rag:
     reason: str
     computed: Rag | None = None
     override: OverrideSpec | None = None
+
+    def __post_init__(self) -> None:
+        # A reason is shown as a sentence of its own (after the status tag, in a "Why" cell), so
+        # every rule below may build it in lower case and it still starts with a capital.
+        object.__setattr__(self, "reason", sentence_start(self.reason))
 
     @property
     def label(self) -> str:
@@ -129,7 +146,7 @@ class Trend:
         measure = CATALOGUE[self.measure_id]
         if not self.breakdown:
             return measure.title
-        return measure.title + " (" + ", ".join(f"{k} {v}" for k, v in self.breakdown.items()) + ")"
+        return f"{measure.title} ({breakdown_text(self.breakdown)})"
 
     def sentence(self) -> str:
         """The facts in one line, as a progress update quotes them: "Care Act assessments: median
@@ -229,7 +246,7 @@ def judge_measured(
     goal = target_text(target.measure_id, target.comparator, target.target)
     if current is None:
         if latest is None:
-            reason = f"no value for {trend.title.lower()} up to {uk_date(as_of)}"
+            reason = f"no value for {quoted_title(trend.title).lower()} up to {uk_date(as_of)}"
         else:
             reason = (
                 f"no value on {uk_date(latest.as_of)}: nobody in the measure's population "
@@ -302,10 +319,23 @@ def roll_up(children: Sequence[tuple[str, Rag]], noun: str) -> Rag:
     total = len(children)
     reason = f"{total} {noun}{'s' if total != 1 else ''}: {', '.join(parts)}"
     if worst not in (MET, IMPROVING):
-        named = [name for name, rag in children if rag.status == worst]
+        named = [quoted_title(name) for name, rag in children if rag.status == worst]
         shown = "; ".join(named[:2]) + (f"; and {len(named) - 2} more" if len(named) > 2 else "")
         reason += f" (worst: {shown})"
     return Rag(worst, reason)
+
+
+def plan_summary(areas: Sequence[Rag]) -> str:
+    """The areas' statuses counted in plain English, worst first, for the plan page's opening
+    line: "Across the plan: 3 areas off track, 1 not met and 1 met"."""
+    if not areas:
+        return "The plan has no areas to judge yet"
+    counts = Counter(rag.status for rag in areas)
+    parts = [f"{counts[s]} {LABELS[s].lower()}" for s in reversed(STATUSES) if counts[s]]
+    worst = max(counts, key=SEVERITY.__getitem__)
+    parts[0] = parts[0].replace(" ", " area " if counts[worst] == 1 else " areas ", 1)
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"Across the plan: {listed}"
 
 
 def apply_override(computed: Rag, override: OverrideSpec | None) -> Rag:
@@ -315,6 +345,6 @@ def apply_override(computed: Rag, override: OverrideSpec | None) -> Rag:
     reason = (
         f"overridden to {LABELS[override.status].lower()} by {override.set_by} on "
         f"{uk_date(override.set_at.date())}: {override.reason} "
-        f"(computed: {computed.label.lower()}, {computed.reason})"
+        f"(computed: {computed.label.lower()}, {continuing(computed.reason)})"
     )
     return Rag(override.status, reason, computed=computed, override=override)

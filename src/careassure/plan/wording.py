@@ -92,6 +92,33 @@ def target_text(measure_id: str, comparator: str, target: float) -> str:
     return f"{_COMPARATOR_WORDS[comparator]} {amount}"
 
 
+def quoted_title(title: str) -> str:
+    """A title as quoted inside a reason: without the full stop (or other punctuation) it may end
+    with in the plan, so "(worst: Staff apply thresholds appropriately; ...)" reads as one
+    sentence rather than "appropriately.;"."""
+    return title.strip().rstrip(".;:,!? ")
+
+
+def sentence_start(text: str) -> str:
+    """The text with a capital first letter, as a reason shown on its own starts a sentence
+    ("Not done; was due March 2026"); figures and symbols are left as they are."""
+    return text[:1].upper() + text[1:]
+
+
+# The words a reason built by careassure.plan.rag can start with.
+_LEAD_WORDS = frozenset({"No", "Done", "Not", "In", "Overridden"})
+
+
+def continuing(text: str) -> str:
+    """A reason quoted after a comma, undoing :func:`sentence_start` for our own lead words
+    ("Not done" -> "not done") but not for an acronym or a name ("DoLS ...", "Care Act ...")."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        first_word = text.split(" ", 1)[0].strip(";:,")
+        if first_word in _LEAD_WORDS:
+            return text[0].lower() + text[1:]
+    return text
+
+
 def uk_date(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 

@@ -30,6 +30,7 @@ from careassure.reports.quotes import measure_name
 from careassure.reports.readings import Readings
 from careassure.reports.settings import ReportSettings
 from careassure.reports.trace import Tracer
+from careassure.words import counted
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -287,8 +288,9 @@ def _write_sections(doc: Document, status: PlanStatus, outcomes: list[dict[str, 
 
     section = doc.section("Milestones met and missed", key="milestones", wide=True)
     met = sum(m["status"] == "met" for m in milestones)
-    section.add(Paragraph(f"{met} met and {len(milestones) - met} missed of the "
-                          f"{len(milestones)} actions and milestones due by {short_date(as_of)}."))
+    due = counted(len(milestones), "action or milestone", "actions and milestones")
+    section.add(Paragraph(f"{met} met and {len(milestones) - met} missed of the {due} due by "
+                          f"{short_date(as_of)}."))
     if milestones:
         section.add(Table(("Area", "Action", "Milestone", "Due", "Result", "Detail"), tuple(
             (cell(m["area"] if first else "", bold=True), cell(m["action"]), cell(m["item"]),

@@ -10,6 +10,7 @@ from functools import cache
 import jinja2
 from markupsafe import Markup
 
+from careassure.measures.labels import breakdown_text
 from careassure.reports.document import Bullets, Chart, Document, Paragraph, Table
 
 TEMPLATES = {
@@ -31,10 +32,6 @@ def _css_string(text: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
-def _breakdown(groups: dict[str, str] | None) -> str:
-    return ", ".join(f"{k}: {v}" for k, v in groups.items()) if groups else "whole area"
-
-
 @cache
 def environment() -> jinja2.Environment:
     """Autoescaping is on: report text comes from the plan and the self-assessment, which people
@@ -48,7 +45,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["b64"] = lambda data: base64.b64encode(data).decode("ascii")
     env.filters["uk"] = _uk
-    env.filters["breakdown"] = _breakdown
+    env.filters["breakdown"] = breakdown_text
     env.filters["css_string"] = _css_string
     env.tests["paragraph"] = lambda block: isinstance(block, Paragraph)
     env.tests["bullets"] = lambda block: isinstance(block, Bullets)

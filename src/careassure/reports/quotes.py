@@ -21,11 +21,12 @@ UNIT_LABELS = {"count": "people", "days": "days", "working_days": "working days"
 def measure_name(measure_id: str, breakdown: dict[str, str] | None = None) -> str:
     """The catalogue title as a sentence opener: "Care Act assessments, number waiting"."""
     from careassure.measures import CATALOGUE
+    from careassure.measures.labels import breakdown_text
 
     title = CATALOGUE[measure_id].title if measure_id in CATALOGUE else measure_id
     title = title.replace(": ", ", ", 1)
     if breakdown:
-        title += " (" + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in breakdown.items()) + ")"
+        title += f" ({breakdown_text(breakdown)})"
     return title
 
 

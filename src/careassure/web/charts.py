@@ -54,7 +54,7 @@ class Chart:
     lines: list[Line] = field(default_factory=list)
     bands: list[Band] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
-    y_label: str = ""
+    y_label: str = ""  # the vertical axis's unit ("days", "%"), drawn and in the description
 
 
 def _axis(value: float) -> tuple[float, int]:
@@ -99,6 +99,13 @@ def _date_ticks(x: Sequence[date], most: int = 7) -> list[int]:
     return ticks
 
 
+def _described(chart: Chart) -> str:
+    """The description with the vertical axis's unit, which a screen reader cannot see drawn."""
+    if not chart.y_label:
+        return chart.description
+    return f"{chart.description.rstrip()} Vertical axis: {chart.y_label}."
+
+
 def render(chart: Chart, chart_id: str) -> Markup:
     """The chart as an ``<svg>`` element (scales with its container)."""
     values = [v for line in chart.lines for v in line.values if v is not None]
@@ -119,7 +126,7 @@ def render(chart: Chart, chart_id: str) -> Markup:
         f'<svg class="ca-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" focusable="false">',
         f'<title id="{chart_id}-title">{escape(chart.title)}</title>',
-        f'<desc id="{chart_id}-desc">{escape(chart.description)}</desc>',
+        f'<desc id="{chart_id}-desc">{escape(_described(chart))}</desc>',
     ]
     for k in range(steps + 1):
         v = step * k

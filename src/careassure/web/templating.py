@@ -26,6 +26,7 @@ from markupsafe import Markup
 from careassure.web import display
 from careassure.web.auth import current_user
 from careassure.web.roles import ROLE_NAMES, sees_unpublished
+from careassure.words import counted
 
 TEMPLATES = Path(__file__).with_name("templates")
 SERVICE_NAME = "careassure"
@@ -47,6 +48,7 @@ def environment() -> Environment:
     env.filters["long_date"] = display.long_date
     env.filters["uk_datetime"] = display.uk_datetime
     env.globals["role_names"] = ROLE_NAMES
+    env.globals["counted"] = counted  # "1 run", "500 runs"
     env.globals["service_name"] = SERVICE_NAME
     return env
 

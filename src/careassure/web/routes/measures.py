@@ -13,6 +13,8 @@ from fastapi.responses import Response
 
 from careassure.measures import BREAKDOWNS, CATALOGUE
 from careassure.measures.catalogue import MeasureDef
+from careassure.measures.labels import BREAKDOWN_NAMES, group_label
+from careassure.measures.targets import source_text
 from careassure.web import charts, display
 from careassure.web.auth import Allow
 from careassure.web.downloads import csv_response, safe_cell
@@ -23,16 +25,6 @@ from careassure.web.templating import render
 
 router = APIRouter()
 PERIODS = {12: "12 months", 24: "2 years", 36: "3 years"}
-BREAKDOWN_NAMES = {
-    "team": "Team",
-    "team_type": "Team type",
-    "locality": "Locality",
-    "rural_urban": "Rural or urban",
-    "ethnicity": "Ethnicity",
-    "client_type": "Client type",
-    "primary_support_reason": "Primary support reason",
-    "age_band": "Age band",
-}
 KIND_NAMES = {
     "care_act_assessment": "Care Act assessments",
     "carer_assessment": "Carer assessments",
@@ -133,10 +125,12 @@ def measure_page(
     values = _series(request, measure_id, as_of, months, by, published)
     whole = [v for v in values if v.breakdown is None]
     at_end = [v for v in values if v.breakdown is not None and whole and v.as_of == whole[-1].as_of]
-    groups = sorted(
-        (v for v in at_end if not _empty(v)),
-        key=lambda v: next(iter(v.breakdown.values())),  # type: ignore[union-attr]
-    )
+    named = [  # (readable group name, value)
+        (group_label(*next(iter(v.breakdown.items()))), v)  # type: ignore[union-attr]
+        for v in at_end
+        if not _empty(v)
+    ]
+    groups = sorted(named, key=lambda pair: pair[0])
     chart = _trend_chart(definition, whole)
     options = [{"value": "", "text": "Whole area only", "selected": by is None}] + [
         {"value": b, "text": BREAKDOWN_NAMES[b], "selected": b == by}
@@ -162,6 +156,9 @@ def measure_page(
             "empty_groups": len(at_end) - len(groups),
             "show": display.show,
             "target": display.target_text(measure_id, definition.target),
+            "target_source": source_text(definition.target.source)
+            if definition.target
+            else "No target is set",
             "kind": "Flow (over the month to each date)"
             if definition.kind == "flow"
             else "Snapshot (on each date)",

@@ -133,8 +133,12 @@ def plan_index(request: Request, user: Annotated[SignedIn, Depends(Allow(EVERYON
         plan, status = judged_plan(request, user)
     except PlanError as exc:
         return render(request, "plan_none.html", {"problem": str(exc)})
+    from careassure.plan.rag import plan_summary
+
     risks = sorted((r for r in plan.risks if r.status == "open"), key=lambda r: -r.score)
-    return render(request, "plan.html", {"plan": plan, "status": status, "risks": risks}
+    summary = plan_summary([area.rag for area in status.areas])
+    return render(request, "plan.html",
+                  {"plan": plan, "status": status, "risks": risks, "summary": summary}
                   | _common(user))
 
 
@@ -206,6 +210,9 @@ def _action_page(
             "action": action,
             "facts": facts,
             "may_update": may_update(user, action.spec.owner_account),
+            # a lead expects a form on every action, so say why another lead's has none
+            "explain_no_update": user.role == WORKSTREAM_LEAD
+            and not may_update(user, action.spec.owner_account),
             "history": _history(request, user, action.path),
             "changed": request.query_params.get("changed", ""),
             "form": {"narrative": prefill} | (form or {}),
@@ -248,7 +255,9 @@ def _outcome_page(
     form: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
+    from careassure.measures import CATALOGUE
     from careassure.plan.wording import target_text
+    from careassure.web.routes.measures import UNIT_LABELS
 
     plan, status = _judged_or_404(request, user)
     path = f"{area_key}/{action_key}/{outcome_key}"
@@ -266,10 +275,11 @@ def _outcome_page(
             charts.Chart(
                 title=outcome.spec.text,
                 description=f"{outcome.trend.title} from {display.uk_date(rows[0].as_of)} to "
-                f"{display.uk_date(rows[-1].as_of)}, with the target as a dashed line",
+                f"{display.uk_date(rows[-1].as_of)}, with the target as a dashed line.",
                 x=[r.as_of for r in rows],
                 lines=[charts.Line("Value", [display.plottable(r) for r in rows])],
                 rules=[charts.Rule("Target", abs(measured.target))],
+                y_label=UNIT_LABELS[CATALOGUE[measured.measure_id].unit],
             ),
             "outcome-chart",
         )

@@ -36,6 +36,8 @@ DOCUMENT_FORMATS = ("pdf", "docx", "html")
 INTERNAL = Query(False, description="Staff only: show counts of 1 to 4.")
 # How many quarters back the reports page offers DHSC returns for (the data may reach further).
 QUARTERS_OFFERED = 6
+REPORT_PAGE_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                      "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 AS_OF = Query(None, description="Report date, YYYY-MM-DD (default: the data's extract date).")
 
 
@@ -66,8 +68,15 @@ def _download(request: Request, user: SignedIn, kind: str, fmt: str, *, internal
     name = re.sub(r"[^A-Za-z0-9._-]", "_",
                   f"{kind}{'-' + quarter if quarter else ''}-{document.meta.as_of.isoformat()}-"
                   f"{version}.{fmt}")
-    return Response(content=content, media_type=MEDIA_TYPES[fmt],
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    if fmt != "html":
+        return Response(content=content, media_type=MEDIA_TYPES[fmt],
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    # A web page opens in the browser. Its styles are inline, so it gets its own policy: inline
+    # styles and embedded images only, no script, no requests elsewhere.
+    return Response(content=content, media_type=MEDIA_TYPES[fmt], headers={
+        "Content-Disposition": f'inline; filename="{name}"',
+        "Content-Security-Policy": REPORT_PAGE_POLICY,
+    })
 
 
 def complete_quarters(extract_date: date, count: int) -> list[str]:
@@ -87,12 +96,15 @@ def complete_quarters(extract_date: date, count: int) -> list[str]:
 
 @router.get("/reports")
 def reports_page(request: Request, user: Annotated[SignedIn, Depends(Allow(EVERYONE))]) -> Response:
+    from careassure.reports.dhsc import parse_quarter
+
     info = request.app.state.figures.info()
     if info is None or info.extract_date is None:
         return render_page(request, "no_data.html", {"page_title": "Reports"})
     return render_page(request, "reports.html", {
         "as_of": info.extract_date,
-        "quarters": complete_quarters(info.extract_date, QUARTERS_OFFERED),
+        "quarters": [(label, parse_quarter(label).words)
+                     for label in complete_quarters(info.extract_date, QUARTERS_OFFERED)],
         "staff": user.role in STAFF,
     })
 
