@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 import math
 import re
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import typer
 
+from careassure.cliargs import fail as _fail
+from careassure.cliargs import parse_day as _day
 from careassure.forecast.assumptions import DEFAULT_CASES_PER_FTE_WEEK
 
 if TYPE_CHECKING:
@@ -40,21 +42,6 @@ DEMAND = typer.Option(
 FORMAT = typer.Option(OutputFormat.table, "--format", "-f", help="table (for people) or json.")
 
 
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(2)
-
-
-def _day(text: str | None, option: str) -> date | None:
-    """A date written YYYY-MM-DD or DD/MM/YYYY."""
-    if text is None:
-        return None
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text.strip(), pattern).date()
-        except ValueError:
-            continue
-    _fail(f"{option} {text!r} is not a date: write YYYY-MM-DD or DD/MM/YYYY")
 
 
 def _weeks(text: str, option: str) -> float:

@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+from careassure.cliargs import fail as _fail
+from careassure.cliargs import parse_day as _day
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -48,11 +51,6 @@ def _group() -> None:
     """
 
 
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(2)
-
-
 def _console() -> Console:
     from rich.console import Console
 
@@ -63,16 +61,6 @@ def _print_json(data: Any) -> None:
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def _day(text: str | None, option: str) -> date | None:
-    """A date written YYYY-MM-DD or DD/MM/YYYY."""
-    if text is None:
-        return None
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text.strip(), pattern).date()
-        except ValueError:
-            continue
-    _fail(f"{option} {text!r} is not a date: write YYYY-MM-DD or DD/MM/YYYY")
 
 
 def _framework() -> Framework:

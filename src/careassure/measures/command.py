@@ -15,11 +15,14 @@ import fnmatch
 import io
 import json
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import typer
+
+from careassure.cliargs import fail as _fail
+from careassure.cliargs import parse_day as _day
 
 if TYPE_CHECKING:
     from careassure.measures.publish import PublishedValue
@@ -45,21 +48,6 @@ CSV_COLUMNS = ("measure", "value", "numerator", "denominator", "as_of", "period_
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(2)
-
-
-def _day(text: str | None, option: str) -> date | None:
-    """A date written YYYY-MM-DD or DD/MM/YYYY."""
-    if text is None:
-        return None
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text.strip(), pattern).date()
-        except ValueError:
-            continue
-    _fail(f"{option} {text!r} is not a date: write YYYY-MM-DD (or DD/MM/YYYY)")
 
 
 def _within_data(when: date, latest: date | None, option: str) -> None:

@@ -8,12 +8,15 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import typer
+
+from careassure.cliargs import fail as _fail
+from careassure.cliargs import parse_day as _day
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -83,21 +86,6 @@ def _group() -> None:
     """
 
 
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(2)
-
-
-def _day(text: str | None, option: str) -> date | None:
-    """A date written YYYY-MM-DD or DD/MM/YYYY."""
-    if text is None:
-        return None
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text.strip(), pattern).date()
-        except ValueError:
-            continue
-    _fail(f"{option} {text!r} is not a date: write YYYY-MM-DD or DD/MM/YYYY")
 
 
 def _actor(actor: str | None) -> str:

@@ -9,9 +9,11 @@ that did not happen from one that did.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from careassure.cliargs import fail as _fail
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -192,6 +194,3 @@ def _print_rejection(console: Console, result: LoadResult) -> None:
                        "described in docs/records.md)."))
 
 
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(2)

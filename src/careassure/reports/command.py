@@ -4,11 +4,13 @@ self-assessment, written from the stores. Heavy imports happen inside each comma
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from typing import NoReturn
 
 import typer
+
+from careassure.cliargs import fail as _fail
+from careassure.cliargs import parse_day as _day
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -31,21 +33,6 @@ def _group() -> None:
     """
 
 
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(2)
-
-
-def _day(text: str | None, option: str) -> date | None:
-    """A date written YYYY-MM-DD or DD/MM/YYYY."""
-    if text is None:
-        return None
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text.strip(), pattern).date()
-        except ValueError:
-            continue
-    _fail(f"{option} {text!r} is not a date: write YYYY-MM-DD or DD/MM/YYYY")
 
 
 def _run(kind: str, out: Path, store: Path | None, *, as_of: date | None = None,

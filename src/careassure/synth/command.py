@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
+
+from careassure.cliargs import fail as _fail
 
 FORMAT_CHOICES = ("csv", "parquet", "xlsx", "cld")
 CLD_FILE = "cld.csv"
@@ -85,6 +87,3 @@ def synth(
     Console().print(f"{len(paths)} {fmt} file(s) written to {out} in {elapsed:.1f} s")
 
 
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(2)

@@ -10,19 +10,16 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 import typer
+
+from careassure.cliargs import fail as _fail
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 users_app = typer.Typer(help="Web app accounts.", no_args_is_help=True)
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(2)
 
 
 def serve(
