@@ -4,8 +4,6 @@ readiness. Heavy imports (SQLAlchemy, YAML, DuckDB) happen inside each command."
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -13,12 +11,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from careassure.cliargs import app_database as _database
 from careassure.cliargs import fail as _fail
 from careassure.cliargs import parse_day as _day
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from sqlalchemy.engine import Engine
 
     from careassure.framework.live import LiveValues
     from careassure.framework.model import Framework
@@ -70,30 +68,6 @@ def _framework() -> Framework:
         return load_framework()
     except FrameworkConfigError as exc:
         _fail(str(exc))
-
-
-@contextmanager
-def _database() -> Iterator[Engine]:
-    """The application database, checked to be at this careassure's schema."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from careassure.appdb import DatabaseNotReady, create_engine, require_current
-
-    try:
-        engine = create_engine()
-    except ValueError as exc:
-        _fail(str(exc))
-    try:
-        try:
-            require_current(engine)
-        except DatabaseNotReady as exc:
-            _fail(str(exc))
-        except SQLAlchemyError as exc:
-            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-            _fail(f"cannot open the application database: {reason}")
-        yield engine
-    finally:
-        engine.dispose()
 
 
 def _actor(actor: str | None) -> str:

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from careassure.cliargs import app_database as _database
 from careassure.cliargs import fail as _fail
 from careassure.cliargs import parse_day as _day
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
 
     from careassure.plan.model import PlanSpec
     from careassure.plan.status import PlanStatus
@@ -92,30 +92,6 @@ def _actor(actor: str | None) -> str:
     from careassure.appdb import default_actor
 
     return actor or default_actor()
-
-
-@contextmanager
-def _database() -> Iterator[Engine]:
-    """The application database, checked to be at this careassure's schema."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from careassure.appdb import DatabaseNotReady, create_engine, require_current
-
-    try:
-        engine = create_engine()
-    except ValueError as exc:
-        _fail(str(exc))
-    try:
-        try:
-            require_current(engine)
-        except DatabaseNotReady as exc:
-            _fail(str(exc))
-        except SQLAlchemyError as exc:
-            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-            _fail(f"cannot open the application database: {reason}")
-        yield engine
-    finally:
-        engine.dispose()
 
 
 @contextmanager

@@ -7,17 +7,16 @@ stays instant.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
+from careassure.cliargs import app_database as _database
 from careassure.cliargs import fail as _fail
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
+    pass
 
 users_app = typer.Typer(help="Web app accounts.", no_args_is_help=True)
 
@@ -79,24 +78,6 @@ def app_from_environment():  # type: ignore[no-untyped-def]
     app = create_app(secure_cookies=os.environ.get("CAREASSURE_WEB_SECURE_COOKIES") != "0")
     threading.Thread(target=warm, args=(app,), name="careassure-warm", daemon=True).start()
     return app
-
-
-@contextmanager
-def _database() -> Iterator[Engine]:
-    from careassure.appdb import DatabaseNotReady, create_engine, require_current
-
-    try:
-        engine = create_engine()
-    except ValueError as exc:
-        _fail(str(exc))
-    try:
-        try:
-            require_current(engine)
-        except DatabaseNotReady as exc:
-            _fail(str(exc))
-        yield engine
-    finally:
-        engine.dispose()
 
 
 def _password(from_stdin: bool) -> str:
