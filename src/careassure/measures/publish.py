@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from careassure.measures.result import MeasureValue, Status
+from careassure.measures.result import MeasureValue, Status, value_json
 
 SUPPRESSED = "*"
 SMALL = range(1, 5)  # counts 1-4 are never published
@@ -63,17 +63,7 @@ class PublishedValue:
         return self.value == SUPPRESSED
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "measure": self.measure,
-            "value": self.value,
-            "numerator": self.numerator,
-            "denominator": self.denominator,
-            "as_of": self.as_of.isoformat(),
-            "period_start": self.period_start.isoformat() if self.period_start else None,
-            "breakdown": self.breakdown,
-            "target": self.target,
-            "status": self.status,
-        }
+        return value_json(self)
 
 
 def _is_small(figure: int | None) -> bool:

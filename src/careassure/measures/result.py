@@ -38,14 +38,20 @@ class MeasureValue:
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON object: dates as ISO strings, keys in the documented order."""
-        return {
-            "measure": self.measure,
-            "value": self.value,
-            "numerator": self.numerator,
-            "denominator": self.denominator,
-            "as_of": self.as_of.isoformat(),
-            "period_start": self.period_start.isoformat() if self.period_start else None,
-            "breakdown": self.breakdown,
-            "target": self.target,
-            "status": self.status,
-        }
+        return value_json(self)
+
+
+def value_json(value: Any) -> dict[str, Any]:
+    """The public JSON object of a measure value, computed or published (a published one has the
+    same fields, with ``"*"`` for a hidden figure), so the contract is written once."""
+    return {
+        "measure": value.measure,
+        "value": value.value,
+        "numerator": value.numerator,
+        "denominator": value.denominator,
+        "as_of": value.as_of.isoformat(),
+        "period_start": value.period_start.isoformat() if value.period_start else None,
+        "breakdown": value.breakdown,
+        "target": value.target,
+        "status": value.status,
+    }

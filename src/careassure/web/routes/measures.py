@@ -107,6 +107,15 @@ def _months(months: int) -> int:
     return months
 
 
+def _selection(
+    request: Request, measure_id: str, by: str | None, months: int
+) -> tuple[MeasureDef, str | None, int, date | None]:
+    """A measure page's (and its CSV's) query checked: the measure, the breakdown, the period
+    and the data's extract date (None before any load)."""
+    definition = _definition(measure_id)
+    return definition, _breakdown(definition, by), _months(months), _as_of(request)
+
+
 @router.get("/measures/{measure_id}")
 def measure_page(
     request: Request,
@@ -115,10 +124,7 @@ def measure_page(
     by: str | None = None,
     months: int = 24,
 ) -> Response:
-    definition = _definition(measure_id)
-    by = _breakdown(definition, by)
-    months = _months(months)
-    as_of = _as_of(request)
+    definition, by, months, as_of = _selection(request, measure_id, by, months)
     if as_of is None:
         return render(request, "no_data.html", {"page_title": definition.title})
     published = not sees_unpublished(user.role)
@@ -237,10 +243,7 @@ def measure_csv(
     by: str | None = None,
     months: int = 24,
 ) -> Response:
-    definition = _definition(measure_id)
-    by = _breakdown(definition, by)
-    months = _months(months)
-    as_of = _as_of(request)
+    definition, by, months, as_of = _selection(request, measure_id, by, months)
     if as_of is None:
         raise HTTPException(status_code=404)
     values = _series(request, measure_id, as_of, months, by, not sees_unpublished(user.role))
