@@ -4,7 +4,12 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PY := .venv/bin/python
 
-.PHONY: demo test bench lint install install-dev assets
+.PHONY: demo test check bench lint install install-dev assets
+
+# Installed modules are compiled to bytecode once, at install, so a command started where
+# bytecode cannot be written (a read-only install, PYTHONDONTWRITEBYTECODE) does not recompile
+# every import on every run.
+export UV_COMPILE_BYTECODE := 1
 
 $(UV):
 	python3 -m venv .tools
@@ -31,5 +36,12 @@ test: $(UV)
 bench: install-dev assets
 	$(PY) -m benchmarks
 
+# Style and types: ruff on everything, mypy on the package (zero errors).
 lint: install-dev
 	.venv/bin/ruff check src tests benchmarks
+	.venv/bin/mypy
+
+# Fast feedback while working: lint, types and every test not marked slow (PySpark) or browser
+# (Chromium). `make test` runs those too, on SQLite and PostgreSQL.
+check: lint assets
+	.venv/bin/pytest -n "$${PYTEST_WORKERS:-2}" -q -m "not slow and not browser"

@@ -2,13 +2,18 @@
 # Runs the whole test suite from nothing: virtualenv and packages (uv, from the lock file), the
 # front-end assets (npm, from package-lock.json), the Debian packages the suite needs when run as
 # root (PostgreSQL, Java for PySpark, Chromium for the browser tests, Pango for PDF reports), a
-# throwaway PostgreSQL server on loopback, then pytest. Extra arguments go to pytest.
+# throwaway PostgreSQL server on loopback, then ruff, mypy and pytest. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 UV=${UV:-uv}
 
+export UV_COMPILE_BYTECODE=1
 "$UV" sync --frozen --all-extras --quiet
 make --no-print-directory assets
+
+# Style and types first: they take seconds and fail for reasons the tests would hide.
+.venv/bin/ruff check src tests benchmarks
+.venv/bin/mypy
 
 if [ "$(id -u)" = 0 ]; then
   need=()

@@ -29,22 +29,6 @@ if TYPE_CHECKING:
 
     from careassure.records.store import Store
 
-# The figures a director asks for first: the seeds' progress narratives quote these.
-HEADLINE_MEASURES = (
-    "care_act_assessment.waiting",
-    "care_act_assessment.median_wait",
-    "care_act_assessment.max_wait",
-    "care_act_assessment.pct_allocated_within_56",
-    "carer_assessment.waiting",
-    "financial_assessment.waiting",
-    "ot_assessment.waiting",
-    "review.overdue",
-    "review.pct_reviewed_within_12_months",
-    "safeguarding_concern.pct_decided_within_5_working_days",
-    "s42_enquiry.pct_closed_within_3_months",
-    "contacts.pct_answered",
-    "direct_payments.pct",
-)
 # The seeds' baseline for the waiting-list story: the peak at the end of December 2024.
 STORY_BASELINE = date(2024, 12, 1)
 ACTOR = "demo"
@@ -136,6 +120,7 @@ def _print_headlines(console: Console, store: Store) -> None:
 
     from careassure.measures import CATALOGUE, compute, series
     from careassure.measures.format import format_value
+    from careassure.measures.headlines import HEADLINE_MEASURES
     from careassure.measures.narrative import facts
 
     as_of = store.extract_date()

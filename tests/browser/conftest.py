@@ -27,6 +27,16 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every browser test is marked ``browser``: `make check` leaves them to `make test`."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)
+
+
 SCALE = "0.02"  # ~900 people: enough for every page to have figures, small counts for the viewer
 
 

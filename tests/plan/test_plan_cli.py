@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 from careassure.cli import app
 
 runner = CliRunner()
-SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seeds" / "004_d7bc47fa68b1d77f.txt"
+# The plan appendix of Leicestershire's committee pack of 19 January 2026, as published.
+SEED = Path(__file__).resolve().parents[1] / "fixtures" / "seed004_plan_appendix.txt"
 ACTION = "timeliness/care-act-assessment"
 
 

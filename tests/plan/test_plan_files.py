@@ -20,7 +20,8 @@ from careassure.plan.seedtable import (
 )
 from careassure.plan.yamlfile import load_demo_plan, parse_plan, parse_plan_text, plan_yaml
 
-SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seeds" / "004_d7bc47fa68b1d77f.txt"
+# The plan appendix of Leicestershire's committee pack of 19 January 2026, as published.
+SEED = Path(__file__).resolve().parents[1] / "fixtures" / "seed004_plan_appendix.txt"
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ Public API::
 
 ``CATALOGUE`` maps measure ids to :class:`MeasureDef` (with the shipped default targets);
 ``compute`` evaluates measures at one date, ``series`` at each week, month or quarter end between
-two dates. Definitions are in docs/measures.md and ``shared/reference/measures-spec.md``.
+two dates. Definitions are in docs/measures.md.
 
 Showing the values: ``careassure.measures.format.format_value`` writes one in its unit,
 ``careassure.measures.publish.suppress`` hides small numbers for publication (the one place that

@@ -1,9 +1,9 @@
 """The measure catalogue: every measure the seed papers quote, declared once.
 
 Each entry carries what a reader needs to trust a figure (id, title, definition, unit, which way is
-better, snapshot or flow, default target) and which breakdowns it supports. The definitions follow
-``shared/reference/measures-spec.md`` word for word where that file is precise; docs/measures.md
-holds the long form, with worked examples, and a test keeps the two in step.
+better, snapshot or flow, default target) and which breakdowns it supports. The definitions are the
+short form; docs/measures.md holds the long form, with worked examples, and a test keeps the two in
+step.
 
 Id scheme: ``<kind>.<measure>``. Measures that exist once per category carry the category as a
 last id segment, so that every id has one scalar value per breakdown group:

@@ -26,8 +26,8 @@ SUPPORTED_VERSIONS = (1,)
 _COMPARATORS = get_args(Comparator)
 
 
-# The seed papers a shipped target's ``source`` cites, by file name, as a reader knows them (the
-# seeds table in shared/README.md). One place, so every page names a paper the same way.
+# The committee papers a shipped target's ``source`` cites, by the file name the project keeps
+# them under, as a reader knows them. One place, so every page names a paper the same way.
 SEED_DOCUMENTS: dict[str, str] = {
     "000_437398569ab40590.txt": "Leicestershire improvement plan delivery update to scrutiny, "
     "1 June 2026",

@@ -1,8 +1,8 @@
 """The case-level record format (v1), declared once as data.
 
-``../shared/reference/records-format.md`` is the normative source; this module is its executable
-copy. The validator, the store's DDL, the synthetic generator and the CLD reader all read these
-declarations, so a column added here is validated, stored and generated everywhere at once.
+docs/records.md describes the format for people; this module is its executable definition. The
+validator, the store's DDL, the synthetic generator and the CLD reader all read these declarations,
+so a column added here is validated, stored and generated everywhere at once.
 
 Enumerated values are compared case-insensitively after trimming and stored in the lower-case
 spelling given here, because spreadsheets exported by hand write "Female" as often as "female".

@@ -1,5 +1,5 @@
 """The overview's headline rows: latest value, target, status, change over a year and sparkline,
-all from the measure engine (the list of measures is ``careassure.demo.HEADLINE_MEASURES``)."""
+all from the measure engine (the list is ``careassure.measures.headlines.HEADLINE_MEASURES``)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
-from careassure.demo import HEADLINE_MEASURES
 from careassure.measures import CATALOGUE
+from careassure.measures.headlines import HEADLINE_MEASURES
 from careassure.web import charts, display
 from careassure.web.display import Shown
 from careassure.web.figures import Figures
