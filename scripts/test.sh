@@ -9,6 +9,7 @@ UV=${UV:-uv}
 
 export UV_COMPILE_BYTECODE=1
 "$UV" sync --frozen --all-extras --quiet
+.venv/bin/python -m compileall -q src
 make --no-print-directory assets
 
 # Style and types first: they take seconds and fail for reasons the tests would hide.
