@@ -8,8 +8,9 @@ whole ("18 days", not "18.0 days") because that is how the seeds write them.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+from careassure.measures.calendar import FLOW_PERIOD_MONTHS, default_period_start
 from careassure.measures.catalogue import Target, Unit, declared_measures
 from careassure.measures.publish import SUPPRESSED, PublishedValue, suppress
 from careassure.measures.result import MeasureValue
@@ -83,6 +84,23 @@ def format_target(target: Target, measure_id: str) -> str:
     if target.comparator == "abs<":
         return f"|x| < {number}{suffix}"
     return f"{target.comparator} {number}{suffix}"
+
+
+def uk_date(day: date) -> str:
+    """A date as every page and report writes it: 30/09/2026."""
+    return day.strftime("%d/%m/%Y")
+
+
+def period_text(period_start: date | None, as_of: date) -> str:
+    """The period a figure covers, in words, written beside every flow figure: "3 months to
+    30/09/2026" for the default period, "01/08/2026 to 30/09/2026" for one a user chose, and
+    "on 30/09/2026" for a snapshot (``period_start`` None). A flow's period is (period_start,
+    as_of], so its first day is the day after ``period_start``."""
+    if period_start is None:
+        return f"on {uk_date(as_of)}"
+    if period_start == default_period_start(as_of):
+        return f"{FLOW_PERIOD_MONTHS} months to {uk_date(as_of)}"
+    return f"{uk_date(period_start + timedelta(days=1))} to {uk_date(as_of)}"
 
 
 def format_date(day: date) -> str:
