@@ -43,7 +43,8 @@ def test_the_seeds_waiting_list_sentence() -> None:
 def test_the_seeds_median_sentence_against_its_target() -> None:
     # The series starts at the baseline, so 45 is where it started, not a peak it rose to.
     got = facts(MEDIAN, points(MEDIAN, 45.0, 40.0, 30.5, 18.0, start="2024-12-29"))
-    assert got.sentence() == "18 days (down from 45 days on 29/12/2024); target at most 14 days: not met"
+    assert got.sentence() == ("18 days (down from 45 days on 29/12/2024); "
+                              "target at most 14 days: not met")
     assert got.fragments() == {
         "value": "18 days",
         "baseline": "45 days on 29/12/2024",
@@ -86,7 +87,8 @@ def test_target_met_and_the_baseline_just_before_a_date() -> None:
     got = facts(MEDIAN, points(MEDIAN, 30.0, 20.0, 12.5), baseline=d("2024-12-10"))
     # Points 01/12, 08/12, 15/12: the point at or just before 10/12 is 08/12.
     assert got.baseline.as_of == d("2024-12-08")
-    assert got.sentence() == "12.5 days (down from 20 days on 08/12/2024); target at most 14 days: met"
+    assert got.sentence() == ("12.5 days (down from 20 days on 08/12/2024); "
+                              "target at most 14 days: met")
     # A baseline date before every point falls back to the first point.
     assert facts(MEDIAN, points(MEDIAN, 30.0, 20.0), baseline=d("2020-01-01")).baseline.as_of \
         == d("2024-12-01")
@@ -96,7 +98,8 @@ def test_other_measures_breakdowns_and_missing_values_are_handled() -> None:
     rows = points(WAITING, 10, 12) + points(MEDIAN, 3.0, 4.0)
     rows.append(MeasureValue(WAITING, 7, 7, None, d("2024-12-22"), breakdown={"team": "A"}))
     got = facts(WAITING, rows)
-    assert got.current.as_of == d("2024-12-08") and got.sentence() == "12 (up from 10 on 01/12/2024)"
+    assert got.current.as_of == d("2024-12-08")
+    assert got.sentence() == "12 (up from 10 on 01/12/2024)"
     empty = facts(MEDIAN, points(MEDIAN, 20.0, None, denominator=0))
     assert empty.sentence() == "—; target at most 14 days"
     assert (empty.change, empty.direction, empty.peak) == (None, None, None)
@@ -143,7 +146,8 @@ def test_facts_from_the_engine_series() -> None:
     weekly = series(backend, date(2025, 1, 5), date(2025, 1, 26), "week", measures=[WAITING])
     got = facts(WAITING, weekly)
     assert [p.value for p in weekly] == [1, 2, 1, 1]
-    assert got.sentence() == "1 (down from a peak of 2 on 12/01/2025; unchanged from 1 on 05/01/2025)"
+    assert got.sentence() == ("1 (down from a peak of 2 on 12/01/2025; "
+                              "unchanged from 1 on 05/01/2025)")
     published = facts(WAITING, weekly, publish=True)
     # "down from a peak of *" would say which way the hidden figure lies: no peak is named.
     assert published.sentence() == "*"

@@ -128,7 +128,8 @@ class Facts:
 
     def sentence(self) -> str:
         """The value with its comparison and target, e.g. "416 (down from a peak of 716 on
-        29/12/2024)" or "18 days (down from 45 days on 29/12/2024); target at most 14 days: not met"."""
+        29/12/2024)" or "18 days (down from 45 days on 29/12/2024); target at most 14 days: not
+        met"."""
         parts = self.fragments()
         comparisons = []
         if self._uses_peak() and self._peak_shown():
