@@ -22,41 +22,43 @@ NOT_STARTED, DUE, OVERDUE = "not_started", "due", "overdue"
 
 @dataclass(frozen=True)
 class StatusWord:
-    """One status: its key (as stored and in JSON), the label people read, the GOV.UK tag
-    colour (never shown without the label) and the rule that gives it."""
+    """One status: its key (as stored and in JSON), the label people read, its RAG colour as a
+    committee paper prints it (red, amber, green or grey), the GOV.UK tag colour a page shows it
+    in (never without the label) and the rule that gives it."""
 
     key: str
     label: str
     colour: str
+    tag: str
     rule: str
 
 
 GLOSSARY: tuple[StatusWord, ...] = (
-    StatusWord(MET, "Met", "green",
+    StatusWord(MET, "Met", "green", "green",
                "The latest figure meets the target (a milestone: it is done). A percentage "
                "target of 0% or 100% is met within the council's tolerance, and the reason says "
                "so."),
-    StatusWord(IMPROVING, "Improving", "yellow",
+    StatusWord(IMPROVING, "Improving", "amber", "yellow",
                "The target is not met yet, but the figure has moved towards it since the "
                "baseline fast enough, on a straight line, to meet it by the due date. A milestone "
                "is improving when its action is under way and progress has been recorded."),
-    StatusWord(DUE, "Due", "blue",
+    StatusWord(DUE, "Due", "grey", "blue",
                "A milestone not done yet and not past its due date, with no progress recorded "
                "yet."),
-    StatusWord(NOT_STARTED, "Not started", "grey",
+    StatusWord(NOT_STARTED, "Not started", "grey", "grey",
                "A milestone whose action has not started, before its due date."),
-    StatusWord(NO_DATA, "No data", "grey",
+    StatusWord(NO_DATA, "No data", "grey", "grey",
                "There is no figure to judge: nobody in the measure's population on the date or "
                "in the period, or no data loaded yet. A plan item with any outcome that has no "
                "data cannot be called met or improving."),
-    StatusWord(NOT_MET, "Not met", "orange",
+    StatusWord(NOT_MET, "Not met", "amber", "orange",
                "The latest figure misses the target. In a plan: before the due date, and not "
                "moving towards the target fast enough to meet it in time (or with no earlier "
                "figure to show a trend)."),
-    StatusWord(OFF_TRACK, "Off track", "red",
+    StatusWord(OFF_TRACK, "Off track", "red", "red",
                "In a plan: the figure misses the target and has moved away from it since the "
                "baseline, or the due date has passed with the target not met."),
-    StatusWord(OVERDUE, "Overdue", "red",
+    StatusWord(OVERDUE, "Overdue", "red", "red",
                "A milestone not done after its due date."),
 )
 BY_KEY = {word.key: word for word in GLOSSARY}
@@ -68,6 +70,10 @@ def label(status: str) -> str:
 
 def colour(status: str) -> str:
     return BY_KEY[status].colour
+
+
+def tag(status: str) -> str:
+    return BY_KEY[status].tag
 
 
 def tolerance_note(target: Target) -> str:
