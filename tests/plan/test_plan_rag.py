@@ -10,6 +10,8 @@ from careassure.measures import MeasureValue
 from careassure.plan.model import MeasuredTarget, Milestone, OverrideSpec
 from careassure.plan.rag import (
     DUE as DUE_STATUS,
+)
+from careassure.plan.rag import (
     IMPROVING,
     MET,
     NO_DATA,
