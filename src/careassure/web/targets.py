@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Any
 
 from fastapi import FastAPI
 
@@ -84,8 +83,3 @@ def target_words(target: TargetInForce | None) -> str:
     if target is None:
         return "No target set"
     return f"{target.words} ({target.origin})"
-
-
-def cache_key(app: FastAPI) -> Any:
-    """What a cached page fragment judged by standing targets depends on besides the data."""
-    return ("targets", stored_plan(app)[0])
