@@ -63,9 +63,9 @@ def test_appendix_has_a_row_per_action_with_the_plans_rag(written, plan_status) 
         assert row[0] == (area.spec.title if first else "")
         assert row[1].splitlines()[0] == action.spec.title + ":"
         assert row[3] == f"{action.spec.delivery_month:%b-%y}"
-        assert row[5] == action.rag.label
+        assert row[5] == f"{action.rag.label}\n{action.rag.reason}"
         for outcome in action.outcomes:
-            assert f"{outcome.spec.text} ({outcome.rag.label})" in row[2]
+            assert f"{outcome.spec.text} ({outcome.rag.label}: {outcome.rag.reason})" in row[2]
     care_act = rows[0]
     assert care_act[:2] == ["Timeliness of Assessments and Reviews", care_act[1]]
     assert care_act[3] == "May-26"

@@ -140,7 +140,7 @@ def _appendix(doc: Document, status: PlanStatus, readings: Readings, tracer: Tra
     for area in status.areas:
         for index, action in enumerate(area.actions):
             steps = [f"{n}. {step}" for n, step in enumerate(action.spec.steps, start=1)]
-            outcomes = [f"{n}. {o.spec.text} ({o.rag.label})"
+            outcomes = [f"{n}. {o.spec.text} ({o.rag.label}: {o.rag.reason})"
                         for n, o in enumerate(action.outcomes, start=1)]
             progress = latest_progress(action, as_of)
             facts = action_facts(action, status, readings, tracer, "Appendix")
@@ -151,7 +151,7 @@ def _appendix(doc: Document, status: PlanStatus, readings: Readings, tracer: Tra
                 cell(outcomes),
                 cell(f"{action.spec.delivery_month:%b-%y}"),
                 cell(words + facts),
-                cell(action.rag.label, rag=action.rag.colour),
+                cell([action.rag.label, action.rag.reason], rag=action.rag.colour),
             ))
     section.add(Table(
         APPENDIX_COLUMNS, tuple(rows),

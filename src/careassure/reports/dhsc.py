@@ -281,7 +281,7 @@ def _write_sections(doc: Document, status: PlanStatus, outcomes: list[dict[str, 
                cell([o["baseline"]["shown"], _on(o["baseline"])]),
                cell(o["previous_quarter"]["shown"]), cell(o["this_quarter"]["shown"]),
                cell(o["change_since_last_quarter"]),
-               cell(o["rag"]["label"], rag=o["rag"]["colour"]))
+               cell([o["rag"]["label"], o["rag"]["reason"]], rag=o["rag"]["colour"]))
               for o, first in zip(outcomes, _firsts([o["area"] for o in outcomes]),
                                   strict=True)),
         widths=(2.4, 3.6, 3.2, 2, 1.8, 1.6, 1.6, 1.6, 1.4), key="outcomes"))
