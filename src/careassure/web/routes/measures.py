@@ -17,9 +17,10 @@ from careassure.measures.catalogue import MeasureDef
 from careassure.measures.format import period_text
 from careassure.measures.labels import BREAKDOWN_NAMES, group_label
 from careassure.plan.targets import TargetInForce
+from careassure.records.csvcells import safe_cell
 from careassure.web import charts, display
 from careassure.web.auth import Allow
-from careassure.web.downloads import csv_response, safe_cell
+from careassure.web.downloads import csv_response
 from careassure.web.headlines import trend_start
 from careassure.web.roles import EVERYONE, sees_unpublished
 from careassure.web.sessions import SignedIn
