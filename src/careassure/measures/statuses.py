@@ -120,5 +120,6 @@ def reason(
         return f"Not judged here: the figure ({when}) is hidden because it counts fewer than 5 " \
                f"people; {goal}{origin}"
     figure = format_number(value.value, unit_of(value.measure))
+    figure += f" {when}" if value.period_start is None else f" ({when})"
     verdict = "met" if status_of(value, target) == MET else "not met"
-    return f"{figure} ({when}) against {goal}{origin}{tolerance_note(target)}: {verdict}"
+    return f"{figure} against {goal}{origin}{tolerance_note(target)}: {verdict}"
