@@ -58,7 +58,7 @@ def test_statuses_and_reasons_of_a_figure() -> None:
     assert reason(empty, target).startswith("No figure (on 30/09/2026): nobody")
     hidden = suppress([MeasureValue("care_act_assessment.median_wait", 20.0, None, 3, END)])[0]
     assert status_of(hidden, target) == NO_DATA
-    assert "20" not in reason(hidden, target) and "hidden" in reason(hidden, target)
+    assert "20 days" not in reason(hidden, target) and "hidden" in reason(hidden, target)
     assert reason(waiting, None) == "No target is set for this measure (on 30/09/2026)"
 
 
