@@ -119,7 +119,7 @@ def _print_headlines(console: Console, store: Store) -> None:
     from rich.table import Table
 
     from careassure.measures import CATALOGUE, compute, series
-    from careassure.measures.format import format_value
+    from careassure.measures.format import format_target, format_value
     from careassure.measures.headlines import HEADLINE_MEASURES
     from careassure.measures.narrative import facts
 
@@ -130,7 +130,7 @@ def _print_headlines(console: Console, store: Store) -> None:
         table.add_column(heading, justify="left" if heading == "Measure" else "right")
     for value in values:
         definition = CATALOGUE[value.measure]
-        target = definition.target.describe() if definition.target else ""
+        target = format_target(definition.target, value.measure) if definition.target else ""
         table.add_row(definition.title, format_value(value), target, value.status or "")
     console.print(table)
 

@@ -80,38 +80,40 @@ def test_single_date_defaults_to_three_months() -> None:
         single_date(date(2025, 5, 31), date(2025, 5, 31))
 
 
-def test_weekly_series_steps_seven_days_with_weekly_periods() -> None:
+def test_weekly_series_steps_seven_days_with_the_default_three_month_period() -> None:
+    # The step says how often to look; each flow is over the 3 months to its date, as compute.
     grid = series_dates(date(2025, 1, 5), date(2025, 1, 25), "week")
     assert [g.as_of for g in grid] == [date(2025, 1, 5), date(2025, 1, 12), date(2025, 1, 19)]
     assert [g.period_start for g in grid] == [
-        date(2024, 12, 29), date(2025, 1, 5), date(2025, 1, 12),
+        date(2024, 10, 5), date(2024, 10, 12), date(2024, 10, 19),
     ]
+    assert all(single_date(g.as_of) == [g] for g in grid)
 
 
 def test_monthly_series_uses_month_ends_inside_the_range() -> None:
     grid = series_dates(date(2024, 1, 15), date(2024, 4, 29), "month")
     assert grid == [
-        GridDate(date(2024, 1, 31), date(2023, 12, 31)),
-        GridDate(date(2024, 2, 29), date(2024, 1, 31)),
-        GridDate(date(2024, 3, 31), date(2024, 2, 29)),
+        GridDate(date(2024, 1, 31), date(2023, 10, 31)),
+        GridDate(date(2024, 2, 29), date(2023, 11, 30)),
+        GridDate(date(2024, 3, 31), date(2023, 12, 31)),
     ]
     assert series_dates(date(2024, 5, 2), date(2024, 5, 20), "month") == []
     with pytest.raises(ValueError, match="before its start"):
         series_dates(date(2024, 5, 2), date(2024, 5, 1), "week")
 
 
-def test_extra_dates_join_the_grid_in_order_with_a_period_of_the_step() -> None:
-    # A plan baseline between month ends is evaluated on its own day, over the month to it.
+def test_extra_dates_join_the_grid_in_order_with_the_default_period() -> None:
+    # A plan baseline between month ends is evaluated on its own day, over the 3 months to it.
     grid = series_dates(date(2024, 11, 30), date(2025, 1, 31), "month",
                         also_at=[date(2024, 12, 29), date(2024, 12, 31), date(2025, 3, 1)])
     assert grid == [
-        GridDate(date(2024, 11, 30), date(2024, 10, 31)),
-        GridDate(date(2024, 12, 29), date(2024, 11, 29)),
-        GridDate(date(2024, 12, 31), date(2024, 11, 30)),
-        GridDate(date(2025, 1, 31), date(2024, 12, 31)),
+        GridDate(date(2024, 11, 30), date(2024, 8, 31)),
+        GridDate(date(2024, 12, 29), date(2024, 9, 29)),
+        GridDate(date(2024, 12, 31), date(2024, 9, 30)),
+        GridDate(date(2025, 1, 31), date(2024, 10, 31)),
     ]
     weekly = series_dates(date(2025, 1, 5), date(2025, 1, 12), "week", also_at=[date(2025, 1, 8)])
-    assert weekly[1] == GridDate(date(2025, 1, 8), date(2025, 1, 1))
+    assert weekly[1] == GridDate(date(2025, 1, 8), date(2024, 10, 8))
 
 
 def test_quarterly_series_uses_calendar_quarter_ends() -> None:

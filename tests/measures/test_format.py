@@ -6,7 +6,7 @@ import pytest
 from measure_spec import d
 
 from careassure.measures import CATALOGUE, MeasureValue
-from careassure.measures.format import format_date, format_number, format_target, format_value
+from careassure.measures.format import format_number, format_target, format_value, uk_date
 
 
 def value(measure: str, figure, numerator=None, denominator=None) -> MeasureValue:
@@ -60,12 +60,12 @@ def test_every_unit_in_the_catalogue_formats() -> None:
 @pytest.mark.parametrize(
     ("measure", "text"),
     [
-        ("care_act_assessment.median_wait", "<= 14 days"),
-        ("financial_assessment.median_wait", "<= 28 working days"),
-        ("financial_assessment.waiting", "<= 220"),
-        ("review.pct_reviewed_within_12_months", ">= 85%"),
-        ("care_act_assessment.team_disparity", "|x| < 5%"),
-        ("data_quality.pct_missing", "< 5%"),
+        ("care_act_assessment.median_wait", "at most 14 days"),
+        ("financial_assessment.median_wait", "at most 28 working days"),
+        ("financial_assessment.waiting", "at most 220"),
+        ("review.pct_reviewed_within_12_months", "at least 85%"),
+        ("care_act_assessment.team_disparity", "a gap of less than 5% either way"),
+        ("data_quality.pct_missing", "below 5%"),
     ],
 )
 def test_targets_read_as_a_plan_writes_them(measure: str, text: str) -> None:
@@ -75,6 +75,6 @@ def test_targets_read_as_a_plan_writes_them(measure: str, text: str) -> None:
 
 
 def test_dates_and_plain_numbers() -> None:
-    assert format_date(d("2024-12-29")) == "29/12/24"
+    assert uk_date(d("2024-12-29")) == "29/12/2024"
     assert format_number("*", "percent") == "*"
     assert format_number(None, "count") == "—"

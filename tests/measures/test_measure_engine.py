@@ -114,8 +114,7 @@ def test_weekly_series_equals_single_dates(by: str | None) -> None:
     singles = []
     for week in range(9):
         as_of = d("2025-01-05") + timedelta(weeks=week)
-        singles += compute(backend, as_of, period_start=as_of - timedelta(days=7),
-                           measures=MEASURES, by=by)
+        singles += compute(backend, as_of, measures=MEASURES, by=by)
     key = lambda v: (v.measure, v.as_of, str(v.breakdown))  # noqa: E731
     assert sorted(weekly, key=key) == sorted(singles, key=key)
     # Ordered by measure, then date, whole area before groups.
@@ -123,15 +122,16 @@ def test_weekly_series_equals_single_dates(by: str | None) -> None:
     assert weekly[0].as_of == d("2025-01-05")
 
 
-def test_monthly_series_uses_calendar_months() -> None:
+def test_monthly_series_flows_are_over_the_three_months_to_each_month_end() -> None:
     backend = small_store()
     monthly = series(backend, d("2025-01-01"), d("2025-03-31"), "month",
                      measures=["equipment_delivery.pct_within_5_working_days", f"{CARE}.waiting"])
     assert [(v.as_of, v.period_start, v.value) for v in monthly] == [
-        # 03/02 -> 12/02/2025 is 7 working days: late, delivered in February.
-        (d("2025-01-31"), d("2024-12-31"), None),
-        (d("2025-02-28"), d("2025-01-31"), 0.0),
-        (d("2025-03-31"), d("2025-02-28"), None),
+        # 03/02 -> 12/02/2025 is 7 working days: late, delivered in February, so in the three
+        # months to the end of February and of March, not in those to the end of January.
+        (d("2025-01-31"), d("2024-10-31"), None),
+        (d("2025-02-28"), d("2024-11-30"), 0.0),
+        (d("2025-03-31"), d("2024-12-31"), 0.0),
         # Waiting at each month end: 31/01: E1, E2 (allocated 20/02) -> 2; 28/02: E1;
         # 31/03: E1.
         (d("2025-01-31"), None, 2),

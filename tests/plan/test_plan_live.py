@@ -145,7 +145,8 @@ def test_without_a_store_measured_outcomes_have_no_data(tmp_path: Path) -> None:
     status = plan_status(PLAN, AS_OF, store=tmp_path / "none.duckdb")
     assert "no store at" in status.note
     assert {o.rag.status for o in status.outcomes() if o.spec.measured} == {"no_data"}
-    assert status.find("timeliness/care-act/review").rag.status == "improving"
+    # The milestone's action is under way but has no progress recorded: due, not improving.
+    assert status.find("timeliness/care-act/review").rag.status == "due"
     assert status.rag.status == "no_data"
 
 

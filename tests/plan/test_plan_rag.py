@@ -9,11 +9,16 @@ import pytest
 from careassure.measures import MeasureValue
 from careassure.plan.model import MeasuredTarget, Milestone, OverrideSpec
 from careassure.plan.rag import (
+    DUE as DUE_STATUS,
+)
+from careassure.plan.rag import (
     IMPROVING,
     MET,
     NO_DATA,
     NOT_MET,
+    NOT_STARTED,
     OFF_TRACK,
+    OVERDUE,
     Rag,
     apply_override,
     judge_measured,
@@ -185,17 +190,26 @@ def test_published_small_counts_are_hidden_with_their_direction() -> None:
 
 
 @pytest.mark.parametrize(
-    ("milestone", "action_status", "as_of", "status", "reason"),
+    ("milestone", "action_status", "as_of", "progress", "status", "reason"),
     [
         (Milestone(True, date(2026, 2, 1), "https://example.org/audit"), "complete",
-         "2026-07-01", MET, "Done on 01/02/2026; evidence: https://example.org/audit"),
-        (Milestone(False), "in_progress", "2026-03-31", IMPROVING, "In progress; due March 2026"),
-        (Milestone(False), "not_started", "2026-01-15", NOT_MET, "Not started; due March 2026"),
-        (Milestone(False), "in_progress", "2026-04-01", OFF_TRACK, "Not done; was due March 2026"),
+         "2026-07-01", [], MET, "Done on 01/02/2026; evidence: https://example.org/audit"),
+        (Milestone(False), "in_progress", "2026-03-31", ["2026-02-10", "2026-03-02"], IMPROVING,
+         "In progress, last progress recorded 02/03/2026; due March 2026"),
+        # Under way but nothing recorded to show for it (or only after the date): not improving.
+        (Milestone(False), "in_progress", "2026-03-31", [], DUE_STATUS,
+         "Not done and no progress recorded yet; due March 2026"),
+        (Milestone(False), "in_progress", "2026-01-31", ["2026-02-10"], DUE_STATUS,
+         "Not done and no progress recorded yet; due March 2026"),
+        (Milestone(False), "not_started", "2026-01-15", [], NOT_STARTED,
+         "Not started; due March 2026"),
+        (Milestone(False), "in_progress", "2026-04-01", ["2026-02-10"], OVERDUE,
+         "Not done; was due March 2026"),
     ],
 )
-def test_milestones(milestone, action_status, as_of, status, reason) -> None:
-    rag = judge_milestone(milestone, action_status, date.fromisoformat(as_of), date(2026, 3, 31))
+def test_milestones(milestone, action_status, as_of, progress, status, reason) -> None:
+    rag = judge_milestone(milestone, action_status, date.fromisoformat(as_of), date(2026, 3, 31),
+                          [date.fromisoformat(day) for day in progress])
     assert (rag.status, rag.reason) == (status, reason)
 
 
@@ -238,7 +252,7 @@ def test_a_quoted_title_loses_its_full_stop_and_every_reason_starts_a_sentence()
     assert not_done.reason.startswith("Not done")
     override = OverrideSpec("a", MET, "Signed off", "Debbie", datetime(2026, 4, 2, tzinfo=UTC))
     assert apply_override(not_done, override).reason.endswith(
-        "(computed: off track, not done; was due March 2026)")
+        "(computed: overdue, not done; was due March 2026)")
     assert continuing("DoLS waiting") == "DoLS waiting"
     assert quoted_title("  Is it done?  ") == "Is it done"
 

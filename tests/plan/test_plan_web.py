@@ -156,7 +156,9 @@ def test_the_plan_page_opens_with_its_areas_counted_in_plain_english(client_for)
     assert summary, page
     text = re.sub(r"<[^>]+>", "", summary.group(1))
     assert " ".join(text.split()) == (
-        "Across the plan: 1 area not met, so the plan as a whole is Not met")
+        "Across the plan: 1 area not started, so the plan as a whole is Not started "
+        "(what this status means)")
+    assert 'href="/statuses#not_started"' in summary.group(1)
     assert "Overall:" not in page
 
 
@@ -264,6 +266,6 @@ def test_the_overview_shows_each_area_with_its_status_and_reason(client_for) -> 
                     r'<td[^>]*>(.*?)</td>', page.text, re.S)
     assert row, page.text
     # The area takes its worst action: Waiting Well, not started and due March 2025 (the data
-    # run to 15/02/2025, so it is not met yet rather than off track).
-    assert "Not met" in row.group(1)
-    assert row.group(2) == "2 actions: 1 not met, 1 improving (worst: Waiting Well)"
+    # run to 15/02/2025, so it is not started rather than overdue).
+    assert "Not started" in row.group(1)
+    assert row.group(2) == "2 actions: 1 not started, 1 improving (worst: Waiting Well)"

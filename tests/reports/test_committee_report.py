@@ -58,14 +58,21 @@ def test_appendix_has_a_row_per_action_with_the_plans_rag(written, plan_status) 
     rows = _appendix(docx_document(written["docx"]))[1:]
     actions = [(area, action) for area in plan_status.areas for action in area.actions]
     assert len(rows) == len(actions)
+    dated = 0
     for row, (area, action) in zip(rows, actions, strict=True):
         first = action is area.actions[0]
         assert row[0] == (area.spec.title if first else "")
         assert row[1].splitlines()[0] == action.spec.title + ":"
         assert row[3] == f"{action.spec.delivery_month:%b-%y}"
-        assert row[5] == action.rag.label
+        assert row[5] == f"{action.rag.label}\n{action.rag.reason}"
         for outcome in action.outcomes:
-            assert f"{outcome.spec.text} ({outcome.rag.label})" in row[2]
+            assert f"{outcome.spec.text} ({outcome.rag.label}: {outcome.rag.reason})" in row[2]
+        # Progress text older than the figures beside it says so, with its date.
+        progress = action.spec.progress[-1] if action.spec.progress else None
+        if progress is not None and progress.written_on < plan_status.as_of:
+            assert row[4].startswith(f"Progress last updated {progress.written_on:%d/%m/%Y}:")
+            dated += 1
+    assert dated, "no action in the demo plan has progress older than the figures"
     care_act = rows[0]
     assert care_act[:2] == ["Timeliness of Assessments and Reviews", care_act[1]]
     assert care_act[3] == "May-26"

@@ -72,7 +72,9 @@ def test_live_measures_equal_the_engine(written, county_store, extract_date) -> 
     shown = format_value(waiting, publish=True)
     document = docx_document(written["docx"])
     rows = [row for table in document.tables for row in table_rows(table)]
-    assert ["Care Act assessments: number waiting", shown, "", ""] in rows
+    on = f"on {extract_date:%d/%m/%Y}"
+    assert ["Care Act assessments: number waiting", f"{shown}\n{on}", "",
+            f"\nNo target is set for this measure ({on})"] in rows
     assert shown in pdf_text(written["pdf"])
     assert assert_figures_match_engine(county_store, written["docx"]) > 20
 

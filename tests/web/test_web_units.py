@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from careassure.appdb import DatabaseNotReady
+from careassure.records.csvcells import safe_cell
 from careassure.web import charts
-from careassure.web.downloads import safe_cell
 from careassure.web.security import safe_next
 from careassure.web.settings import WebConfigError, govuk_frontend_dir, secret_key
 
@@ -42,6 +42,7 @@ def test_safe_next(target: str | None, expected: str) -> None:
         ("@Outreach", "'@Outreach"),
         ("-1", "-1"),
         ("-2.5", "-2.5"),
+        ("-30.4%", "-30.4%"),
         ("-x", "'-x"),
         ("\tcmd", "'\tcmd"),
         ("North", "North"),

@@ -11,7 +11,7 @@ two dates. Definitions are in docs/measures.md.
 Showing the values: ``careassure.measures.format.format_value`` writes one in its unit,
 ``careassure.measures.publish.suppress`` hides small numbers for publication (the one place that
 rule lives), and ``careassure.measures.narrative.facts`` gives the sentence fragments progress
-updates quote ("416 (down from a peak of 716 on 29/12/24)").
+updates quote ("416 (down from a peak of 716 on 29/12/2024)").
 
 The engine (Ibis, pandas) is imported on first use of ``compute`` or ``series``, so reading the
 catalogue stays cheap for the CLI's help and the web app.

@@ -33,6 +33,12 @@ Every = Literal["week", "month", "quarter"]
 # Stands for "no end yet" in interval comparisons; never has months added to it.
 FAR_FUTURE = date(9999, 12, 31)
 
+# Every flow measure's period: the three calendar months to the evaluation date, on every page,
+# export, report and series (docs/measures.md, "Periods"). One rolling length for all dates, so
+# a series, a baseline, a peak and a "change since" compare like with like, and a quarter-end
+# date gives the quarter DHSC and committee papers quote.
+FLOW_PERIOD_MONTHS = 3
+
 
 def plus_months(day: date, months: int) -> date:
     """``day`` plus ``months`` calendar months, clamped to month end (29 Feb + 12 -> 28 Feb)."""
@@ -57,9 +63,19 @@ class GridDate:
     period_start: date
 
 
+def default_period_start(as_of: date) -> date:
+    """The start (exclusive) of a flow's default period: the 3 calendar months to ``as_of``.
+
+    At a month end the period is three whole calendar months (30/06 -> after 31/03: April to
+    June, the quarter), not "30/06 minus 3 months" (30/03), which would add 31 March."""
+    if (as_of + timedelta(days=1)).day == 1:
+        return as_of.replace(day=1) - relativedelta(months=FLOW_PERIOD_MONTHS - 1, days=1)
+    return plus_months(as_of, -FLOW_PERIOD_MONTHS)
+
+
 def single_date(as_of: date, period_start: date | None = None) -> list[GridDate]:
     """The grid of one date; the flow period defaults to the 3 months ending at ``as_of``."""
-    start = period_start if period_start is not None else plus_months(as_of, -3)
+    start = period_start if period_start is not None else default_period_start(as_of)
     if start >= as_of:
         raise ValueError(
             f"the period start {start:%d/%m/%Y} must be before the as-of date {as_of:%d/%m/%Y}"
@@ -70,29 +86,27 @@ def single_date(as_of: date, period_start: date | None = None) -> list[GridDate]
 def series_dates(
     start: date, end: date, every: Every, also_at: Sequence[date] = ()
 ) -> list[GridDate]:
-    """Weekly dates from ``start`` (each flow over the 7 days before it), or the month ends
-    (quarter ends: 31/03, 30/06, 30/09, 31/12) in [start, end], each flow over its calendar month
-    (quarter).
+    """Weekly dates from ``start``, or the month ends (quarter ends: 31/03, 30/06, 30/09, 31/12)
+    in [start, end]. Every flow is over its default period, the 3 months to each date, whatever
+    the step: the step says how often to look, not what a figure means, so a series point is the
+    figure ``compute`` gives at that date.
 
     ``also_at`` adds dates off the regular grid (a plan outcome's baseline date, so its figure is
-    the one on that day rather than at the grid date before it), each in [start, end] with a flow
-    over the week, month or quarter ending on it; the grid stays sorted, without duplicates.
+    the one on that day rather than at the grid date before it), each in [start, end]; the grid
+    stays sorted, without duplicates.
     """
-    grid = _regular_dates(start, end, every)
-    extra = sorted(set(also_at) - {g.as_of for g in grid})
-    back = {"week": relativedelta(days=7), "month": relativedelta(months=1),
-            "quarter": relativedelta(months=3)}[every]
-    grid += [GridDate(d, d - back) for d in extra if start <= d <= end]
-    return sorted(grid, key=lambda g: g.as_of)
+    days = _regular_dates(start, end, every)
+    extra = sorted(set(also_at) - set(days))
+    days += [d for d in extra if start <= d <= end]
+    return [GridDate(d, default_period_start(d)) for d in sorted(days)]
 
 
-def _regular_dates(start: date, end: date, every: Every) -> list[GridDate]:
+def _regular_dates(start: date, end: date, every: Every) -> list[date]:
     if end < start:
         raise ValueError(f"the series end {end:%d/%m/%Y} is before its start {start:%d/%m/%Y}")
     if every == "week":
         count = (end - start).days // 7 + 1
-        days = [start + timedelta(weeks=i) for i in range(count)]
-        return [GridDate(d, d - timedelta(days=7)) for d in days]
+        return [start + timedelta(weeks=i) for i in range(count)]
     if every in ("month", "quarter"):
         step = 1 if every == "month" else 3
         grid = []
@@ -101,8 +115,7 @@ def _regular_dates(start: date, end: date, every: Every) -> list[GridDate]:
             if month.month % step == 0:
                 month_end = month + relativedelta(months=1, days=-1)
                 if start <= month_end <= end:
-                    grid.append(GridDate(month_end, month - relativedelta(months=step - 1,
-                                                                          days=1)))
+                    grid.append(month_end)
             month += relativedelta(months=1)
         return grid
     raise ValueError(f"every must be 'week', 'month' or 'quarter', not {every!r}")

@@ -23,6 +23,7 @@ import typer
 
 from careassure.cliargs import fail as _fail
 from careassure.cliargs import parse_day as _day
+from careassure.records.csvcells import safe_cell
 
 if TYPE_CHECKING:
     from careassure.measures.publish import PublishedValue
@@ -43,9 +44,6 @@ class Every(StrEnum):
 
 CSV_COLUMNS = ("measure", "value", "numerator", "denominator", "as_of", "period_start", "by",
                "group", "target", "status")
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection): a team
-# name such as "=HYPERLINK(...)" in the data must arrive as text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 
@@ -121,12 +119,6 @@ def _published(values: list[MeasureValue], publish: bool) -> list[MeasureValue |
     return list(suppress(values))
 
 
-def _csv_text(cell: Any) -> Any:
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
-        return "'" + cell
-    return cell
-
-
 def _write_csv(rows: list[MeasureValue | PublishedValue]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -136,7 +128,7 @@ def _write_csv(rows: list[MeasureValue | PublishedValue]) -> str:
         by, group = next(iter(row.breakdown.items())) if row.breakdown else (None, None)
         item.update(by=by, group=group)
         writer.writerow(
-            ["" if item[c] is None else _csv_text(item[c]) for c in CSV_COLUMNS]
+            ["" if item[c] is None else safe_cell(item[c]) for c in CSV_COLUMNS]
         )
     return out.getvalue()
 

@@ -8,8 +8,9 @@ whole ("18 days", not "18.0 days") because that is how the seeds write them.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+from careassure.measures.calendar import FLOW_PERIOD_MONTHS, default_period_start
 from careassure.measures.catalogue import Target, Unit, declared_measures
 from careassure.measures.publish import SUPPRESSED, PublishedValue, suppress
 from careassure.measures.result import MeasureValue
@@ -68,23 +69,45 @@ def format_value(value: MeasureValue | PublishedValue, *, publish: bool = False)
     return format_number(value.value, unit_of(value.measure))
 
 
+_COMPARATOR_WORDS = {"<=": "at most", "<": "below", ">=": "at least", ">": "above"}
+
+
+def target_amount(amount: float | int, unit: Unit) -> str:
+    """A target's figure in its unit. Targets are round figures set by people, so they are
+    written without decimals they do not have ("85%", not "85.0%"; "14 days")."""
+    if unit == "percent":
+        return f"{_plain(amount)}%"
+    if unit == "ratio":
+        return f"{amount:,.2f}"
+    return format_number(amount, unit)
+
+
+def target_words(measure_id: str, comparator: str, amount: float | int) -> str:
+    """A target in words, the one way every page, CSV, report, reason and the CLI write it:
+    "at most 14 days", "at least 85%", "a gap of less than 5% either way"."""
+    written = target_amount(amount, unit_of(measure_id))
+    if comparator == "abs<":
+        return f"a gap of less than {written} either way"
+    return f"{_COMPARATOR_WORDS[comparator]} {written}"
+
+
 def format_target(target: Target, measure_id: str) -> str:
-    """A target in the measure's unit, as a plan writes it: "<= 14 days", ">= 85%", "|x| < 5%".
-
-    Targets are round figures set by people, so they are written without decimals they do not
-    have (85%, not 85.0%).
-    """
-    unit = unit_of(measure_id)
-    number = _plain(target.value)
-    suffix = {"days": " days", "working_days": " working days", "percent": "%",
-              "seconds": " seconds"}.get(unit, "")
-    if unit in ("days", "working_days", "seconds") and target.value == 1:
-        suffix = suffix[:-1]
-    if target.comparator == "abs<":
-        return f"|x| < {number}{suffix}"
-    return f"{target.comparator} {number}{suffix}"
+    """A catalogue or council target in words (see :func:`target_words`)."""
+    return target_words(measure_id, target.comparator, target.value)
 
 
-def format_date(day: date) -> str:
-    """A date as the seeds' progress narratives write it: 29/12/24."""
-    return day.strftime("%d/%m/%y")
+def uk_date(day: date) -> str:
+    """A date as every page and report writes it: 30/09/2026."""
+    return day.strftime("%d/%m/%Y")
+
+
+def period_text(period_start: date | None, as_of: date) -> str:
+    """The period a figure covers, in words, written beside every flow figure: "3 months to
+    30/09/2026" for the default period, "01/08/2026 to 30/09/2026" for one a user chose, and
+    "on 30/09/2026" for a snapshot (``period_start`` None). A flow's period is (period_start,
+    as_of], so its first day is the day after ``period_start``."""
+    if period_start is None:
+        return f"on {uk_date(as_of)}"
+    if period_start == default_period_start(as_of):
+        return f"{FLOW_PERIOD_MONTHS} months to {uk_date(as_of)}"
+    return f"{uk_date(period_start + timedelta(days=1))} to {uk_date(as_of)}"

@@ -1,7 +1,7 @@
 """Narrative facts: the sentence fragments a progress update quotes about one measure.
 
 The seeds' progress narratives read "Count of individuals awaiting allocation: 416 (down from
-peak of 716 on 29/12/24)" and "Median wait duration: 18 days (down from 45 days on 29/12/24)".
+peak of 716 on 29/12/2024)" and "Median wait duration: 18 days (down from 45 days on 29/12/2024)".
 :func:`facts` finds, in a measure's series, the current value, the baseline, the worst point
 since the baseline and the change, and :class:`Facts` writes them the same way every time, so
 the plan tracker, the report writer and the demo quote identical figures, straight from the
@@ -16,8 +16,8 @@ Rules (docs/measures.md, "Narrative facts"):
   the worst (or ties it) and for measures where neither way is better.
 * The sentence compares the current value with the peak when there is one and it was a real
   peak: reached by rising (the point before it in the series was better). It then reads "down
-  from a peak of 716 on 29/12/24", adding the baseline when the peak came after it. Otherwise it
-  compares with the baseline: "down from 45 days on 29/12/24" ("up", "unchanged").
+  from a peak of 716 on 29/12/2024", adding the baseline when the peak came after it. Otherwise it
+  compares with the baseline: "down from 45 days on 29/12/2024" ("up", "unchanged").
 * ``publish=True`` hides counts of 1-4 and figures built on them (``*``) by the rule of
   :mod:`careassure.measures.publish`, and then gives no change or status that would let the
   hidden figure be worked out.
@@ -31,7 +31,7 @@ from datetime import date
 from typing import Any, Literal
 
 from careassure.measures.catalogue import Direction, Target, declared_measures
-from careassure.measures.format import format_date, format_number, format_target, unit_of
+from careassure.measures.format import format_number, format_target, uk_date, unit_of
 from careassure.measures.publish import SUPPRESSED, PublishedValue, suppress
 from careassure.measures.result import MeasureValue
 from careassure.measures.targets import Targets, load_targets
@@ -93,27 +93,32 @@ class Facts:
     def _uses_peak(self) -> bool:
         return self.peak is not None and self.peak_reached_by_rising
 
+    def _peak_shown(self) -> bool:
+        """Whether the peak may be quoted: "down from a peak of *" (or a peak beside a hidden
+        current figure) would tell which way a hidden figure lies, so then no peak is named."""
+        return self.peak is not None and not (self._hidden(self.peak) or self._hidden(self.current))
+
     # --- the fragments -----------------------------------------------------------------------
 
     def fragments(self) -> dict[str, str]:
         """Ready-to-quote fragments, each "" when it does not apply:
 
-        ``value`` "416"; ``baseline`` "716 on 29/12/24"; ``peak`` "a peak of 716 on 29/12/24"
+        ``value`` "416"; ``baseline`` "716 on 29/12/2024"; ``peak`` "a peak of 716 on 29/12/2024"
         ("a low of 61.0% on ..." where higher is better);
-        ``direction`` "down from 716 on 29/12/24" (against the baseline); ``target``
-        "target <= 14 days: not met".
+        ``direction`` "down from 716 on 29/12/2024" (against the baseline); ``target``
+        "target at most 14 days: not met".
         """
         found = dict.fromkeys(FRAGMENT_KEYS, "")
         found["value"] = self._figure(self.current)
         if self.baseline is not None:
-            when = format_date(self.baseline.as_of)
+            when = uk_date(self.baseline.as_of)
             found["baseline"] = f"{self._figure(self.baseline)} on {when}"
             movement = self._movement()
             if movement is not None and self.baseline.as_of != _as_of(self.current):
                 found["direction"] = f"{movement} from {found['baseline']}"
-        if self.peak is not None:
+        if self._peak_shown():
             word = "a peak" if _DIRECTIONS[self.measure] == "lower" else "a low"
-            found["peak"] = f"{word} of {self._figure(self.peak)} on {format_date(self.peak.as_of)}"
+            found["peak"] = f"{word} of {self._figure(self.peak)} on {uk_date(self.peak.as_of)}"
         if self.target is not None:
             found["target"] = f"target {format_target(self.target, self.measure)}"
             met = self._met()
@@ -123,10 +128,11 @@ class Facts:
 
     def sentence(self) -> str:
         """The value with its comparison and target, e.g. "416 (down from a peak of 716 on
-        29/12/24)" or "18 days (down from 45 days on 29/12/24); target <= 14 days: not met"."""
+        29/12/2024)" or "18 days (down from 45 days on 29/12/2024); target at most 14 days: not
+        met"."""
         parts = self.fragments()
         comparisons = []
-        if self._uses_peak():
+        if self._uses_peak() and self._peak_shown():
             comparisons.append(f"{self.direction_to_peak()} from {parts['peak']}")
             if self.peak.as_of != _as_of(self.baseline) and parts["direction"]:
                 comparisons.append(parts["direction"])
@@ -169,7 +175,7 @@ class Facts:
             "published": self.published,
             "current": point(self.current),
             "baseline": point(self.baseline),
-            "peak": point(self.peak),
+            "peak": point(self.peak) if self._peak_shown() else None,
             "change": SUPPRESSED if hidden else self.change,
             "direction": SUPPRESSED if hidden else self.direction,
             "target": target,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -19,6 +19,9 @@ from typing import Any, get_args
 import yaml
 
 from careassure.measures.catalogue import Comparator, Target, declared_measures
+
+_UNITS = {m.id: m.unit for m in declared_measures()}
+TOLERANCE_KEY = "tolerance_at_0_and_100_percent"
 
 TARGETS_ENV = "CAREASSURE_TARGETS"
 _YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -59,11 +62,18 @@ class TargetsError(ValueError):
 
 @dataclass(frozen=True)
 class Targets:
-    """The targets in force: exact measure ids and shell-style patterns (an exact id wins)."""
+    """The targets in force: exact measure ids and shell-style patterns (an exact id wins).
+
+    ``tolerance`` is the council's allowance, in percentage points, for a percentage target of
+    0% or 100% (``tolerance_at_0_and_100_percent`` in the file; 0 when not given): such a target
+    is met within that many points of it. Every target of that kind the council's file sets or
+    a plan outcome sets is judged with it (:meth:`judged`).
+    """
 
     version: int
     entries: dict[str, Target]
     source: str
+    tolerance: float = 0.0
     _exact_ids: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -71,12 +81,19 @@ class Targets:
 
     def for_measure(self, measure_id: str) -> Target | None:
         """The target for one measure id, or None when it has none."""
-        if measure_id in self.entries:
-            return self.entries[measure_id]
-        for pattern, target in self.entries.items():
-            if _is_pattern(pattern) and fnmatch.fnmatchcase(measure_id, pattern):
-                return target
-        return None
+        found = self.entries.get(measure_id)
+        if found is None:
+            for pattern, target in self.entries.items():
+                if _is_pattern(pattern) and fnmatch.fnmatchcase(measure_id, pattern):
+                    found = target
+                    break
+        return self.judged(measure_id, found) if found is not None else None
+
+    def judged(self, measure_id: str, target: Target) -> Target:
+        """``target`` with the council's tolerance when it is a 0% or 100% percentage target."""
+        if _UNITS.get(measure_id) == "percent" and target.value in (0, 100) and self.tolerance:
+            return replace(target, tolerance=self.tolerance)
+        return target
 
 
 def _is_pattern(key: str) -> bool:
@@ -153,4 +170,12 @@ def parse_targets(raw: Any, source: str) -> Targets:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise TargetsError(f"{where}: value {value!r} is not a number")
         parsed[str(key)] = Target(comparator, float(value), str(spec.get("source") or source))
-    return Targets(int(version), parsed, source)
+    tolerance = raw.get(TOLERANCE_KEY, 0)
+    if isinstance(tolerance, bool) or not isinstance(tolerance, int | float) or not (
+        0 <= tolerance < 50
+    ):
+        raise TargetsError(
+            f"{source}: {TOLERANCE_KEY} {tolerance!r} is not a number of percentage points "
+            "from 0 to under 50"
+        )
+    return Targets(int(version), parsed, source, float(tolerance))

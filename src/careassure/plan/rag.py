@@ -2,9 +2,12 @@
 a person's override. Pure functions over plain data (no database, no store), so every rule is a
 unit test; docs/plan.md states the same rules for readers.
 
-Statuses, best to worst: ``met``, ``improving``, ``no_data``, ``not_met``, ``off_track``.
+Statuses, best to worst: ``met``, ``improving``, ``due``, ``not_started``, ``no_data``,
+``not_met``, ``off_track``, ``overdue``: the one set, with one written rule each, in
+:mod:`careassure.measures.statuses` (the web app's glossary page prints it).
 
-Measured outcome, judged at the as-of date from the measure's points (oldest first):
+Measured outcome, judged at the as-of date from the measure's points (oldest first), against the
+outcome's own target (with the council's tolerance when it is 0% or 100%):
 
 * no point with a value -> ``no_data``;
 * the latest value meets the target -> ``met``;
@@ -14,8 +17,9 @@ Measured outcome, judged at the as-of date from the measure's points (oldest fir
   value) -> ``not_met``; closer at a straight-line rate that reaches the target by the end of the
   delivery month -> ``improving``; closer, but too slowly -> ``not_met``.
 
-Milestone: done -> ``met``; not done after the delivery month -> ``off_track``; not done, due
-later, action in progress or complete -> ``improving``; not started -> ``not_met``.
+Milestone: done -> ``met``; not done after the delivery month -> ``overdue``; not done, due
+later: action not started -> ``not_started``; progress recorded on or before the as-of date ->
+``improving``; else (under way, nothing recorded to show for it) -> ``due``.
 
 Roll-up: an action takes the worst status of its outcomes, an area the worst of its actions, the
 plan the worst of its areas; with nothing to judge, ``no_data``. Worst-of puts ``no_data`` above
@@ -35,9 +39,22 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from careassure.measures import CATALOGUE, MeasureValue, Target, Targets
+from careassure.measures import CATALOGUE, MeasureValue, Target, Targets, load_targets
+from careassure.measures.format import period_text
 from careassure.measures.labels import breakdown_text
 from careassure.measures.narrative import Facts, facts
+from careassure.measures.statuses import (
+    DUE,
+    GLOSSARY,
+    IMPROVING,
+    MET,
+    NO_DATA,
+    NOT_MET,
+    NOT_STARTED,
+    OFF_TRACK,
+    OVERDUE,
+    tolerance_note,
+)
 from careassure.plan.model import MeasuredTarget, Milestone, OverrideSpec
 from careassure.plan.wording import (
     Display,
@@ -49,19 +66,13 @@ from careassure.plan.wording import (
     uk_date,
 )
 
-MET, IMPROVING, NO_DATA, NOT_MET, OFF_TRACK = "met", "improving", "no_data", "not_met", "off_track"
-STATUSES = (MET, IMPROVING, NO_DATA, NOT_MET, OFF_TRACK)  # best to worst
+STATUSES = (MET, IMPROVING, DUE, NOT_STARTED, NO_DATA, NOT_MET, OFF_TRACK, OVERDUE)  # best first
 SEVERITY = {status: rank for rank, status in enumerate(STATUSES)}
-LABELS = {
-    MET: "Met",
-    IMPROVING: "Improving",
-    NO_DATA: "No data",
-    NOT_MET: "Not met",
-    OFF_TRACK: "Off track",
-}
-# The RAG colour a committee paper prints beside the label.
+LABELS = {word.key: word.label for word in GLOSSARY}
+# The tag colour shown beside the label (never instead of it).
+COLOURS = {word.key: word.colour for word in GLOSSARY}
+TAGS = {word.key: word.tag for word in GLOSSARY}
 MAX_PROJECTION_DAYS = 365 * 100  # "never", as far as a plan is concerned
-COLOURS = {MET: "green", IMPROVING: "amber", NO_DATA: "grey", NOT_MET: "amber", OFF_TRACK: "red"}
 
 
 @dataclass(frozen=True)
@@ -86,6 +97,11 @@ class Rag:
     @property
     def colour(self) -> str:
         return COLOURS[self.status]
+
+    @property
+    def tag(self) -> str:
+        """The GOV.UK tag colour a page shows the label in."""
+        return TAGS[self.status]
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -211,9 +227,25 @@ def baseline_point(points: Sequence[MeasureValue], baseline_on: date | None) -> 
     return valued[0]
 
 
+def outcome_target(target: MeasuredTarget) -> Target:
+    """A plan outcome's target as the measures judge it: the outcome's comparator and figure,
+    with the council's tolerance when it is a 0% or 100% percentage target, so a figure is met
+    or not by the same rule in the plan as on the measure's page."""
+    plan_target = Target(target.comparator, target.target, "improvement plan")  # type: ignore[arg-type]
+    return load_targets().judged(target.measure_id, plan_target)
+
+
+def figure_when(display: Display, point: MeasureValue) -> str:
+    """A figure with its date or period, as every reason quotes it: "20 days on 28/12/2025",
+    "78.0% (3 months to 30/09/2026)"."""
+    when = period_text(point.period_start, point.as_of)
+    return f"{display.text(point)} {when}" if point.period_start is None else \
+        f"{display.text(point)} ({when})"
+
+
 def _narrative(target: MeasuredTarget, points: Sequence[MeasureValue], publish: bool) -> Facts:
     """The measures' narrative facts, judged against the plan's target, not the catalogue's."""
-    plan_target = Target(target.comparator, target.target, "improvement plan")  # type: ignore[arg-type]
+    plan_target = outcome_target(target)
     targets = Targets(1, {target.measure_id: plan_target}, "improvement plan")
     return facts(
         target.measure_id, points, baseline=target.baseline_on, publish=publish, targets=targets
@@ -243,7 +275,9 @@ def judge_measured(
     trend = Trend(
         target.measure_id, target.breakdown, current, baseline, target, due, display, narrative
     )
+    judged_by = outcome_target(target)
     goal = target_text(target.measure_id, target.comparator, target.target)
+    goal += tolerance_note(judged_by)
     if current is None:
         if latest is None:
             reason = f"no value for {quoted_title(trend.title).lower()} up to {uk_date(as_of)}"
@@ -254,14 +288,13 @@ def judge_measured(
             )
         return Rag(NO_DATA, reason), trend
     assert current.value is not None
-    now = f"{display.text(current)} on {uk_date(current.as_of)}"
-    head = f"{now} against a target of {goal}"
+    head = f"{figure_when(display, current)} against a target of {goal}"
     history = ""
     if baseline is not None and trend.direction is not None:
         was = display.text(baseline)
         history = f"; {_moved(trend.direction)} {was} on {uk_date(baseline.as_of)}"
     due_text = f"due {month_text(due)}"
-    if target.met(float(current.value)):
+    if judged_by.met(float(current.value)):
         return Rag(MET, f"{head}{history}; {due_text}"), trend
     if as_of > due:
         return Rag(OFF_TRACK, f"{head}{history}; was {due_text}"), trend
@@ -292,18 +325,26 @@ def judge_measured(
     return Rag(NOT_MET, f"{head}{history}{late}; {due_text}"), trend
 
 
-def judge_milestone(milestone: Milestone, action_status: str, as_of: date, due: date) -> Rag:
-    """The RAG of a milestone outcome (see the module docstring)."""
+def judge_milestone(
+    milestone: Milestone, action_status: str, as_of: date, due: date,
+    progress_on: Sequence[date] = (),
+) -> Rag:
+    """The RAG of a milestone outcome (see the module docstring); ``progress_on`` are the dates
+    of the action's progress updates (only those on or before ``as_of`` count)."""
     due_text = f"due {month_text(due)}"
     if milestone.done:
         when = f" on {uk_date(milestone.done_on)}" if milestone.done_on else ""
         evidence = f"; evidence: {milestone.evidence_link}" if milestone.evidence_link else ""
         return Rag(MET, f"done{when}{evidence}")
     if as_of > due:
-        return Rag(OFF_TRACK, f"not done; was {due_text}")
+        return Rag(OVERDUE, f"not done; was {due_text}")
     if action_status == "not_started":
-        return Rag(NOT_MET, f"not started; {due_text}")
-    return Rag(IMPROVING, f"in progress; {due_text}")
+        return Rag(NOT_STARTED, f"not started; {due_text}")
+    recorded = [day for day in progress_on if day <= as_of]
+    if recorded:
+        return Rag(IMPROVING, f"in progress, last progress recorded {uk_date(max(recorded))}; "
+                              f"{due_text}")
+    return Rag(DUE, f"not done and no progress recorded yet; {due_text}")
 
 
 def roll_up(children: Sequence[tuple[str, Rag]], noun: str) -> Rag:

@@ -204,7 +204,8 @@ def _outcome(
         rag, trend = judge_measured(outcome.measured, series, as_of, action.due, display=display)
         return OutcomeStatus(path, outcome, apply_override(rag, override), trend, series)
     assert outcome.milestone is not None
-    rag = judge_milestone(outcome.milestone, action.status, as_of, action.due)
+    rag = judge_milestone(outcome.milestone, action.status, as_of, action.due,
+                          [p.written_on for p in action.progress])
     return OutcomeStatus(path, outcome, apply_override(rag, override), None)
 
 

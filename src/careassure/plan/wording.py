@@ -12,34 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from careassure.measures import CATALOGUE, MeasureValue
-from careassure.measures.format import format_value
+from careassure.measures import MeasureValue
+from careassure.measures.format import (
+    format_value,
+    target_words,
+)
+from careassure.measures.format import uk_date as uk_date  # the plan writes dates as all views
 from careassure.measures.publish import PublishedValue, suppress
-
-
-def number(value: float | int) -> str:
-    """1,203 / 18 / 17.5: whole numbers without a decimal point, others to one place."""
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.1f}"
-
-
-def with_unit(value: float | int, measure_id: str) -> str:
-    """A value with the unit of its measure: "18 days", "33%", "416", "10 min 5 s"."""
-    unit = CATALOGUE[measure_id].unit if measure_id in CATALOGUE else "count"
-    match unit:
-        case "days":
-            return f"{number(value)} {'day' if value == 1 else 'days'}"
-        case "working_days":
-            return f"{number(value)} working {'day' if value == 1 else 'days'}"
-        case "percent":
-            return f"{number(value)}%"
-        case "seconds":
-            minutes, seconds = divmod(round(float(value)), 60)
-            return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
-        case "ratio":
-            return f"{value:.2f}"
-    return number(value)
 
 
 @dataclass(frozen=True)
@@ -81,15 +60,10 @@ def display_for(points: Sequence[MeasureValue], publish: bool) -> Display:
     return Display(True, {id(p): shown for p, shown in zip(points, suppress(points), strict=True)})
 
 
-_COMPARATOR_WORDS = {"<=": "at most", "<": "below", ">=": "at least", ">": "above"}
-
-
 def target_text(measure_id: str, comparator: str, target: float) -> str:
-    """ "at most 14 days", "at least 85%", "a gap of less than 5%"."""
-    amount = with_unit(target, measure_id)
-    if comparator == "abs<":
-        return f"a gap of less than {amount} either way"
-    return f"{_COMPARATOR_WORDS[comparator]} {amount}"
+    """ "at most 14 days", "at least 85%", "a gap of less than 5% either way" (the measures' one
+    way of writing a target, :func:`careassure.measures.format.target_words`)."""
+    return target_words(measure_id, comparator, target)
 
 
 def quoted_title(title: str) -> str:
@@ -117,10 +91,6 @@ def continuing(text: str) -> str:
         if first_word in _LEAD_WORDS:
             return text[0].lower() + text[1:]
     return text
-
-
-def uk_date(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def month_text(day: date) -> str:

@@ -1,10 +1,10 @@
 """The errors of a rejected load: listed from the staging database and written as a CSV report.
 
 The report is for a person to open in Excel, which is why it starts with a byte order mark (so
-that Excel reads it as UTF-8) and why every cell that starts with ``=``, ``+``, ``-`` or ``@`` is
-prefixed with ``'``: a value copied from the extract must never become a live formula in the
-analyst's spreadsheet. It holds values from the extract, so it is created readable by its owner
-only, like the extract itself should be.
+that Excel reads it as UTF-8) and why its cells go through the one spreadsheet-safety rule
+(:mod:`careassure.records.csvcells`): a value copied from the extract must never become a live
+formula in the analyst's spreadsheet. It holds values from the extract, so it is created
+readable by its owner only, like the extract itself should be.
 """
 
 from __future__ import annotations
@@ -16,24 +16,11 @@ import duckdb
 
 from careassure.records.cells import quote
 from careassure.records.checks import ERRORS_TABLE
+from careassure.records.csvcells import safe_cell_sql
 from careassure.records.rules import ValidationError
 
 REPORT_COLUMNS = ("file", "table", "row", "column", "value", "rule", "reason")
 _ORDER = 'table_order, "row" NULLS FIRST, column_order, rule, value'
-# Characters that make a spreadsheet treat a cell as a formula.
-FORMULA_LEADERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape_cell(text: str) -> str:
-    """A cell as it may safely be written to a CSV file someone will open in a spreadsheet."""
-    return "'" + text if text.startswith(FORMULA_LEADERS) else text
-
-
-def _escaped(column: str) -> str:
-    return (f"CASE WHEN regexp_matches({column}, '^[=+\\-@\\t\\r]') THEN '''' || {column} "
-            f"ELSE {column} END")
-
-
 def error_count(con: duckdb.DuckDBPyConnection) -> int:
     found = con.execute(f"SELECT count(*) FROM {ERRORS_TABLE}").fetchone()
     return int(found[0]) if found else 0
@@ -57,7 +44,7 @@ def write_report(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """Every error, in order, as CSV with formula-leading cells escaped."""
     import pyarrow.csv as pa_csv
 
-    selected = [quote(c) if c == "row" else f"{_escaped(quote(c))} AS {quote(c)}"
+    selected = [quote(c) if c == "row" else f"{safe_cell_sql(quote(c))} AS {quote(c)}"
                 for c in REPORT_COLUMNS]
     data = con.execute(f"SELECT {', '.join(selected)} FROM {ERRORS_TABLE} ORDER BY {_ORDER}"
                        ).to_arrow_table()

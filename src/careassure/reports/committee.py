@@ -100,6 +100,9 @@ def _action_blocks(action: ActionStatus, status: PlanStatus, readings: Readings,
         words = "no progress update has been written yet."
     else:
         words = f"progress at {short_date(progress.written_on)}: {progress.narrative}"
+        if progress.written_on < as_of:
+            words += (f" (Progress last updated {short_date(progress.written_on)}; the figures "
+                      f"below are at {short_date(as_of)}.)")
     facts = action_facts(action, status, readings, tracer, section)
     rag = f"Status: {action.rag.label} – {action.rag.reason.rstrip('.')}."
     return [_sub(index, f"{action.spec.title} – {words}"), Bullets((*facts, rag))]
@@ -140,18 +143,20 @@ def _appendix(doc: Document, status: PlanStatus, readings: Readings, tracer: Tra
     for area in status.areas:
         for index, action in enumerate(area.actions):
             steps = [f"{n}. {step}" for n, step in enumerate(action.spec.steps, start=1)]
-            outcomes = [f"{n}. {o.spec.text} ({o.rag.label})"
+            outcomes = [f"{n}. {o.spec.text} ({o.rag.label}: {o.rag.reason})"
                         for n, o in enumerate(action.outcomes, start=1)]
             progress = latest_progress(action, as_of)
             facts = action_facts(action, status, readings, tracer, "Appendix")
             words = [progress.narrative] if progress else ["No progress update yet."]
+            if progress is not None and progress.written_on < as_of:
+                words.insert(0, f"Progress last updated {short_date(progress.written_on)}:")
             rows.append((
                 cell(area.spec.title if index == 0 else "", bold=True),
                 cell([action.spec.title + ":", *steps]),
                 cell(outcomes),
                 cell(f"{action.spec.delivery_month:%b-%y}"),
                 cell(words + facts),
-                cell(action.rag.label, rag=action.rag.colour),
+                cell([action.rag.label, action.rag.reason], rag=action.rag.colour),
             ))
     section.add(Table(
         APPENDIX_COLUMNS, tuple(rows),

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from careassure.framework.model import Framework
+from careassure.records.csvcells import safe_cell
 from careassure.reports.common import long_date, new_document, short_date
 from careassure.reports.cycle import cycle_at
 from careassure.reports.document import Document, Paragraph, Table, cell
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
     from careassure.plan.status import OutcomeStatus, PlanStatus
 
 DATA_FORMATS = ("json", "csv")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*Q([1-4])\s*$", re.IGNORECASE)
 CSV_COLUMNS = ("section", "area", "action", "item", "measure", "breakdown", "target",
                "baseline_on", "baseline", "previous_quarter", "this_quarter",
@@ -281,7 +281,7 @@ def _write_sections(doc: Document, status: PlanStatus, outcomes: list[dict[str, 
                cell([o["baseline"]["shown"], _on(o["baseline"])]),
                cell(o["previous_quarter"]["shown"]), cell(o["this_quarter"]["shown"]),
                cell(o["change_since_last_quarter"]),
-               cell(o["rag"]["label"], rag=o["rag"]["colour"]))
+               cell([o["rag"]["label"], o["rag"]["reason"]], rag=o["rag"]["colour"]))
               for o, first in zip(outcomes, _firsts([o["area"] for o in outcomes]),
                                   strict=True)),
         widths=(2.4, 3.6, 3.2, 2, 1.8, 1.6, 1.6, 1.6, 1.4), key="outcomes"))
@@ -354,12 +354,6 @@ def _csv_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _spreadsheet_safe(text: str) -> str:
-    """Plan text is typed by people: a cell starting with = + - @ (or a tab or carriage return)
-    would run as a formula in Excel, so it gets the spreadsheets' leading apostrophe."""
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 def return_data(document: Document, fmt: str) -> bytes:
     """The return as JSON (the whole structure) or CSV (one row per area, outcome, milestone,
     risk and support entry) with the same content as the document."""
@@ -371,7 +365,7 @@ def return_data(document: Document, fmt: str) -> bytes:
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in _csv_rows(data):
-        writer.writerow({k: _spreadsheet_safe(row.get(k) or "") for k in CSV_COLUMNS})
+        writer.writerow({k: safe_cell(row.get(k) or "") for k in CSV_COLUMNS})
     return out.getvalue().encode("utf-8")
 
 

@@ -1,5 +1,5 @@
 """How the reports quote a measured outcome: the measure facts sentence the seeds write ("Count
-of individuals awaiting allocation: 416 (down from peak of 716 on 29/12/24)") and the chart of
+of individuals awaiting allocation: 416 (down from peak of 716 on 29/12/2024)") and the chart of
 its series, both from the points the plan's live evaluation judged the outcome on, so the words,
 the chart and the RAG can never disagree."""
 
@@ -59,7 +59,7 @@ def queue_sizes(action: ActionStatus, status: PlanStatus, readings: Readings, tr
                 section: str) -> list[str]:
     """The size of each waiting list the action's outcomes measure, quoted first as the seeds'
     progress text does ("Count of individuals awaiting allocation: 416 (down from peak of 716 on
-    29/12/24)") when the plan does not already measure it; on the plan's own series grid, from
+    29/12/2024)") when the plan does not already measure it; on the plan's own series grid, from
     the earliest baseline of the action's outcomes on that list."""
     from careassure.measures.engine import QUEUE_FLOW, QUEUE_SNAPSHOT
     from careassure.measures.narrative import facts

@@ -86,8 +86,9 @@ def _estimate(doc: Document, framework: Framework, assessment: SelfAssessment) -
 def _measures_table(tracer: Tracer, readings: Readings, measures: tuple[str, ...],
                     section: str) -> Table | Paragraph:
     from careassure.measures import CATALOGUE
-    from careassure.measures.format import format_target
-    from careassure.measures.publish import SUPPRESSED
+    from careassure.measures.format import format_target, period_text
+    from careassure.measures.publish import SUPPRESSED, suppress
+    from careassure.measures.statuses import reason
 
     rows = []
     for measure in measures:
@@ -100,13 +101,16 @@ def _measures_table(tracer: Tracer, readings: Readings, measures: tuple[str, ...
         shown = tracer.quote(value, section)
         target = format_target(definition.target, measure) if definition.target else ""
         status = None if shown == SUPPRESSED else value.status
-        rows.append((cell(definition.title), cell(shown), cell(target),
-                     cell(STATUS_TEXT[status], rag=STATUS_RAG.get(status or ""))))
+        why = reason(suppress([value])[0] if shown == SUPPRESSED else value, definition.target,
+                     "council's targets file")
+        rows.append((cell(definition.title),
+                     cell([shown, period_text(value.period_start, value.as_of)]), cell(target),
+                     cell([STATUS_TEXT[status], why], rag=STATUS_RAG.get(status or ""))))
     if not rows:
         return Paragraph("No measure in the case-level record format bears on this statement "
                          "yet: it is evidenced by documents alone.")
-    return Table(("Measure", f"Value at {short_date(readings.as_of)}", "Target", "Status"),
-                 tuple(rows), widths=(7, 2.5, 2.5, 1.8), key="measures")
+    return Table(("Measure", "Value", "Target", "Status and why"),
+                 tuple(rows), widths=(4.6, 2.6, 2.4, 4.2), key="measures")
 
 
 def build_self_assessment_report(

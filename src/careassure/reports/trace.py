@@ -53,7 +53,7 @@ class Tracer:
 
     def facts(self, facts: Facts, section: str) -> str:
         """A measure's narrative sentence ("416 people waiting (down from a peak of 716 on
-        29/12/24)"), with each value it quotes traced."""
+        29/12/2024)"), with each value it quotes traced."""
         for role, value in (("current", facts.current), ("baseline", facts.baseline),
                             ("peak", facts.peak)):
             if value is not None:

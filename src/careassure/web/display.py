@@ -13,11 +13,9 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from careassure.measures.catalogue import Target
 from careassure.measures.format import format_number, format_value
 from careassure.measures.publish import SUPPRESSED, PublishedValue, suppress
 from careassure.measures.result import MeasureValue
-from careassure.plan.wording import target_text as in_words
 
 Shown = MeasureValue | PublishedValue
 UK_TIME = ZoneInfo("Europe/London")
@@ -53,17 +51,6 @@ def csv_cell(value: Shown) -> str:
     if isinstance(value.value, float):
         return f"{value.value:g}"
     return str(value.value)
-
-
-def target_text(measure_id: str, target: Target | None) -> str:
-    """"at most 14 days", "at least 85%", "a gap of less than 5% either way", or "None set".
-
-    Pages use the plan's words (:func:`careassure.plan.wording.target_text`), not the comparator
-    symbols of the CLI, so a target reads the same on a measure page as in the plan beside it.
-    """
-    if target is None:
-        return "None set"
-    return in_words(measure_id, target.comparator, target.value)
 
 
 def uk_date(day: date | datetime | None) -> str:

@@ -150,10 +150,13 @@ class Figures:
     def series(
         self, measures: tuple[str, ...], start: date, end: date, by: str | None = None
     ) -> list[MeasureValue] | None:
-        """``careassure.measures.series`` at month ends from ``start`` to ``end``, cached."""
+        """``careassure.measures.series`` at month ends from ``start`` to ``end``, and at ``end``
+        itself when it is not a month end, so the last point is always the figure ``compute``
+        gives at ``end`` (the one the overview and every report quote), cached."""
         from careassure.measures import series
 
         return self.cached(
             ("series", measures, start, end, by),
-            lambda store: series(store, start, end, "month", measures=list(measures), by=by),
+            lambda store: series(store, start, end, "month", measures=list(measures), by=by,
+                                 also_at=(end,)),
         )

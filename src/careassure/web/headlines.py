@@ -1,19 +1,24 @@
-"""The overview's headline rows: latest value, target, status, change over a year and sparkline,
-all from the measure engine (the list is ``careassure.measures.headlines.HEADLINE_MEASURES``)."""
+"""The overview's headline rows: latest value with its period, standing target, status with its
+reason, change over a year and sparkline, all from the measure engine (the list of measures is
+``careassure.measures.headlines.HEADLINE_MEASURES``). The latest value is the one ``compute`` gives
+at the date, the last point of the same series the measure page draws."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from careassure.measures import CATALOGUE
+from careassure.measures.format import period_text
 from careassure.measures.headlines import HEADLINE_MEASURES
 from careassure.web import charts, display
 from careassure.web.display import Shown
 from careassure.web.figures import Figures
+from careassure.web.targets import Judged, judged, target_words
 
 TREND_MONTHS = 12
 
@@ -23,9 +28,9 @@ class Headline:
     measure: str
     title: str
     value: str
+    period: str
     target: str
-    status: str | None
-    has_target: bool
+    judged: Judged
     change: str
     sparkline: Markup
 
@@ -56,7 +61,10 @@ def change_text(first: Shown | None, last: Shown) -> str:
     return f"{words} ({'better' if up == (direction == 'higher') else 'worse'})"
 
 
-def headlines(figures: Figures, as_of: date, *, published: bool) -> list[Headline]:
+def headlines(
+    figures: Figures, as_of: date, *, published: bool, standing: dict[str, Any]
+) -> list[Headline]:
+    """The rows; ``standing`` maps each measure to its standing target (or None)."""
     measures = tuple(HEADLINE_MEASURES)
     now = display.for_reader(figures.values(measures, as_of) or [], published=published)
     trend = display.for_reader(
@@ -69,18 +77,19 @@ def headlines(figures: Figures, as_of: date, *, published: bool) -> list[Headlin
             continue
         definition = CATALOGUE[value.measure]
         points = [v for v in trend if v.measure == value.measure and v.breakdown is None]
+        target = standing[value.measure]
         rows.append(
             Headline(
                 measure=value.measure,
                 title=definition.title,
                 value=display.show(value),
-                target=display.target_text(value.measure, definition.target),
-                status=value.status,
-                has_target=definition.target is not None,
+                period=period_text(value.period_start, value.as_of),
+                target=target_words(target),
+                judged=judged(value, target),
                 change=change_text(points[0] if points else None, value),
                 sparkline=charts.sparkline(
                     [display.plottable(p) for p in points],
-                    definition.target.value if definition.target else None,
+                    target.target.value if target else None,
                 ),
             )
         )

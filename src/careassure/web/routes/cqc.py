@@ -55,6 +55,7 @@ def reading(measure: Any) -> str:
     """A live reading in words: "Care Act assessments: median wait so far: 14 days (target
     <= 14 days), met"."""
     from careassure.measures import CATALOGUE
+    from careassure.measures.format import format_target
 
     definition = CATALOGUE.get(measure.id)
     if definition is None:
@@ -63,7 +64,7 @@ def reading(measure: Any) -> str:
     if measure.value is not None:
         text += display.format_number(measure.value, definition.unit)
         if definition.target is not None:
-            text += f" (target {display.target_text(measure.id, definition.target)})"
+            text += f" (target {format_target(definition.target, measure.id)})"
     else:
         text += measure.note or "no value"
     if measure.status:

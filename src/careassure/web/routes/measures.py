@@ -12,15 +12,19 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 
 from careassure.measures import BREAKDOWNS, CATALOGUE
+from careassure.measures.calendar import FLOW_PERIOD_MONTHS
 from careassure.measures.catalogue import MeasureDef
+from careassure.measures.format import period_text
 from careassure.measures.labels import BREAKDOWN_NAMES, group_label
-from careassure.measures.targets import source_text
+from careassure.plan.targets import TargetInForce
+from careassure.records.csvcells import safe_cell
 from careassure.web import charts, display
 from careassure.web.auth import Allow
-from careassure.web.downloads import csv_response, safe_cell
+from careassure.web.downloads import csv_response
 from careassure.web.headlines import trend_start
 from careassure.web.roles import EVERYONE, sees_unpublished
 from careassure.web.sessions import SignedIn
+from careassure.web.targets import all_targets, judged, standing, target_words
 from careassure.web.templating import render
 
 router = APIRouter()
@@ -79,14 +83,15 @@ def measures_index(
     for measure_id, definition in CATALOGUE.items():
         kind = KIND_NAMES.get(measure_id.split(".")[0], "Other measures")
         value = by_id.get(measure_id)
+        target = standing(request.app, measure_id)
         groups.setdefault(kind, []).append(
             {
                 "id": measure_id,
                 "title": definition.title,
                 "value": display.show(value),
-                "target": display.target_text(measure_id, definition.target),
-                "status": value.status if value else None,
-                "has_target": definition.target is not None,
+                "period": period_text(value.period_start, value.as_of) if value else "",
+                "target": target_words(target),
+                "judged": judged(value, target),
             }
         )
     return render(request, "measures_index.html", {"as_of": as_of, "groups": groups})
@@ -137,7 +142,8 @@ def measure_page(
         if not _empty(v)
     ]
     groups = sorted(named, key=lambda pair: pair[0])
-    chart = _trend_chart(definition, whole)
+    target = standing(request.app, measure_id)
+    chart = _trend_chart(definition, whole, target)
     options = [{"value": "", "text": "Whole area only", "selected": by is None}] + [
         {"value": b, "text": BREAKDOWN_NAMES[b], "selected": b == by}
         for b in BREAKDOWNS
@@ -157,17 +163,16 @@ def measure_page(
             ],
             "options": options,
             "chart": charts.render(chart, "trend"),
-            "rows": whole,
-            "groups": groups,
+            "rows": [(v, judged(v, target)) for v in whole],
+            "groups": [(name, v, judged(v, target)) for name, v in groups],
             "empty_groups": len(at_end) - len(groups),
             "show": display.show,
-            "target": display.target_text(measure_id, definition.target),
-            "target_source": source_text(definition.target.source)
-            if definition.target
-            else "No target is set",
-            "kind": "Flow (over the month to each date)"
+            "period": period_text,
+            "target": target_words(target),
+            "targets": all_targets(request.app, measure_id),
+            "kind": f"Flow: over the {FLOW_PERIOD_MONTHS} months to each date"
             if definition.kind == "flow"
-            else "Snapshot (on each date)",
+            else "Snapshot: on each date",
             "direction": {"lower": "Lower is better", "higher": "Higher is better"}.get(
                 definition.direction or "", "Neither higher nor lower is better"
             ),
@@ -190,12 +195,14 @@ def _empty(value: display.Shown) -> bool:
     return value.value is None and not value.numerator and not value.denominator
 
 
-def _trend_chart(definition: MeasureDef, whole: list[display.Shown]) -> charts.Chart:
-    """The whole area's trend with the target and the first month shown as the baseline."""
+def _trend_chart(
+    definition: MeasureDef, whole: list[display.Shown], target: TargetInForce | None
+) -> charts.Chart:
+    """The whole area's trend with the standing target and the first month shown as the
+    baseline."""
     rules = []
-    if definition.target:
-        target = display.target_text(definition.id, definition.target)
-        rules.append(charts.Rule(f"Target {target}", definition.target.value))
+    if target is not None:
+        rules.append(charts.Rule(f"Target {target_words(target)}", target.target.value))
     first = whole[0] if whole else None
     if first is not None and display.plottable(first) is not None:
         rules.append(
@@ -213,7 +220,7 @@ def _trend_chart(definition: MeasureDef, whole: list[display.Shown]) -> charts.C
         )
     return charts.Chart(
         title=title,
-        description=_describe(definition, whole),
+        description=_describe(whole, target),
         x=[v.as_of for v in whole],
         lines=[charts.Line("Whole area", [display.plottable(v) for v in whole])],
         rules=rules,
@@ -221,7 +228,7 @@ def _trend_chart(definition: MeasureDef, whole: list[display.Shown]) -> charts.C
     )
 
 
-def _describe(definition: MeasureDef, whole: list[display.Shown]) -> str:
+def _describe(whole: list[display.Shown], target: TargetInForce | None) -> str:
     shown = [v for v in whole if display.plottable(v) is not None]
     if not shown:
         return "No values to plot in this period."
@@ -230,8 +237,8 @@ def _describe(definition: MeasureDef, whole: list[display.Shown]) -> str:
         f"From {display.show(first)} at {display.uk_date(first.as_of)} to "
         f"{display.show(last)} at {display.uk_date(last.as_of)}."
     )
-    if definition.target:
-        text += f" Target {display.target_text(definition.id, definition.target)}."
+    if target is not None:
+        text += f" Target {target_words(target)}."
     return text + " The table below the chart gives every value."
 
 
@@ -247,6 +254,7 @@ def measure_csv(
     if as_of is None:
         raise HTTPException(status_code=404)
     values = _series(request, measure_id, as_of, months, by, not sees_unpublished(user.role))
+    target = standing(request.app, measure_id)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
@@ -254,17 +262,21 @@ def measure_csv(
             "measure",
             "as_of",
             "period_start",
+            "period",
             "breakdown",
             "group",
             "value",
             "numerator",
             "denominator",
             "target",
+            "target_from",
             "status",
+            "reason",
         ]
     )
     for v in values:
         column, group = next(iter(v.breakdown.items())) if v.breakdown else ("", "")
+        verdict = judged(v, target)
         writer.writerow(
             [
                 safe_cell(cell)
@@ -272,13 +284,16 @@ def measure_csv(
                     v.measure,
                     v.as_of.isoformat(),
                     v.period_start.isoformat() if v.period_start else "",
+                    period_text(v.period_start, v.as_of),
                     column,
                     group,
                     display.csv_cell(v),
                     "" if v.numerator is None else v.numerator,
                     "" if v.denominator is None else v.denominator,
-                    "" if v.target is None else f"{v.target:g}",
-                    v.status or "",
+                    "" if target is None else f"{target.target.value:g}",
+                    "" if target is None else target.origin,
+                    verdict.status or "",
+                    verdict.reason,
                 )
             ]
         )

@@ -18,9 +18,10 @@ from fastapi.responses import Response
 from markupsafe import Markup
 
 from careassure.web.auth import Allow
-from careassure.web.headlines import TREND_MONTHS, headlines, trend_start
+from careassure.web.headlines import HEADLINE_MEASURES, TREND_MONTHS, headlines, trend_start
 from careassure.web.roles import EVERYONE, sees_unpublished
 from careassure.web.sessions import SignedIn
+from careassure.web.targets import standing
 from careassure.web.templating import render
 
 router = APIRouter()
@@ -28,15 +29,20 @@ PLAN_RECHECK_SECONDS = 30
 
 
 def headline_table(app: FastAPI, as_of: date, published: bool) -> Markup:
+    """The headline table, kept per data version, reader kind and standing targets (a plan
+    outcome can be a measure's standing target, so a change to the plan can change them)."""
     figures = app.state.figures
     template = app.state.jinja.get_template("overview_headlines.html")
 
+    standing_targets = {m: standing(app, m) for m in HEADLINE_MEASURES}
+
     def build(_store: Any) -> Markup:
-        rows = headlines(figures, as_of, published=published)
+        rows = headlines(figures, as_of, published=published, standing=standing_targets)
         since = trend_start(as_of, TREND_MONTHS)
         return Markup(template.render(rows=rows, since=since))
 
-    return figures.cached(("overview", as_of, published), build) or Markup("")
+    key = ("overview", as_of, published, tuple(standing_targets.items()))
+    return figures.cached(key, build) or Markup("")
 
 
 def plan_panel(request: Request, user: SignedIn) -> Markup:
