@@ -26,7 +26,7 @@ import pandas as pd
 import pyarrow as pa
 
 from careassure.records.cld_values import NOT_KNOWN, ValueLists, normalise, value_lists
-from careassure.records.schema import LABEL_MAX_LENGTH, LOAD_ORDER, TABLES
+from careassure.records.schema import LABEL_MAX_LENGTH, STORE_ORDER, TABLES
 
 # Columns read, spelled as in the national specification. Headers are matched after normalising
 # (case, spaces and punctuation ignored): "Request:_Route_of_Access" is Request_Route_of_Access.
@@ -683,6 +683,7 @@ def _events(rows: pd.DataFrame, fields: _Fields, people: pd.DataFrame, values: V
         "end": fields.dates["end"],
         "outcome": codes["Event_Outcome"],
         "route": codes["Request_Route_of_Access"].fillna(route_raw),
+        "route_code": codes["Request_Route_of_Access"],
         "atype": codes["Assessment_Type"],
         "eligible": codes["Eligible_Needs_Identified"],
         "stype": codes["Service_Type"],
@@ -914,6 +915,7 @@ def _tables(people: pd.DataFrame, events: pd.DataFrame, id_key: bytes, values: V
         "weekly_cost": _weekly_cost(services, values),
     })
     report.services = len(services)
+    frames["cld_events"] = _cld_events(events, id_key)
     supported = values.measures["supported"]
     report.measures_supported = dict(supported)
     report.measures_not_supported = dict(values.measures["unsupported"])
@@ -930,7 +932,39 @@ def _tables(people: pd.DataFrame, events: pd.DataFrame, id_key: bytes, values: V
         report.measures_supported[breakdown] = "locality from the postcode lookup given"
     else:
         report.measures_not_supported[breakdown] = "no postcode lookup was given"
-    return {name: _arrow(name, frames.get(name)) for name in LOAD_ORDER}
+    return {name: _arrow(name, frames.get(name)) for name in STORE_ORDER}
+
+
+def _cld_events(events: pd.DataFrame, id_key: bytes) -> pd.DataFrame:
+    """Every cleaned event as CLD has it, for the national measures defined on CLD's own events
+    (DHSC's waiting times need the requests and their outcomes, and the service types, which the
+    record-format tables fold away). Ids are built from the same keys as de-duplication used, so
+    they are unique."""
+    single_submission = events[["la", "submission"]].drop_duplicates()["la"].is_unique
+    in_order = events.sort_values(["_order", "_row"]).index
+    order = pd.Series(np.arange(1, len(events) + 1), index=in_order).reindex(events.index)
+    ids = pd.Series(index=events.index, dtype=object)
+    for event_type, group in events.groupby("type", sort=False):
+        keys = list(_KEYS[event_type])
+        if event_type == "service" and single_submission:
+            keys += _SINGLE_SUBMISSION_SERVICE_KEYS
+        ids[group.index] = _ids(f"event-{event_type}", group, keys, id_key)
+    return pd.DataFrame({
+        "event_id": ids,
+        "person_id": events["key"],
+        "event_type": events["type"],
+        "client_type": events["client"],
+        "start_date": _iso(events["start"]),
+        "end_date": _iso(events["end"]),
+        "period_end": _iso(events["period_end"]),
+        "outcome": events["outcome"],
+        "assessment_type": events["atype"],
+        "service_type": events["stype"],
+        "service_component": events["component"],
+        "delivery_mechanism": events["delivery"],
+        "route_of_access": events["route_code"],
+        "record_order": order.astype("int64").astype(str),
+    })
 
 
 def _arrow(name: str, frame: pd.DataFrame | None) -> pa.Table:

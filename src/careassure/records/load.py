@@ -35,7 +35,7 @@ from careassure.records import checks, report
 from careassure.records.cells import literal, quote, value_column
 from careassure.records.pseudonymise import hmac_pads, hmac_sql, load_key
 from careassure.records.rules import ValidationError
-from careassure.records.schema import CODE_PATTERN, LOAD_ORDER, TABLES
+from careassure.records.schema import CODE_PATTERN, STORE_ORDER, TABLES
 from careassure.records.sources import IngestError, Source, read_source, sha256_file, stage_arrow
 from careassure.records.staging import StagedTable, shape
 from careassure.records.store import (
@@ -191,7 +191,7 @@ def _load(con: duckdb.DuckDBPyConnection, source: Source, key: bytes, *,
     progress("validating")
     checks.run_checks(con, staged)
     row_counts = {name: _count(con, staged[name].relation) if name in staged else 0
-                  for name in LOAD_ORDER}
+                  for name in STORE_ORDER if name in staged or TABLES[name].required_table}
     extra = {n: t.extra_columns for n, t in staged.items() if t.extra_columns}
     absent = {n: t.absent_columns for n, t in staged.items() if t.absent_columns}
     result = LoadResult(ok=False, errors=[], row_counts=row_counts, load_id=None,
@@ -289,8 +289,12 @@ def _write(con: duckdb.DuckDBPyConnection, staged: Mapping[str, StagedTable], st
                 con.execute("BEGIN TRANSACTION")
                 try:
                     create_schema(con)
-                    for name in LOAD_ORDER:
-                        _insert(con, staged[name], extract)
+                    for name in STORE_ORDER:
+                        if name in staged:
+                            _insert(con, staged[name], extract)
+                        else:  # a table this reader does not fill: the extract has none
+                            con.execute(f"DELETE FROM {quote(name)} "
+                                        f"WHERE {quote(EXTRACT_COLUMN)} = ?", [extract])
                     columns = ", ".join(log)
                     con.execute(f"INSERT INTO {LOAD_LOG_TABLE} ({columns}) VALUES "
                                 f"({', '.join('?' * len(log))})", list(log.values()))
