@@ -215,8 +215,8 @@ def _other_measures() -> list[MeasureDef]:
             f"DHSC {name}, aged {ages}: median",
             f"DHSC's provisional CLD method (v1.1): of the requests of people aged 25+ not "
             f"already receiving support, median days from request to {end}, over the waits "
-            f"ending in the period (a quarter, as DHSC publishes it), aged {ages} when the wait "
-            "ended.",
+            f"ending in the period (a quarter, as DHSC publishes it), aged {ages} at the end of "
+            "the event that ended the wait.",
             "days", "lower", "flow",
             breakdowns=_PEOPLE_ONLY - {"age_band"},
         )

@@ -113,8 +113,8 @@ def _tables(backend: Any) -> dict[str, Any]:
 
 
 def _calendar_bounds(tables: dict[str, Any], dates: Sequence[GridDate]) -> tuple[date, date]:
-    """The days the calendar must cover: from the earliest episode or service date to the last
-    evaluation date (every day a measure looks up is on or before its evaluation date)."""
+    """The days the calendar must cover: from the earliest episode, service or CLD event date to
+    the last evaluation date (every day a measure looks up is on or before its evaluation date)."""
     episodes, services, events = tables["episodes"], tables["services"], tables["cld_events"]
     first_episode = episodes.aggregate(first=episodes.received_date.min())
     first_service = services.aggregate(first_service=services.start_date.min())
