@@ -522,3 +522,37 @@ def test_report_lists_measures_by_id(tmp_path: Path) -> None:
     cannot = lines.index("Measures CLD cannot support:")
     assert any("care_act_assessment.waiting" in line for line in lines[cannot:])
     assert any("review.overdue" in line for line in lines[:cannot])
+
+
+def test_accommodation_status_and_date_of_death_per_person(tmp_path: Path) -> None:
+    # A: the latest row giving a status wins (Q4's tenant over Q1's care home), an unknown later
+    # row does not overwrite it. B: no status: read from the latest service, residential care.
+    # C: no status, latest service community support at home: "presumed at home" (settled).
+    # D: no status, community support with no telling component: "presumed in community".
+    # E: two statuses on equally recent rows disagree, and no service: unknown.
+    service = {"Event_Type": "Service", "Event_Start_Date": "2024-05-01"}
+    community = {**service, "Service_Type": "Long term support: Community"}
+    header = [*PERSON_R2, *EVENT_COLUMNS, "Accommodation_Status"]
+    review = {"Event_Type": "Review", "Event_Start_Date": "2024-06-01",
+              "Event_End_Date": "2024-06-02"}
+    path = write(tmp_path / "cld.csv", [
+        r2(**review, LA_Person_Unique_Identifier="A", Accommodation_Status="Registered care home",
+           Reporting_Period_End_Date="2024-06-30"),
+        r2(**review, LA_Person_Unique_Identifier="A", Accommodation_Status="Tenant: Private landlord"),
+        r2(**{**review, "Event_Start_Date": "2024-07-01"}, LA_Person_Unique_Identifier="A",
+           Accommodation_Status="Unknown", Date_of_Death="2025-01-05"),
+        r2(**service, LA_Person_Unique_Identifier="B",
+           Service_Type="Long term support: Residential care"),
+        r2(**community, LA_Person_Unique_Identifier="C",
+           Service_Component="Home support or domiciliary care"),
+        r2(**community, LA_Person_Unique_Identifier="D", Service_Component="Equipment"),
+        r2(**review, LA_Person_Unique_Identifier="E", Accommodation_Status="Refuge"),
+        r2(**{**review, "Event_Type": "Assessment"}, Assessment_Type="Long term assessment",
+           LA_Person_Unique_Identifier="E", Accommodation_Status="Registered care home"),
+    ], header)
+    rows = {r["person_id"][-1]: r for r in read_cld(path).tables["cld_people"].to_pylist()}
+    got = {k: (r["accommodation_status"], r["settled_accommodation"]) for k, r in rows.items()}
+    assert got == {"A": ("tenant_private", "true"), "B": ("care_home", "false"),
+                   "C": ("presumed_at_home", "true"), "D": ("presumed_in_community", "false"),
+                   "E": (None, None)}
+    assert rows["A"]["date_of_death"] == "2025-01-05"

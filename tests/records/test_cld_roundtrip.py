@@ -254,7 +254,8 @@ def test_ingest_a_cld_extract_into_a_store(tmp_path: Path) -> None:
     # under the same pseudonymised person ids as the record tables.
     assert counts == {"people": sizes["people"], "teams": 0, "episodes": sizes["episodes"],
                       "services": sizes["services"], "contacts": 0, "population": 0,
-                      "cld_events": int(frame["Event_Type"].notna().sum())}
+                      "cld_events": int(frame["Event_Type"].notna().sum()),
+                      "cld_people": sizes["people"]}
     assert unmatched == 0
     assert received == sorted((e["kind"], e["received_date"]) for e in expected["episodes"])
     assert not person_ids & {p["person_id"] for p in expected["people"]}  # pseudonymised

@@ -60,6 +60,7 @@ OPTIONAL_COLUMNS = (
     "Planned_units_per_week",
     "Review_Reason",
     "Review_Outcomes_Achieved",
+    "Accommodation_Status",
 )
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 _BY_NORMALISED = {normalise(c): c for c in COLUMNS}
@@ -484,7 +485,8 @@ class _Fields:
         code("Event_Outcome", event == "request")
         for column in ("Gender", "Ethnicity", "Primary_Support_Reason", "Request_Route_of_Access",
                        "Eligible_Needs_Identified", "Delivery_Mechanism",
-                       "Cost_Frequency_Unit_Type", "Review_Reason", "Review_Outcomes_Achieved"):
+                       "Cost_Frequency_Unit_Type", "Review_Reason", "Review_Outcomes_Achieved",
+                       "Accommodation_Status"):
             code(column)
         problems.add(rows, rows["LA_Code"].isna(), "LA_Code", "is missing")
         problems.add(rows, event.notna() & rows["Event_Start_Date"].isna(), "Event_Start_Date",
@@ -694,6 +696,7 @@ def _events(rows: pd.DataFrame, fields: _Fields, people: pd.DataFrame, values: V
         "planned_units": fields.planned_units,
         "reason": codes["Review_Reason"],
         "achieved": codes["Review_Outcomes_Achieved"],
+        "accommodation": codes["Accommodation_Status"],
         "period_end": period_end,
         "submission": period_end.dt.strftime("%Y-%m-%d").fillna(rows["_file"]),
         "_order": rows["_order"],
@@ -916,6 +919,7 @@ def _tables(people: pd.DataFrame, events: pd.DataFrame, id_key: bytes, values: V
     })
     report.services = len(services)
     frames["cld_events"] = _cld_events(events, id_key)
+    frames["cld_people"] = _cld_people(people, events, values)
     supported = values.measures["supported"]
     report.measures_supported = dict(supported)
     report.measures_not_supported = dict(values.measures["unsupported"])
@@ -933,6 +937,73 @@ def _tables(people: pd.DataFrame, events: pd.DataFrame, id_key: bytes, values: V
     else:
         report.measures_not_supported[breakdown] = "no postcode lookup was given"
     return {name: _arrow(name, frames.get(name)) for name in STORE_ORDER}
+
+
+# DHSC's order of service types when reading accommodation from the latest service (lower first).
+_SERVICE_TYPE_RANK = {"lts_nursing": 1, "lts_residential": 2, "lts_community": 3,
+                      "lts_prison": 4, "sts_st_max": 5, "sts_ongoing_low_level": 6,
+                      "sts_other": 7}
+# Service components that say where someone lives, and what they say.
+_COMPONENT_ACCOMMODATION = {"shared_lives": "shared_lives",
+                            "extra_care_housing": "sheltered_housing",
+                            "supported_living": "supported_accommodation",
+                            "home_support": "presumed_at_home"}
+_TYPE_ACCOMMODATION = {"lts_nursing": "nursing_home", "lts_residential": "care_home",
+                       "lts_prison": "prison"}
+
+
+def _cld_people(people: pd.DataFrame, events: pd.DataFrame, values: ValueLists) -> pd.DataFrame:
+    """Per person, the date of death and DHSC's latest accommodation status (ASCOF 2E):
+
+    the status of the person's latest rows that give one (later submission, then open or later
+    end, then later start), "unknown" when those rows disagree; when unknown, read from the
+    latest service (open or latest end, then nursing before residential before community ...,
+    then a component that says where someone lives, then latest start): nursing or residential
+    care, prison, Shared Lives, extra care housing, supported living; community support at home
+    is "presumed at home", other community support "presumed in community"."""
+    far = pd.Timestamp("2262-01-01")
+    rows = events.assign(_known=events["accommodation"].notna(), _end=events["end"].fillna(far))
+    rows = rows.sort_values(["key", "_known", "period_end", "_end", "start"],
+                            ascending=False, na_position="last")
+    first = rows.groupby("key", sort=False)[["_known", "period_end", "_end", "start"]]
+    top = rows[rows[["_known", "period_end", "_end", "start"]].fillna(far).eq(
+        first.transform("first").fillna(far)).all(axis=1)]
+    top = top[top["_known"]]
+    statuses = top.groupby("key")["accommodation"].agg(lambda s: s.iloc[0] if s.nunique() == 1
+                                                       else None)
+    status = pd.Series(statuses, index=people.index, dtype=object)
+    unknown = status.isna()
+    services = events[(events["type"] == "service") & events["key"].isin(people.index[unknown])]
+    if not services.empty:
+        services = services.assign(
+            _end=services["end"].fillna(far),
+            _rank=services["stype"].map(_SERVICE_TYPE_RANK).fillna(99),
+            _tells=services["component"].isin(list(_COMPONENT_ACCOMMODATION)),
+        )
+        order = ["_end", "_rank", "_tells", "start"]
+        services = services.sort_values(["key", *order], ascending=[True, False, True, False,
+                                                                    False])
+        best = services.groupby("key", sort=False)[order].transform("first")
+        latest = services[services[order].eq(best).all(axis=1)]
+        useful_type = latest["stype"].where(latest["_rank"] < 99)
+        useful_component = latest["component"].where(latest["_tells"])
+        grouped = pd.DataFrame({"key": latest["key"], "stype": useful_type,
+                                "component": useful_component}).groupby("key")
+        one_type = grouped["stype"].agg(lambda s: s.dropna().iloc[0] if s.nunique() == 1
+                                        else None)
+        one_component = grouped["component"].agg(lambda s: s.dropna().iloc[0]
+                                                  if s.nunique() == 1 else None)
+        read = one_type.map(_TYPE_ACCOMMODATION)
+        read = read.fillna(one_component.map(_COMPONENT_ACCOMMODATION))
+        read = read.mask(read.isna() & (one_type == "lts_community"), "presumed_in_community")
+        status = status.fillna(read.reindex(status.index))
+    settled = status.map(values["accommodation_status"].attributes("settled"))
+    return pd.DataFrame({
+        "person_id": people.index,
+        "date_of_death": _iso(people["death"]),
+        "accommodation_status": status.to_numpy(),
+        "settled_accommodation": settled.map({True: "true", False: "false"}).to_numpy(),
+    })
 
 
 def _cld_events(events: pd.DataFrame, id_key: bytes) -> pd.DataFrame:

@@ -267,10 +267,28 @@ CLD_EVENTS = Table(
     required_table=False,
 )
 
+# Person details of a CLD extract that only the national measures use.
+CLD_PEOPLE = Table(
+    "cld_people",
+    "One row per person of a national CLD extract (only when loaded from CLD).",
+    (
+        Column("person_id", _T, True, "must exist in people", unique=True,
+               references=("people", "person_id"), pseudonymised=True,
+               max_length=LABEL_MAX_LENGTH),
+        Column("date_of_death", ColumnType.DATE, False, "the latest submitted date of death"),
+        Column("accommodation_status", _C, False, "latest known accommodation status, else "
+               "DHSC's reading of it from the person's latest service"),
+        Column("settled_accommodation", ColumnType.BOOL, False, "living in their own home or "
+               "with family (ASCOF 2E)"),
+    ),
+    required_table=False,
+)
+
 TABLES: dict[str, Table] = {
-    t.name: t for t in (PEOPLE, TEAMS, EPISODES, SERVICES, CONTACTS, POPULATION, CLD_EVENTS)
+    t.name: t for t in (PEOPLE, TEAMS, EPISODES, SERVICES, CONTACTS, POPULATION, CLD_EVENTS,
+                        CLD_PEOPLE)
 }
 # Load order of the record format: a table comes after every table it references.
 LOAD_ORDER: tuple[str, ...] = ("people", "teams", "episodes", "services", "contacts", "population")
 # Every table of the store: the record format, then the tables only some readers fill.
-STORE_ORDER: tuple[str, ...] = (*LOAD_ORDER, "cld_events")
+STORE_ORDER: tuple[str, ...] = (*LOAD_ORDER, "cld_events", "cld_people")
