@@ -85,7 +85,7 @@ def with_people(tables: dict[str, list[Row]]) -> dict[str, list[Row]]:
     """Add a default person for every person_id referenced but not given."""
     people = list(tables.get("people", []))
     known = {p["person_id"] for p in people}
-    for name in ("episodes", "services", "cld_events"):
+    for name in ("episodes", "services", "cld_events", "cld_people"):
         for row in tables.get(name, []):
             if row["person_id"] not in known:
                 people.append(person(row["person_id"]))

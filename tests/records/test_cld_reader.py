@@ -538,7 +538,8 @@ def test_accommodation_status_and_date_of_death_per_person(tmp_path: Path) -> No
     path = write(tmp_path / "cld.csv", [
         r2(**review, LA_Person_Unique_Identifier="A", Accommodation_Status="Registered care home",
            Reporting_Period_End_Date="2024-06-30"),
-        r2(**review, LA_Person_Unique_Identifier="A", Accommodation_Status="Tenant: Private landlord"),
+        r2(**review, LA_Person_Unique_Identifier="A",
+           Accommodation_Status="Tenant: Private landlord"),
         r2(**{**review, "Event_Start_Date": "2024-07-01"}, LA_Person_Unique_Identifier="A",
            Accommodation_Status="Unknown", Date_of_Death="2025-01-05"),
         r2(**service, LA_Person_Unique_Identifier="B",

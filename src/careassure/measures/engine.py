@@ -15,6 +15,7 @@ from typing import Any
 import ibis
 
 from careassure.measures import (
+    ascof,
     contacts,
     equity,
     national,
@@ -74,6 +75,12 @@ def family_of(measure_id: str) -> Family:
         return quality.missing
     if measure_id in national.MEASURES:
         return national.waiting_times
+    if measure_id in ascof.ADMISSIONS:
+        return ascof.admissions
+    if measure_id in ascof.HOME:
+        return ascof.living_at_home
+    if measure_id in ascof.SELF_DIRECTED:
+        return ascof.self_directed
     raise KeyError(measure_id)
 
 

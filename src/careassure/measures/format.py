@@ -51,6 +51,8 @@ def format_number(number: float | int | str | None, unit: Unit) -> str:
             return f"{number:,.2f}"
         case "seconds":
             return f"{_plain(number)} second{'' if number == 1 else 's'}"
+        case "per_100k":
+            return f"{number:,.1f} per 100,000"
     raise ValueError(f"unknown unit {unit!r}")  # pragma: no cover
 
 
@@ -77,7 +79,7 @@ def format_target(target: Target, measure_id: str) -> str:
     unit = unit_of(measure_id)
     number = _plain(target.value)
     suffix = {"days": " days", "working_days": " working days", "percent": "%",
-              "seconds": " seconds"}.get(unit, "")
+              "seconds": " seconds", "per_100k": " per 100,000"}.get(unit, "")
     if unit in ("days", "working_days", "seconds") and target.value == 1:
         suffix = suffix[:-1]
     if target.comparator == "abs<":

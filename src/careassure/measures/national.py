@@ -68,7 +68,8 @@ ASSESSMENT_TYPES = ("long_term", "short_term")
 LONG_TERM = ("lts_nursing", "lts_residential", "lts_community", "lts_prison")
 SHORT_TERM_LOOK_BACK = ("sts_st_max", "sts_other")  # "existing client" within 3 months
 SHORT_TERM = (*SHORT_TERM_LOOK_BACK, "sts_ongoing_low_level")
-REQUEST_NOT_PROGRESSED = ("no_further_action", "admitted_to_hospital")
+REQUEST_NOT_PROGRESSED = ("no_further_action", "no_further_action_self_funded",
+                          "admitted_to_hospital")
 PROGRESS_TO_SERVICE = ("progress_to_reablement", "progress_to_services", "continuation")
 # The store's records as CLD codes (what to_cld writes for them).
 _STORE_SERVICE_TYPES = {"long_term": "lts_community", "short_term": "sts_other"}
@@ -81,12 +82,12 @@ _NULL_TEXT = ibis.null().cast("string")
 _NULL_INT = ibis.null().cast("int64")
 
 
-def _days_lived(birth_month: ir.StringValue, at: ir.DateValue) -> ir.IntegerValue:
+def days_lived(birth_month: ir.StringValue, at: ir.DateValue) -> ir.IntegerValue:
     """Days from the 1st of a ``YYYY-MM`` birth month to ``at`` (NULL when either is)."""
     return at.delta(birth_month.concat("-01").cast("date"), unit="day")
 
 
-def _aged(days_lived: ir.IntegerValue, years: int) -> ir.BooleanValue:
+def aged(days_lived: ir.IntegerValue, years: int) -> ir.BooleanValue:
     """DHSC's age, floor(days / 365.25), is at least ``years``: 4 days >= 1461 years, in whole
     numbers so both engines agree to the day."""
     return days_lived * 4 >= years * 1461
@@ -174,11 +175,11 @@ def _events(ctx: Context) -> ir.Table:
     source = _from_cld(ctx) if _has_cld_events(ctx) else _from_store(ctx)
     people = ctx.tables["people"].select(b_person="person_id", birth_month="birth_month")
     events = source.join(people, source.person_id == people.b_person)
-    at_start = _days_lived(events.birth_month, events.day)
-    at_band = _days_lived(events.birth_month, events.band_day)
+    at_start = days_lived(events.birth_month, events.day)
+    at_band = days_lived(events.birth_month, events.band_day)
     events = events.mutate(
-        adult=_aged(at_start, MIN_AGE),
-        band=_aged(at_band, OLD_AGE).ifelse(AGE_65_PLUS, AGE_25_64),
+        adult=aged(at_start, MIN_AGE),
+        band=aged(at_band, OLD_AGE).ifelse(AGE_65_PLUS, AGE_25_64),
     )
     requests = _requests(ctx, events)
     others = events.filter((events.stage != REQUEST) & events.adult)

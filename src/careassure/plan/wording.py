@@ -39,6 +39,8 @@ def with_unit(value: float | int, measure_id: str) -> str:
             return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
         case "ratio":
             return f"{value:.2f}"
+        case "per_100k":
+            return f"{value:,.1f} per 100,000"
     return number(value)
 
 

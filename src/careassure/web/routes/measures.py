@@ -182,6 +182,7 @@ UNIT_LABELS = {
     "percent": "%",
     "ratio": "ratio",
     "seconds": "seconds",
+    "per_100k": "per 100,000",
 }
 
 
