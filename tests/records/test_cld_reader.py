@@ -557,3 +557,19 @@ def test_accommodation_status_and_date_of_death_per_person(tmp_path: Path) -> No
                    "C": ("presumed_at_home", "true"), "D": ("presumed_in_community", "false"),
                    "E": (None, None)}
     assert rows["A"]["date_of_death"] == "2025-01-05"
+
+
+def test_a_population_file_is_read_as_the_population_table(tmp_path: Path) -> None:
+    path = write(tmp_path / "cld.csv", [
+        r2(Event_Type="Review", Event_Start_Date="2025-01-10", Event_End_Date="2025-01-12")])
+    population = tmp_path / "pop.csv"
+    population.write_text("Locality,Ethnicity,Age Band,Count\n"
+                          ",white,18-64,50000\n,white,65+,20000\n")
+    extract = read_cld(path, population=population)
+    assert extract.tables["population"].to_pylist() == [
+        {"locality": None, "ethnicity": "white", "age_band": "18-64", "count": "50000"},
+        {"locality": None, "ethnicity": "white", "age_band": "65+", "count": "20000"}]
+    assert population in extract.source_files
+    population.write_text("ethnicity,age_band\nwhite,18-64\n")
+    with pytest.raises(CldFormatError, match="count"):
+        read_cld(path, population=population)

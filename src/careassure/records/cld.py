@@ -224,13 +224,17 @@ def read_cld(
     *,
     postcode_localities: str | Path | None = None,
     extra_values: str | Path | None = None,
+    population: str | Path | None = None,
 ) -> CldExtract:
     """Read a CLD extract: one CSV or XLSX file, or a folder of them (e.g. quarterly submissions).
 
     ``postcode_localities`` is an optional CSV with columns ``postcode`` and ``locality`` (a full
     postcode, a sector such as ``LE11 5`` or a district such as ``LE11`` per row) giving each
     person's locality; without it locality stays empty. ``extra_values`` is an optional YAML file
-    of a council's own spellings, in the layout of ``cld_values.yaml``.
+    of a council's own spellings, in the layout of ``cld_values.yaml``. ``population`` is an
+    optional CSV in the record format's ``population.csv`` layout (``locality``, ``ethnicity``,
+    ``age_band``, ``count``: ONS mid-year estimates), which CLD does not carry and ASCOF 2B/2C
+    divide by; it is loaded, and validated, as the ``population`` table.
 
     Raises CldFormatError when the extract cannot be read as CLD.
     """
@@ -260,7 +264,27 @@ def read_cld(
     people = _people(rows, fields, lookup, report)
     events = _events(rows, fields, people, values, report)
     tables = _tables(people, events, id_key.digest(), values, report)
+    if population is not None:
+        tables["population"] = _population(Path(population))
+        files.append(Path(population))
     return CldExtract(tables, report, files)
+
+
+def _population(path: Path) -> pa.Table:
+    """The population CSV as text columns (headers matched ignoring case and spaces); the
+    loader validates it as the ``population`` table, naming this file's rows."""
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise CldFormatError([CldProblem(str(path), None, None, None,
+                                         f"cannot be read as a CSV file ({exc})")]) from exc
+    frame.columns = [str(c).strip().lower().replace(" ", "_") for c in frame.columns]
+    columns = TABLES["population"].column_names
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise CldFormatError([CldProblem(str(path), None, c, None, "is a required column")
+                              for c in missing])
+    return _arrow("population", frame[list(columns)].replace("", None))
 
 
 # --- reading files -------------------------------------------------------------------------------

@@ -81,9 +81,11 @@ class LoadResult:
 
 def ingest(path: str | Path, *, store: str | Path | None = None, extract: str | None = None,
            fmt: str = "records", loaded_by: str | None = None, error_report: Path | None = None,
-           progress: Progress | None = None) -> LoadResult:
+           progress: Progress | None = None,
+           population: str | Path | None = None) -> LoadResult:
     """Load the extract at ``path`` into the store: the record format (a folder of CSV or Parquet
-    files, a ZIP of them or an XLSX workbook) or, with ``fmt="cld"``, a national CLD extract.
+    files, a ZIP of them or an XLSX workbook) or, with ``fmt="cld"``, a national CLD extract
+    (``population``: a CSV of adults by age band for the ASCOF rates, which CLD lacks).
 
     Raises IngestError (and, for CLD, CldFormatError) when the extract cannot be read at all;
     problems in the data are returned in the result, never raised.
@@ -98,7 +100,7 @@ def ingest(path: str | Path, *, store: str | Path | None = None, extract: str | 
             raise IngestError(f"{source_path} does not exist")
         _check_store(store_path(store))
         step(f"reading CLD extract {source_path.name}")
-        cld = read_cld(source_path)
+        cld = read_cld(source_path, population=population)
         result = load_tables(
             cld.tables, store=store, extract=extract or CLD_EXTRACT, source_format="cld",
             source_path=str(source_path.resolve()),
@@ -109,6 +111,9 @@ def ingest(path: str | Path, *, store: str | Path | None = None, extract: str | 
         return result
     if fmt != "records":
         raise IngestError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    if population is not None:
+        raise IngestError("a population file is given with --format cld only: the record "
+                          "format carries its own population table")
     extract = _extract_name(extract or DEFAULT_EXTRACT)
     _check_store(store_path(store))
     key = load_key()
