@@ -573,3 +573,31 @@ def test_a_population_file_is_read_as_the_population_table(tmp_path: Path) -> No
     population.write_text("ethnicity,age_band\nwhite,18-64\n")
     with pytest.raises(CldFormatError, match="count"):
         read_cld(path, population=population)
+
+
+def test_data_quality_per_field_in_the_load_report(tmp_path: Path) -> None:
+    # Three rows: a request (route missing: mandatory, fails), an assessment with an invalid
+    # gender and no eligibility (mandatory: fails), a service with an invalid postcode and no
+    # unit cost (optional: passes).
+    path = write(tmp_path / "cld.csv", [
+        r2(Event_Type="Request", Event_Start_Date="2025-01-02", Event_End_Date="2025-01-02",
+           Event_Outcome="Progress to assessment, review or reassessment"),
+        r2(Event_Type="Assessment", Event_Start_Date="2025-01-03", Event_End_Date="2025-01-09",
+           Assessment_Type="Long term assessment", Gender="Fmale",
+           Event_Outcome="NFA: Support declined"),
+        r2(Event_Type="Service", Event_Start_Date="2025-01-10", Postcode="LE11",
+           Service_Type="Long term support: Community",
+           Service_Component="Home support or domiciliary care",
+           Delivery_Mechanism="CASSR Managed Personal Budget"),
+    ])
+    report = read_cld(path).report
+    checks = {c.field: c for c in report.data_quality}
+    route = checks["Request_Route_of_Access"]
+    assert (route.rows, route.blank_mandatory, route.pct_failing) == (1, 1, 100.0)
+    gender = checks["Gender"]
+    assert (gender.rows, gender.invalid, gender.valid, gender.pct_failing) == (3, 1, 2, 33.3)
+    assert checks["Eligible_Needs_Identified"].blank_mandatory == 1
+    assert (checks["Postcode"].invalid, checks["Unit_Cost"].blank,
+            checks["Unit_Cost"].failing) == (1, 1, 0)
+    assert "  Gender: 1 of 3 rows failing (33.3%): 0 blank where mandatory, 1 invalid; 0 blank " \
+           "where optional." in report.lines()

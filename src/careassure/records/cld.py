@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from careassure.records.cld_quality import FieldQuality, field_quality
 from careassure.records.cld_values import NOT_KNOWN, ValueLists, normalise, value_lists
 from careassure.records.schema import LABEL_MAX_LENGTH, STORE_ORDER, TABLES
 
@@ -144,6 +145,7 @@ class CldReport:
     unrecognised_values: dict[str, Counter[str]] = field(default_factory=dict)
     measures_supported: dict[str, str] = field(default_factory=dict)
     measures_not_supported: dict[str, str] = field(default_factory=dict)
+    data_quality: list[FieldQuality] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """The report as printed after ``careassure ingest --format cld``."""
@@ -200,6 +202,16 @@ class CldReport:
             shown = ", ".join(f"'{_shown(v)}' ({n:,})" for v, n in values.most_common(5))
             more = f" and {len(values) - 5} more" if len(values) > 5 else ""
             lines.append(f"Unrecognised {column} values, stored as NULL: {shown}{more}.")
+        if self.data_quality:
+            lines.append("Data quality per field (DHSC's checks; failing = blank where "
+                         "mandatory, or invalid; % of the rows the field applies to):")
+            for check in self.data_quality:
+                if check.rows:
+                    lines.append(
+                        f"  {check.field}: {check.failing:,} of {check.rows:,} rows failing "
+                        f"({check.pct_failing:.1f}%): {check.blank_mandatory:,} blank where "
+                        f"mandatory, {check.invalid:,} invalid; {check.blank:,} blank where "
+                        "optional.")
         if self.columns_not_used:
             lines.append(f"Columns not used: {', '.join(self.columns_not_used)}.")
         lines.append("Measures CLD can support:")
@@ -261,6 +273,8 @@ def read_cld(
     lookup = _postcode_lookup(Path(postcode_localities)) if postcode_localities else None
     fields = _Fields.parse(rows, values, problems, report)
     problems.raise_if_any()
+    report.data_quality = field_quality(rows, fields.codes["Event_Type"],
+                                        _invalid_values(rows, values))
     people = _people(rows, fields, lookup, report)
     events = _events(rows, fields, people, values, report)
     tables = _tables(people, events, id_key.digest(), values, report)
@@ -528,6 +542,23 @@ class _Fields:
         client_type = client.map(values["client_type"].attributes("record_client_type"))
         return cls(codes, client_type, dates, _numbers(rows, "Unit_Cost", problems),
                    _numbers(rows, "Planned_units_per_week", problems), key, nhs_keyed, recency)
+
+
+def _invalid_values(rows: pd.DataFrame, values: ValueLists) -> dict[str, pd.Series]:
+    """Per field, the rows whose value is present but not valid: not a known Release 1 or 2
+    value (coded fields; "not known" spellings are valid), an NHS number failing its check
+    digit, or a postcode that is not a full postcode."""
+    invalid = {}
+    for column in COLUMNS:
+        if column.lower() in values.lists:
+            value_list = values[column.lower()]
+            matched = _by_unique(rows[column], lambda u, v=value_list: u.map(v.match)
+                                 .astype(object))
+            invalid[column] = rows[column].notna() & matched.isna()
+    invalid["NHS_Number"] = rows["NHS_Number"].notna() & _nhs_numbers(rows["NHS_Number"]).isna()
+    postcodes = _by_unique(rows["Postcode"], lambda u: u.map(_full_postcode).astype(object))
+    invalid["Postcode"] = rows["Postcode"].notna() & postcodes.isna()
+    return invalid
 
 
 def _codes(rows: pd.DataFrame, column: str, values: ValueLists, problems: _Problems,
