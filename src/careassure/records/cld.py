@@ -1024,9 +1024,7 @@ def _cld_people(people: pd.DataFrame, events: pd.DataFrame, values: ValueLists) 
     top = rows[rows[["_known", "period_end", "_end", "start"]].fillna(far).eq(
         first.transform("first").fillna(far)).all(axis=1)]
     top = top[top["_known"]]
-    statuses = top.groupby("key")["accommodation"].agg(lambda s: s.iloc[0] if s.nunique() == 1
-                                                       else None)
-    status = pd.Series(statuses, index=people.index, dtype=object)
+    status = _only_value(top, "accommodation").reindex(people.index).astype(object)
     unknown = status.isna()
     services = events[(events["type"] == "service") & events["key"].isin(people.index[unknown])]
     if not services.empty:
@@ -1042,12 +1040,10 @@ def _cld_people(people: pd.DataFrame, events: pd.DataFrame, values: ValueLists) 
         latest = services[services[order].eq(best).all(axis=1)]
         useful_type = latest["stype"].where(latest["_rank"] < 99)
         useful_component = latest["component"].where(latest["_tells"])
-        grouped = pd.DataFrame({"key": latest["key"], "stype": useful_type,
-                                "component": useful_component}).groupby("key")
-        one_type = grouped["stype"].agg(lambda s: s.dropna().iloc[0] if s.nunique() == 1
-                                        else None)
-        one_component = grouped["component"].agg(lambda s: s.dropna().iloc[0]
-                                                  if s.nunique() == 1 else None)
+        useful = pd.DataFrame({"key": latest["key"], "stype": useful_type,
+                               "component": useful_component})
+        one_type = _only_value(useful, "stype").reindex(latest["key"].unique())
+        one_component = _only_value(useful, "component").reindex(one_type.index)
         read = one_type.map(_TYPE_ACCOMMODATION)
         read = read.fillna(one_component.map(_COMPONENT_ACCOMMODATION))
         read = read.mask(read.isna() & (one_type == "lts_community"), "presumed_in_community")
@@ -1059,6 +1055,14 @@ def _cld_people(people: pd.DataFrame, events: pd.DataFrame, values: ValueLists) 
         "accommodation_status": status.to_numpy(),
         "settled_accommodation": settled.map({True: "true", False: "false"}).to_numpy(),
     })
+
+
+def _only_value(frame: pd.DataFrame, column: str) -> pd.Series:
+    """Per ``key``, the value of ``column`` when its rows give exactly one (blanks ignored);
+    keys with none or several are left out."""
+    distinct = frame.dropna(subset=[column]).drop_duplicates(["key", column])
+    single = distinct[~distinct["key"].duplicated(keep=False)]
+    return single.set_index("key")[column]
 
 
 def _cld_events(events: pd.DataFrame, id_key: bytes) -> pd.DataFrame:
