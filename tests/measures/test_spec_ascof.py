@@ -119,3 +119,31 @@ def test_a_store_not_loaded_from_cld_has_no_ascof_figures(store) -> None:
     got = whole_area(compute(backend, D, measures=["ascof.2e.65_and_over", "ascof.3d.1a"]))
     assert figures(got["ascof.2e.65_and_over"]) == (None, 0, 0)
     assert figures(got["ascof.3d.1a"]) == (None, 0, 0)
+
+
+def test_carers_with_self_directed_support_and_direct_payments(store) -> None:
+    # Support direct to the carer in 2024/25: A by direct payment (component), B by managed
+    # personal budget (component: carer respite), C commissioned (sitting service), D managed
+    # personal budget with no component (DHSC's code gives it no category: left out), E both
+    # commissioned and direct payment (the direct payment counts), F's ended 31/03/2024, before
+    # the year. 1b = A, B, E of A, B, C, E: 75.0%; 2b = A, E: 50.0%.
+    def carer(who: str, start: str, end: str | None = None, **columns: Any) -> Row:
+        return lts(who, start, end, service_type="carer_direct", client_type="carer", **columns)
+
+    people = [person(w, birth_month="1960-01", client_type="carer") for w in "ABCDEF"]
+    events = [
+        carer("A", "2024-06-01", "2024-06-01", service_component="direct_payment"),
+        carer("B", "2024-06-01", delivery_mechanism="managed_personal_budget",
+              service_component="carer_respite"),
+        carer("C", "2024-06-01", delivery_mechanism="council_commissioned",
+              service_component="carer_sitting"),
+        carer("D", "2024-06-01", delivery_mechanism="managed_personal_budget"),
+        carer("E", "2024-06-01", delivery_mechanism="council_commissioned",
+              service_component="carer_sitting"),
+        carer("E", "2024-09-01", delivery_mechanism="direct_payment"),
+        carer("F", "2023-06-01", "2024-03-31", delivery_mechanism="direct_payment"),
+    ]
+    backend = store(people=people, cld_events=events)
+    got = whole_area(compute(backend, D, measures=["ascof.3d.1b", "ascof.3d.2b"]))
+    assert figures(got["ascof.3d.1b"]) == (75.0, 3, 4)
+    assert figures(got["ascof.3d.2b"]) == (50.0, 2, 4)

@@ -20,6 +20,10 @@ year when D is 31 March. They read the CLD events and person details a CLD load 
   (nursing, then residential, then community, then prison) is community support, the share
   with self-directed support (direct payment or council-managed personal budget; 1a) and with
   direct payments (2a).
+* 3D (carers): of the carers (not under 18 at D, alive at the year's start) whose best support
+  in the year was direct to them by direct payment, managed personal budget or commissioned
+  support, the share by direct payment or managed personal budget (1b) and by direct payment
+  (2b).
 """
 
 from __future__ import annotations
@@ -42,7 +46,8 @@ ADMISSIONS = {f"{PREFIX}2b": "18-64", f"{PREFIX}2c": "65+"}
 HOME = {f"{PREFIX}2e.18_to_64": "18-64", f"{PREFIX}2e.65_and_over": "65+",
         f"{PREFIX}2e.learning_disability": "ld"}
 SELF_DIRECTED = (f"{PREFIX}3d.1a", f"{PREFIX}3d.2a")
-MEASURES = (*ADMISSIONS, *HOME, *SELF_DIRECTED)
+CARERS = (f"{PREFIX}3d.1b", f"{PREFIX}3d.2b")
+MEASURES = (*ADMISSIONS, *HOME, *SELF_DIRECTED, *CARERS)
 
 CARE_HOMES = ("lts_residential", "lts_nursing")
 CARE_HOME_COMPONENTS = ("long_term_residential", "long_term_nursing")
@@ -56,6 +61,10 @@ _RANKS = {("lts_nursing", None): 1, ("lts_residential", None): 2,
           ("lts_prison", "council_commissioned"): 8, ("lts_prison", None): 9}
 SELF_DIRECTED_RANKS = {f"{PREFIX}3d.1a": (3, 4), f"{PREFIX}3d.2a": (3,)}
 COMMUNITY_RANKS = (3, 4, 5, 6)
+# Carers: support direct to the carer by direct payment 1, managed personal budget 2,
+# commissioned 3, unknown mechanism 4; other carer events rank lower and never count.
+CARER_SUPPORT_RANKS = {f"{PREFIX}3d.1b": (1, 2), f"{PREFIX}3d.2b": (1,)}
+CARER_DIRECT_RANKS = (1, 2, 3)
 
 
 def _services(ctx: Context) -> ir.Table:
@@ -184,6 +193,53 @@ def self_directed(ctx: Context, wanted: set[str]) -> Cells:
     for as_of, _ in ctx.keys(False):
         row = rows.get((as_of, "all", None), {})
         for measure in SELF_DIRECTED:
+            if measure in wanted:
+                cells[(measure, as_of, None)] = percent_cell(row.get(measure), row.get("n"))
+    return cells
+
+
+def carers(ctx: Context, wanted: set[str]) -> Cells:
+    """ASCOF 3D, carers (module docstring). As in DHSC's code, a managed personal budget or
+    commissioned support direct to a carer counts only when the service names a component.
+    DHSC also ranks carers' other events (support involving the person cared for, assessments,
+    reviews, information and advice) below these, so they never decide the figure: only
+    support direct to the carer is read."""
+    ev = ctx.tables["cld_events"]
+    ev = ev.filter((ev.client_type == "carer")
+                   & (ev.end_date.isnull() | (ev.end_date >= ev.start_date)))
+    details = ctx.tables["cld_people"].select(d_person="person_id", death="date_of_death")
+    people = ctx.tables["people"].select(b_person="person_id", birth_month="birth_month")
+    ev = ev.left_join(details, ev.person_id == details.d_person)
+    ev = ev.join(people, ev.person_id == people.b_person)
+    ev = _in_year(ev, ctx, lambda t: (
+        (t.start_date <= t.as_of) & (t.end_date.isnull() | (t.end_date > t.year_before))
+        & (t.death.isnull() | (t.death > t.year_before))
+        & (t.service_type == "carer_direct")
+    ))
+    by_dp = ((ev.delivery_mechanism == "direct_payment")
+             | (ev.service_component == "direct_payment")).fill_null(False)
+    named = ev.service_component.notnull() & (ev.service_component != "direct_payment")
+    rank = ibis.cases(
+        (by_dp, 1),
+        (named & (ev.delivery_mechanism == "managed_personal_budget"), 2),
+        (named & (ev.delivery_mechanism == "council_commissioned"), 3),
+        (named, 4),
+        else_=ibis.null().cast("int64"),
+    )
+    ev = ev.mutate(rank=rank, lived=days_lived(ev.birth_month, ev.as_of))
+    people_in = ev.group_by(["as_of", "person_id"]).aggregate(
+        rank=ev.rank.min(), lived=ev.lived.min())
+    people_in = people_in.filter((people_in.lived.isnull() | aged(people_in.lived, 18))
+                                 & people_in.rank.isin(CARER_DIRECT_RANKS))
+    metrics = {"n": lambda u: u.count()}
+    for measure, ranks in CARER_SUPPORT_RANKS.items():
+        metrics[measure] = (lambda r: lambda u: u.rank.isin(r).ifelse(1, 0).sum())(ranks)
+    rows = aggregate(people_in.mutate(whole=ibis.literal("all")), ["whole"], metrics,
+                     grouped=False)
+    cells: Cells = {}
+    for as_of, _ in ctx.keys(False):
+        row = rows.get((as_of, "all", None), {})
+        for measure in CARERS:
             if measure in wanted:
                 cells[(measure, as_of, None)] = percent_cell(row.get(measure), row.get("n"))
     return cells

@@ -336,7 +336,17 @@ def _ascof_measures() -> list[MeasureDef]:
         )
         for part, what in (("1a", "self-directed support"), ("2a", "direct payments"))
     ]
-    return [*admissions, *home, *sds]
+    carers = [
+        MeasureDef(
+            f"ascof.3d.{part}",
+            f"ASCOF 3D: carers with {what}",
+            f"DHSC's CLD method: of the carers given support direct to them {_YEAR}, % "
+            f"receiving {what}.",
+            "percent", "higher", "snapshot", breakdowns=none,
+        )
+        for part, what in (("1b", "self-directed support"), ("2b", "direct payments"))
+    ]
+    return [*admissions, *home, *sds, *carers]
 
 
 def declared_measures() -> list[MeasureDef]:

@@ -81,6 +81,8 @@ def family_of(measure_id: str) -> Family:
         return ascof.living_at_home
     if measure_id in ascof.SELF_DIRECTED:
         return ascof.self_directed
+    if measure_id in ascof.CARERS:
+        return ascof.carers
     raise KeyError(measure_id)
 
 
