@@ -39,6 +39,8 @@ KIND_NAMES = {
     "direct_payments": "Direct payments",
     "contacts": "Contacts",
     "data_quality": "Data quality",
+    "dhsc": "National comparators (DHSC)",
+    "ascof": "Adult Social Care Outcomes Framework (from CLD)",
 }
 
 
