@@ -106,9 +106,8 @@ class _Tables(dict):
             raise KeyError(name)
         if not TABLES[name].required_table and name not in self.backend.list_tables():
             # A store written before the table existed: it holds none of its rows.
-            table = self[name] = ibis.memtable(
-                {c.name: [] for c in TABLES[name].columns},
-                schema={c.name: _IBIS_TYPES[c.type] for c in TABLES[name].columns})
+            schema = ibis.schema({c.name: _IBIS_TYPES[c.type] for c in TABLES[name].columns})
+            table = self[name] = ibis.memtable(schema.to_pyarrow().empty_table())
             return table
         table = self[name] = self.backend.table(name)
         return table
