@@ -532,14 +532,15 @@ def test_accommodation_status_and_date_of_death_per_person(tmp_path: Path) -> No
     # E: two statuses on equally recent rows disagree, and no service: unknown.
     service = {"Event_Type": "Service", "Event_Start_Date": "2024-05-01"}
     community = {**service, "Service_Type": "Long term support: Community"}
-    header = [*PERSON_R2, *EVENT_COLUMNS, "Accommodation_Status"]
+    header = [*PERSON_R2, *EVENT_COLUMNS, "Accommodation_Status", "Employment_Status"]
     review = {"Event_Type": "Review", "Event_Start_Date": "2024-06-01",
               "Event_End_Date": "2024-06-02"}
     path = write(tmp_path / "cld.csv", [
         r2(**review, LA_Person_Unique_Identifier="A", Accommodation_Status="Registered care home",
            Reporting_Period_End_Date="2024-06-30"),
         r2(**review, LA_Person_Unique_Identifier="A",
-           Accommodation_Status="Tenant: Private landlord"),
+           Accommodation_Status="Tenant: Private landlord",
+           Employment_Status="Paid: Less than 16 hours a week"),
         r2(**{**review, "Event_Start_Date": "2024-07-01"}, LA_Person_Unique_Identifier="A",
            Accommodation_Status="Unknown", Date_of_Death="2025-01-05"),
         r2(**service, LA_Person_Unique_Identifier="B",
@@ -557,6 +558,8 @@ def test_accommodation_status_and_date_of_death_per_person(tmp_path: Path) -> No
                    "C": ("presumed_at_home", "true"), "D": ("presumed_in_community", "false"),
                    "E": (None, None)}
     assert rows["A"]["date_of_death"] == "2025-01-05"
+    assert (rows["A"]["employment_status"], rows["B"]["employment_status"]) == (
+        "paid_under_16_hours", None)
 
 
 def test_a_population_file_is_read_as_the_population_table(tmp_path: Path) -> None:

@@ -62,6 +62,7 @@ OPTIONAL_COLUMNS = (
     "Review_Reason",
     "Review_Outcomes_Achieved",
     "Accommodation_Status",
+    "Employment_Status",
 )
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 _BY_NORMALISED = {normalise(c): c for c in COLUMNS}
@@ -524,7 +525,7 @@ class _Fields:
         for column in ("Gender", "Ethnicity", "Primary_Support_Reason", "Request_Route_of_Access",
                        "Eligible_Needs_Identified", "Delivery_Mechanism",
                        "Cost_Frequency_Unit_Type", "Review_Reason", "Review_Outcomes_Achieved",
-                       "Accommodation_Status"):
+                       "Accommodation_Status", "Employment_Status"):
             code(column)
         problems.add(rows, rows["LA_Code"].isna(), "LA_Code", "is missing")
         problems.add(rows, event.notna() & rows["Event_Start_Date"].isna(), "Event_Start_Date",
@@ -683,6 +684,7 @@ def _people(rows: pd.DataFrame, fields: _Fields, lookup: tuple[str, dict[str, st
         "ethnicity": fields.codes["Ethnicity"],
         "primary_support_reason": fields.codes["Primary_Support_Reason"],
         "death": fields.dates["death"],
+        "employment": fields.codes["Employment_Status"],
         "locality": _localities(rows["Postcode"], lookup[1]) if lookup else None,
     }).loc[fields.recency]
     for column, unknown in _UNKNOWN_VALUES.items():
@@ -1052,6 +1054,7 @@ def _cld_people(people: pd.DataFrame, events: pd.DataFrame, values: ValueLists) 
     return pd.DataFrame({
         "person_id": people.index,
         "date_of_death": _iso(people["death"]),
+        "employment_status": people["employment"].to_numpy(),
         "accommodation_status": status.to_numpy(),
         "settled_accommodation": settled.map({True: "true", False: "false"}).to_numpy(),
     })

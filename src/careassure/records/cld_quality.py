@@ -34,6 +34,7 @@ RULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "Primary_Support_Reason": ((), ALL),
     "Postcode": (ALL, ()),
     "Accommodation_Status": ((), ALL),
+    "Employment_Status": ((), ALL),
     "Event_Type": (ALL, ()),
     "Event_Start_Date": (ALL, ()),
     "Event_End_Date": (("request", "assessment", "review"), ("service",)),

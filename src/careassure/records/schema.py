@@ -280,6 +280,7 @@ CLD_PEOPLE = Table(
                "DHSC's reading of it from the person's latest service"),
         Column("settled_accommodation", ColumnType.BOOL, False, "living in their own home or "
                "with family (ASCOF 2E)"),
+        Column("employment_status", _C, False, "the latest known employment status"),
     ),
     required_table=False,
 )
