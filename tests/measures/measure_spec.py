@@ -14,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from careassure.records.schema import LOAD_ORDER, TABLES, ColumnType
+from careassure.records.schema import STORE_ORDER, TABLES, ColumnType
 from careassure.records.store import EXTRACT_COLUMN, create_schema
 
 Row = dict[str, Any]
@@ -85,7 +85,7 @@ def with_people(tables: dict[str, list[Row]]) -> dict[str, list[Row]]:
     """Add a default person for every person_id referenced but not given."""
     people = list(tables.get("people", []))
     known = {p["person_id"] for p in people}
-    for name in ("episodes", "services"):
+    for name in ("episodes", "services", "cld_events", "cld_people"):
         for row in tables.get(name, []):
             if row["person_id"] not in known:
                 people.append(person(row["person_id"]))
@@ -150,7 +150,7 @@ def spark_backend(session: Any, tables: dict[str, list[Row]]) -> Any:
     from pyspark.sql import types as T
 
     tables = with_people(tables)
-    for name in LOAD_ORDER:
+    for name in STORE_ORDER:
         table = TABLES[name]
         schema = T.StructType(
             [T.StructField(c.name, _spark_type(c.type), True) for c in table.columns]

@@ -59,7 +59,8 @@ def test_every_catalogue_measure_is_documented() -> None:
 
 
 UNIT_WORDS = {"count": "count", "days": "calendar days", "working_days": "working days",
-              "percent": "%", "ratio": "ratio", "seconds": "seconds"}
+              "percent": "%", "ratio": "ratio", "seconds": "seconds",
+              "per_100k": "per 100,000"}
 
 
 @pytest.mark.parametrize("measure", list(CATALOGUE))
@@ -89,7 +90,8 @@ def test_each_entry_states_rule_unit_target_and_example_as_the_catalogue_does(me
 def test_every_measure_has_an_engine_family_and_a_coherent_declaration() -> None:
     for measure in CATALOGUE.values():
         family_of(measure.id)
-        assert measure.unit in ("count", "days", "working_days", "percent", "ratio", "seconds")
+        assert measure.unit in ("count", "days", "working_days", "percent", "ratio", "seconds",
+                                "per_100k")
         assert measure.direction in ("lower", "higher", None)
         assert measure.kind in ("snapshot", "flow")
         assert measure.title and measure.definition.endswith(".")

@@ -138,3 +138,20 @@ def test_monthly_series_flows_are_over_the_three_months_to_each_month_end() -> N
         (d("2025-02-28"), None, 1),
         (d("2025-03-31"), None, 1),
     ]
+
+
+def test_a_store_written_before_the_cld_tables_existed_has_no_national_figures() -> None:
+    # Only the record-format tables: the CLD-only tables read as empty, not as an error.
+    import duckdb
+    import ibis
+
+    from careassure.records.schema import LOAD_ORDER
+    from careassure.records.store import table_ddl
+
+    con = duckdb.connect(":memory:")
+    for name in LOAD_ORDER:
+        con.execute(table_ddl(name))
+    wanted = ["dhsc.wait_to_first_response.25_to_64", "ascof.3d.1a", "ascof.2b"]
+    got = compute(ibis.duckdb.from_connection(con), d("2025-03-31"), measures=wanted)
+    assert [(v.measure, v.value, v.denominator) for v in got] == [
+        (m, None, 0) for m in wanted]

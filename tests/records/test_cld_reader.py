@@ -9,7 +9,7 @@ import pyarrow as pa
 import pytest
 
 from careassure.records.cld import CldFormatError, read_cld
-from careassure.records.schema import LOAD_ORDER, TABLES
+from careassure.records.schema import STORE_ORDER, TABLES
 
 LA = "E10000999"
 # Person columns as a Release 2 extract spells them; each row below repeats them, as CLD does.
@@ -162,11 +162,11 @@ def test_release_1_spellings_headers_and_uk_dates(tmp_path: Path) -> None:
         "weekly_cost": None}]
 
 
-def test_all_six_tables_with_exactly_the_schema_columns_as_strings(tmp_path: Path) -> None:
+def test_every_store_table_with_exactly_the_schema_columns_as_strings(tmp_path: Path) -> None:
     path = write(tmp_path / "cld.csv", [
         r2(Event_Type="Review", Event_Start_Date="2025-01-10", Event_End_Date="2025-01-12")])
     extract = read_cld(path)
-    assert list(extract.tables) == list(LOAD_ORDER)
+    assert list(extract.tables) == list(STORE_ORDER)
     for name, arrow in extract.tables.items():
         assert arrow.column_names == list(TABLES[name].column_names)
         assert all(field.type == pa.string() for field in arrow.schema)
@@ -444,7 +444,7 @@ def test_locality_from_a_postcode_lookup_and_postcode_never_kept(tmp_path: Path)
     localities = {p["person_id"][-1]: p["locality"] for p in table(extract, "people")}
     assert localities == {"A": "Charnwood", "B": "Leicester", "C": "NW Leics", "D": None}
     assert (extract.report.postcodes_matched, extract.report.postcodes_unmatched) == (3, 1)
-    cells = {str(v) for name in LOAD_ORDER for row in extract.tables[name].to_pylist()
+    cells = {str(v) for name in STORE_ORDER for row in extract.tables[name].to_pylist()
              for v in row.values()}
     assert not {"le11 5ab", "LE11 5AB", "LE1 1AA", "LE67 9ZZ", "NG1 1AA"} & cells
     assert "1940-05-17" not in cells  # the date of birth is kept as a month only
@@ -522,3 +522,85 @@ def test_report_lists_measures_by_id(tmp_path: Path) -> None:
     cannot = lines.index("Measures CLD cannot support:")
     assert any("care_act_assessment.waiting" in line for line in lines[cannot:])
     assert any("review.overdue" in line for line in lines[:cannot])
+
+
+def test_accommodation_status_and_date_of_death_per_person(tmp_path: Path) -> None:
+    # A: the latest row giving a status wins (Q4's tenant over Q1's care home), an unknown later
+    # row does not overwrite it. B: no status: read from the latest service, residential care.
+    # C: no status, latest service community support at home: "presumed at home" (settled).
+    # D: no status, community support with no telling component: "presumed in community".
+    # E: two statuses on equally recent rows disagree, and no service: unknown.
+    service = {"Event_Type": "Service", "Event_Start_Date": "2024-05-01"}
+    community = {**service, "Service_Type": "Long term support: Community"}
+    header = [*PERSON_R2, *EVENT_COLUMNS, "Accommodation_Status", "Employment_Status"]
+    review = {"Event_Type": "Review", "Event_Start_Date": "2024-06-01",
+              "Event_End_Date": "2024-06-02"}
+    path = write(tmp_path / "cld.csv", [
+        r2(**review, LA_Person_Unique_Identifier="A", Accommodation_Status="Registered care home",
+           Reporting_Period_End_Date="2024-06-30"),
+        r2(**review, LA_Person_Unique_Identifier="A",
+           Accommodation_Status="Tenant: Private landlord",
+           Employment_Status="Paid: Less than 16 hours a week"),
+        r2(**{**review, "Event_Start_Date": "2024-07-01"}, LA_Person_Unique_Identifier="A",
+           Accommodation_Status="Unknown", Date_of_Death="2025-01-05"),
+        r2(**service, LA_Person_Unique_Identifier="B",
+           Service_Type="Long term support: Residential care"),
+        r2(**community, LA_Person_Unique_Identifier="C",
+           Service_Component="Home support or domiciliary care"),
+        r2(**community, LA_Person_Unique_Identifier="D", Service_Component="Equipment"),
+        r2(**review, LA_Person_Unique_Identifier="E", Accommodation_Status="Refuge"),
+        r2(**{**review, "Event_Type": "Assessment"}, Assessment_Type="Long term assessment",
+           LA_Person_Unique_Identifier="E", Accommodation_Status="Registered care home"),
+    ], header)
+    rows = {r["person_id"][-1]: r for r in read_cld(path).tables["cld_people"].to_pylist()}
+    got = {k: (r["accommodation_status"], r["settled_accommodation"]) for k, r in rows.items()}
+    assert got == {"A": ("tenant_private", "true"), "B": ("care_home", "false"),
+                   "C": ("presumed_at_home", "true"), "D": ("presumed_in_community", "false"),
+                   "E": (None, None)}
+    assert rows["A"]["date_of_death"] == "2025-01-05"
+    assert (rows["A"]["employment_status"], rows["B"]["employment_status"]) == (
+        "paid_under_16_hours", None)
+
+
+def test_a_population_file_is_read_as_the_population_table(tmp_path: Path) -> None:
+    path = write(tmp_path / "cld.csv", [
+        r2(Event_Type="Review", Event_Start_Date="2025-01-10", Event_End_Date="2025-01-12")])
+    population = tmp_path / "pop.csv"
+    population.write_text("Locality,Ethnicity,Age Band,Count\n"
+                          ",white,18-64,50000\n,white,65+,20000\n")
+    extract = read_cld(path, population=population)
+    assert extract.tables["population"].to_pylist() == [
+        {"locality": None, "ethnicity": "white", "age_band": "18-64", "count": "50000"},
+        {"locality": None, "ethnicity": "white", "age_band": "65+", "count": "20000"}]
+    assert population in extract.source_files
+    population.write_text("ethnicity,age_band\nwhite,18-64\n")
+    with pytest.raises(CldFormatError, match="count"):
+        read_cld(path, population=population)
+
+
+def test_data_quality_per_field_in_the_load_report(tmp_path: Path) -> None:
+    # Three rows: a request (route missing: mandatory, fails), an assessment with an invalid
+    # gender and no eligibility (mandatory: fails), a service with an invalid postcode and no
+    # unit cost (optional: passes).
+    path = write(tmp_path / "cld.csv", [
+        r2(Event_Type="Request", Event_Start_Date="2025-01-02", Event_End_Date="2025-01-02",
+           Event_Outcome="Progress to assessment, review or reassessment"),
+        r2(Event_Type="Assessment", Event_Start_Date="2025-01-03", Event_End_Date="2025-01-09",
+           Assessment_Type="Long term assessment", Gender="Fmale",
+           Event_Outcome="NFA: Support declined"),
+        r2(Event_Type="Service", Event_Start_Date="2025-01-10", Postcode="LE11",
+           Service_Type="Long term support: Community",
+           Service_Component="Home support or domiciliary care",
+           Delivery_Mechanism="CASSR Managed Personal Budget"),
+    ])
+    report = read_cld(path).report
+    checks = {c.field: c for c in report.data_quality}
+    route = checks["Request_Route_of_Access"]
+    assert (route.rows, route.blank_mandatory, route.pct_failing) == (1, 1, 100.0)
+    gender = checks["Gender"]
+    assert (gender.rows, gender.invalid, gender.valid, gender.pct_failing) == (3, 1, 2, 33.3)
+    assert checks["Eligible_Needs_Identified"].blank_mandatory == 1
+    assert (checks["Postcode"].invalid, checks["Unit_Cost"].blank,
+            checks["Unit_Cost"].failing) == (1, 1, 0)
+    assert "  Gender: 1 of 3 rows failing (33.3%): 0 blank where mandatory, 1 invalid; 0 blank " \
+           "where optional." in report.lines()

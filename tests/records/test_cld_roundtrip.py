@@ -233,7 +233,8 @@ def test_synthetic_county_round_trip(tmp_path: Path, synthetic_county, release: 
 def test_ingest_a_cld_extract_into_a_store(tmp_path: Path) -> None:
     load = pytest.importorskip("careassure.records.load")
     county = hand_made_county()
-    path = write_cld(to_cld(county, la_code=LA, period_end=PERIOD_END), tmp_path / "cld.csv")
+    frame = to_cld(county, la_code=LA, period_end=PERIOD_END)
+    path = write_cld(frame, tmp_path / "cld.csv")
     store = tmp_path / "store.duckdb"
     result = load.ingest(path, store=store, fmt="cld")
     assert result.ok, result.errors
@@ -246,8 +247,16 @@ def test_ingest_a_cld_extract_into_a_store(tmp_path: Path) -> None:
         ).fetchall()
         person_ids = {r[0] for r in opened.connection.execute(
             "SELECT person_id FROM people").fetchall()}
+        unmatched = opened.connection.execute(
+            "SELECT count(*) FROM cld_events WHERE person_id NOT IN (SELECT person_id FROM people)"
+        ).fetchone()[0]
+    # Every CLD event written is kept as it is (the extract has no duplicates or dropped rows),
+    # under the same pseudonymised person ids as the record tables.
     assert counts == {"people": sizes["people"], "teams": 0, "episodes": sizes["episodes"],
-                      "services": sizes["services"], "contacts": 0, "population": 0}
+                      "services": sizes["services"], "contacts": 0, "population": 0,
+                      "cld_events": int(frame["Event_Type"].notna().sum()),
+                      "cld_people": sizes["people"]}
+    assert unmatched == 0
     assert received == sorted((e["kind"], e["received_date"]) for e in expected["episodes"])
     assert not person_ids & {p["person_id"] for p in expected["people"]}  # pseudonymised
     # Loading the same extract again replaces it rather than adding to it.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -79,11 +80,20 @@ def test_command_writes_the_county_as_a_cld_extract_the_reader_loads(tmp_path: P
     result = runner.invoke(app, ["synth", "--out", str(tmp_path / "c"), "--scale", "0.01",
                                  "--format", "cld"])
     assert result.exit_code == 0, result.output
-    assert [p.name for p in (tmp_path / "c").iterdir()] == ["cld.csv"]
+    assert sorted(p.name for p in (tmp_path / "c").iterdir()) == ["cld.csv", "population.csv"]
     loaded = runner.invoke(app, ["ingest", "--format", "cld", str(tmp_path / "c" / "cld.csv"),
+                                 "--population", str(tmp_path / "c" / "population.csv"),
                                  "--db", str(tmp_path / "store.duckdb")])
     assert loaded.exit_code == 0, loaded.output
     assert "Loaded extract 'cld'" in loaded.output
+    # The population beside the extract gives the ASCOF admission rates their denominators.
+    from careassure.measures import compute
+    from careassure.records.store import open_store
+
+    with open_store(tmp_path / "store.duckdb") as store:
+        rates = compute(store, date(2025, 3, 31), measures=["ascof.2b", "ascof.2c"])
+    adults = {v.measure: v.denominator for v in rates if v.breakdown is None}
+    assert adults["ascof.2b"] > adults["ascof.2c"] > 0
 
 
 @pytest.mark.parametrize("args, message", [

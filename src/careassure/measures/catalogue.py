@@ -22,7 +22,7 @@ from typing import Literal
 from careassure.measures.labels import COLUMN_LABELS, code_label
 from careassure.records.schema import ETHNICITIES, QUEUE_KINDS
 
-Unit = Literal["count", "days", "working_days", "percent", "ratio", "seconds"]
+Unit = Literal["count", "days", "working_days", "percent", "ratio", "seconds", "per_100k"]
 Direction = Literal["lower", "higher"]
 Kind = Literal["snapshot", "flow"]
 Comparator = Literal["<=", "<", ">=", ">", "abs<"]
@@ -226,8 +226,8 @@ def _other_measures() -> list[MeasureDef]:
             f"DHSC {name}, aged {ages}: median",
             f"DHSC's provisional CLD method (v1.1): of the requests of people aged 25+ not "
             f"already receiving support, median days from request to {end}, over the waits "
-            f"ending in the period (a quarter, as DHSC publishes it), aged {ages} when the wait "
-            "ended.",
+            f"ending in the period (a quarter, as DHSC publishes it), aged {ages} at the end of "
+            "the event that ended the wait.",
             "days", "lower", "flow",
             breakdowns=_PEOPLE_ONLY - {"age_band"},
         )
@@ -304,7 +304,60 @@ def _other_measures() -> list[MeasureDef]:
                    "percent", "lower", "snapshot", breakdowns=frozenset()),
         *quality,
         *national,
+        *_ascof_measures(),
     ]
+
+
+_YEAR = "over the 12 months to D (the financial year when D is 31 March)"
+
+
+def _ascof_measures() -> list[MeasureDef]:
+    """ASCOF from CLD, as DHSC computes them (measures/ascof.py); whole area only."""
+    none = frozenset()
+    admissions = [
+        MeasureDef(
+            f"ascof.{code}",
+            f"ASCOF {code.upper()}: admissions to residential and nursing care, aged {ages}, "
+            "per 100,000",
+            f"DHSC's CLD method: people aged {ages} whose long-term needs were newly met by "
+            f"admission to a residential or nursing care home {_YEAR}, per 100,000 adults aged "
+            f"{ages} (the population table).",
+            "per_100k", "lower", "snapshot", breakdowns=none,
+        )
+        for code, ages in (("2b", "18-64"), ("2c", "65+"))
+    ]
+    home = [
+        MeasureDef(
+            f"ascof.2e.{name}",
+            f"ASCOF 2E: long-term support at home or with family, {who}",
+            f"DHSC's CLD method: of the people {who} with long-term support {_YEAR}, % living "
+            "in their own home or with family.",
+            "percent", "higher", "snapshot", breakdowns=none,
+        )
+        for name, who in (("18_to_64", "aged 18-64"), ("65_and_over", "aged 65+"),
+                          ("learning_disability", "aged 18-64 with a learning disability"))
+    ]
+    sds = [
+        MeasureDef(
+            f"ascof.3d.{part}",
+            f"ASCOF 3D: clients with {what}",
+            f"DHSC's CLD method: of the people with long-term community support at D, % "
+            f"receiving {what}.",
+            "percent", "higher", "snapshot", breakdowns=none,
+        )
+        for part, what in (("1a", "self-directed support"), ("2a", "direct payments"))
+    ]
+    carers = [
+        MeasureDef(
+            f"ascof.3d.{part}",
+            f"ASCOF 3D: carers with {what}",
+            f"DHSC's CLD method: of the carers given support direct to them {_YEAR}, % "
+            f"receiving {what}.",
+            "percent", "higher", "snapshot", breakdowns=none,
+        )
+        for part, what in (("1b", "self-directed support"), ("2b", "direct payments"))
+    ]
+    return [*admissions, *home, *sds, *carers]
 
 
 def declared_measures() -> list[MeasureDef]:

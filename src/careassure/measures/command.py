@@ -160,7 +160,7 @@ def _print_table(rows: list[MeasureValue | PublishedValue], title: str, *,
         if by:
             cells.append(row.breakdown[by] if row.breakdown else "[bold]all[/bold]")
         share = ""
-        if definition.unit in ("percent", "ratio") and row.denominator is not None:
+        if definition.unit in ("percent", "ratio", "per_100k") and row.denominator is not None:
             share = f"{format_number(row.numerator, 'count')} / " \
                     f"{format_number(row.denominator, 'count')}"
         elif row.denominator is not None and definition.unit != "count":

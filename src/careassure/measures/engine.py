@@ -12,7 +12,10 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
+import ibis
+
 from careassure.measures import (
+    ascof,
     contacts,
     equity,
     national,
@@ -34,7 +37,7 @@ from careassure.measures.catalogue import MeasureDef, breakdowns_of, declared_me
 from careassure.measures.context import Cells, Context, calendar_table, grid_table
 from careassure.measures.result import MeasureValue
 from careassure.measures.targets import Targets, load_targets
-from careassure.records.schema import LOAD_ORDER, QUEUE_KINDS
+from careassure.records.schema import QUEUE_KINDS, STORE_ORDER, TABLES, ColumnType
 
 Family = Callable[[Context, set[str]], Cells]
 
@@ -72,7 +75,22 @@ def family_of(measure_id: str) -> Family:
         return quality.missing
     if measure_id in national.MEASURES:
         return national.waiting_times
+    if measure_id in ascof.ADMISSIONS:
+        return ascof.admissions
+    if measure_id in ascof.HOME:
+        return ascof.living_at_home
+    if measure_id in ascof.SELF_DIRECTED:
+        return ascof.self_directed
+    if measure_id in ascof.CARERS:
+        return ascof.carers
     raise KeyError(measure_id)
+
+
+_IBIS_TYPES = {
+    ColumnType.TEXT: "string", ColumnType.CODE: "string", ColumnType.MONTH: "string",
+    ColumnType.DATE: "date", ColumnType.DATETIME: "timestamp", ColumnType.BOOL: "boolean",
+    ColumnType.INTEGER: "int64", ColumnType.DECIMAL: "decimal(12, 2)",
+}
 
 
 class _Tables(dict):
@@ -84,8 +102,13 @@ class _Tables(dict):
         self.backend = backend
 
     def __missing__(self, name: str) -> Any:
-        if name not in LOAD_ORDER:
+        if name not in STORE_ORDER:
             raise KeyError(name)
+        if not TABLES[name].required_table and name not in self.backend.list_tables():
+            # A store written before the table existed: it holds none of its rows.
+            schema = ibis.schema({c.name: _IBIS_TYPES[c.type] for c in TABLES[name].columns})
+            table = self[name] = ibis.memtable(schema.to_pyarrow().empty_table())
+            return table
         table = self[name] = self.backend.table(name)
         return table
 
@@ -98,14 +121,17 @@ def _tables(backend: Any) -> dict[str, Any]:
 
 
 def _calendar_bounds(tables: dict[str, Any], dates: Sequence[GridDate]) -> tuple[date, date]:
-    """The days the calendar must cover: from the earliest episode or service date to the last
-    evaluation date (every day a measure looks up is on or before its evaluation date)."""
-    episodes, services = tables["episodes"], tables["services"]
+    """The days the calendar must cover: from the earliest episode, service or CLD event date to
+    the last evaluation date (every day a measure looks up is on or before its evaluation date)."""
+    episodes, services, events = tables["episodes"], tables["services"], tables["cld_events"]
     first_episode = episodes.aggregate(first=episodes.received_date.min())
     first_service = services.aggregate(first_service=services.start_date.min())
-    found = first_episode.cross_join(first_service).to_pyarrow().to_pylist()[0]
+    first_event = events.aggregate(first_event=events.start_date.min())
+    found = (first_episode.cross_join(first_service).cross_join(first_event)
+             .to_pyarrow().to_pylist()[0])
     candidates = [g.period_start for g in dates]
-    candidates += [d for d in (found["first"], found["first_service"]) if d is not None]
+    candidates += [found[k] for k in ("first", "first_service", "first_event")
+                   if found[k] is not None]
     return min(candidates), max(g.as_of for g in dates)
 
 

@@ -52,6 +52,8 @@ def format_number(number: float | int | str | None, unit: Unit) -> str:
             return f"{number:,.2f}"
         case "seconds":
             return f"{_plain(number)} second{'' if number == 1 else 's'}"
+        case "per_100k":
+            return f"{number:,.1f} per 100,000"
     raise ValueError(f"unknown unit {unit!r}")  # pragma: no cover
 
 

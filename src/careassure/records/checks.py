@@ -30,7 +30,7 @@ from careassure.records.schema import (
     CODE_PATTERN,
     EPISODE_KINDS,
     EPISODE_SUBTYPES,
-    LOAD_ORDER,
+    STORE_ORDER,
     TABLES,
     Column,
     ColumnType,
@@ -292,7 +292,7 @@ def create_errors_table(con: duckdb.DuckDBPyConnection) -> None:
 
 def _orders(table: str, column: str | None) -> tuple[int, int]:
     """Sort keys so errors list in load order, then row, then the column's place in the table."""
-    table_order = LOAD_ORDER.index(table)
+    table_order = STORE_ORDER.index(table)
     names = TABLES[table].column_names
     return table_order, (names.index(column) if column in names else -1)
 

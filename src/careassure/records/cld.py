@@ -25,8 +25,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from careassure.records.cld_quality import FieldQuality, field_quality
 from careassure.records.cld_values import NOT_KNOWN, ValueLists, normalise, value_lists
-from careassure.records.schema import LABEL_MAX_LENGTH, LOAD_ORDER, TABLES
+from careassure.records.schema import LABEL_MAX_LENGTH, STORE_ORDER, TABLES
 
 # Columns read, spelled as in the national specification. Headers are matched after normalising
 # (case, spaces and punctuation ignored): "Request:_Route_of_Access" is Request_Route_of_Access.
@@ -60,6 +61,8 @@ OPTIONAL_COLUMNS = (
     "Planned_units_per_week",
     "Review_Reason",
     "Review_Outcomes_Achieved",
+    "Accommodation_Status",
+    "Employment_Status",
 )
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 _BY_NORMALISED = {normalise(c): c for c in COLUMNS}
@@ -143,6 +146,7 @@ class CldReport:
     unrecognised_values: dict[str, Counter[str]] = field(default_factory=dict)
     measures_supported: dict[str, str] = field(default_factory=dict)
     measures_not_supported: dict[str, str] = field(default_factory=dict)
+    data_quality: list[FieldQuality] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """The report as printed after ``careassure ingest --format cld``."""
@@ -199,6 +203,16 @@ class CldReport:
             shown = ", ".join(f"'{_shown(v)}' ({n:,})" for v, n in values.most_common(5))
             more = f" and {len(values) - 5} more" if len(values) > 5 else ""
             lines.append(f"Unrecognised {column} values, stored as NULL: {shown}{more}.")
+        if self.data_quality:
+            lines.append("Data quality per field (DHSC's checks; failing = blank where "
+                         "mandatory, or invalid; % of the rows the field applies to):")
+            for check in self.data_quality:
+                if check.rows:
+                    lines.append(
+                        f"  {check.field}: {check.failing:,} of {check.rows:,} rows failing "
+                        f"({check.pct_failing:.1f}%): {check.blank_mandatory:,} blank where "
+                        f"mandatory, {check.invalid:,} invalid; {check.blank:,} blank where "
+                        "optional.")
         if self.columns_not_used:
             lines.append(f"Columns not used: {', '.join(self.columns_not_used)}.")
         lines.append("Measures CLD can support:")
@@ -223,13 +237,17 @@ def read_cld(
     *,
     postcode_localities: str | Path | None = None,
     extra_values: str | Path | None = None,
+    population: str | Path | None = None,
 ) -> CldExtract:
     """Read a CLD extract: one CSV or XLSX file, or a folder of them (e.g. quarterly submissions).
 
     ``postcode_localities`` is an optional CSV with columns ``postcode`` and ``locality`` (a full
     postcode, a sector such as ``LE11 5`` or a district such as ``LE11`` per row) giving each
     person's locality; without it locality stays empty. ``extra_values`` is an optional YAML file
-    of a council's own spellings, in the layout of ``cld_values.yaml``.
+    of a council's own spellings, in the layout of ``cld_values.yaml``. ``population`` is an
+    optional CSV in the record format's ``population.csv`` layout (``locality``, ``ethnicity``,
+    ``age_band``, ``count``: ONS mid-year estimates), which CLD does not carry and ASCOF 2B/2C
+    divide by; it is loaded, and validated, as the ``population`` table.
 
     Raises CldFormatError when the extract cannot be read as CLD.
     """
@@ -256,10 +274,32 @@ def read_cld(
     lookup = _postcode_lookup(Path(postcode_localities)) if postcode_localities else None
     fields = _Fields.parse(rows, values, problems, report)
     problems.raise_if_any()
+    report.data_quality = field_quality(rows, fields.codes["Event_Type"],
+                                        _invalid_values(rows, values))
     people = _people(rows, fields, lookup, report)
     events = _events(rows, fields, people, values, report)
     tables = _tables(people, events, id_key.digest(), values, report)
+    if population is not None:
+        tables["population"] = _population(Path(population))
+        files.append(Path(population))
     return CldExtract(tables, report, files)
+
+
+def _population(path: Path) -> pa.Table:
+    """The population CSV as text columns (headers matched ignoring case and spaces); the
+    loader validates it as the ``population`` table, naming this file's rows."""
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise CldFormatError([CldProblem(str(path), None, None, None,
+                                         f"cannot be read as a CSV file ({exc})")]) from exc
+    frame.columns = [str(c).strip().lower().replace(" ", "_") for c in frame.columns]
+    columns = TABLES["population"].column_names
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise CldFormatError([CldProblem(str(path), None, c, None, "is a required column")
+                              for c in missing])
+    return _arrow("population", frame[list(columns)].replace("", None))
 
 
 # --- reading files -------------------------------------------------------------------------------
@@ -484,7 +524,8 @@ class _Fields:
         code("Event_Outcome", event == "request")
         for column in ("Gender", "Ethnicity", "Primary_Support_Reason", "Request_Route_of_Access",
                        "Eligible_Needs_Identified", "Delivery_Mechanism",
-                       "Cost_Frequency_Unit_Type", "Review_Reason", "Review_Outcomes_Achieved"):
+                       "Cost_Frequency_Unit_Type", "Review_Reason", "Review_Outcomes_Achieved",
+                       "Accommodation_Status", "Employment_Status"):
             code(column)
         problems.add(rows, rows["LA_Code"].isna(), "LA_Code", "is missing")
         problems.add(rows, event.notna() & rows["Event_Start_Date"].isna(), "Event_Start_Date",
@@ -502,6 +543,23 @@ class _Fields:
         client_type = client.map(values["client_type"].attributes("record_client_type"))
         return cls(codes, client_type, dates, _numbers(rows, "Unit_Cost", problems),
                    _numbers(rows, "Planned_units_per_week", problems), key, nhs_keyed, recency)
+
+
+def _invalid_values(rows: pd.DataFrame, values: ValueLists) -> dict[str, pd.Series]:
+    """Per field, the rows whose value is present but not valid: not a known Release 1 or 2
+    value (coded fields; "not known" spellings are valid), an NHS number failing its check
+    digit, or a postcode that is not a full postcode."""
+    invalid = {}
+    for column in COLUMNS:
+        if column.lower() in values.lists:
+            value_list = values[column.lower()]
+            matched = _by_unique(rows[column], lambda u, v=value_list: u.map(v.match)
+                                 .astype(object))
+            invalid[column] = rows[column].notna() & matched.isna()
+    invalid["NHS_Number"] = rows["NHS_Number"].notna() & _nhs_numbers(rows["NHS_Number"]).isna()
+    postcodes = _by_unique(rows["Postcode"], lambda u: u.map(_full_postcode).astype(object))
+    invalid["Postcode"] = rows["Postcode"].notna() & postcodes.isna()
+    return invalid
 
 
 def _codes(rows: pd.DataFrame, column: str, values: ValueLists, problems: _Problems,
@@ -626,6 +684,7 @@ def _people(rows: pd.DataFrame, fields: _Fields, lookup: tuple[str, dict[str, st
         "ethnicity": fields.codes["Ethnicity"],
         "primary_support_reason": fields.codes["Primary_Support_Reason"],
         "death": fields.dates["death"],
+        "employment": fields.codes["Employment_Status"],
         "locality": _localities(rows["Postcode"], lookup[1]) if lookup else None,
     }).loc[fields.recency]
     for column, unknown in _UNKNOWN_VALUES.items():
@@ -683,6 +742,7 @@ def _events(rows: pd.DataFrame, fields: _Fields, people: pd.DataFrame, values: V
         "end": fields.dates["end"],
         "outcome": codes["Event_Outcome"],
         "route": codes["Request_Route_of_Access"].fillna(route_raw),
+        "route_code": codes["Request_Route_of_Access"],
         "atype": codes["Assessment_Type"],
         "eligible": codes["Eligible_Needs_Identified"],
         "stype": codes["Service_Type"],
@@ -693,6 +753,7 @@ def _events(rows: pd.DataFrame, fields: _Fields, people: pd.DataFrame, values: V
         "planned_units": fields.planned_units,
         "reason": codes["Review_Reason"],
         "achieved": codes["Review_Outcomes_Achieved"],
+        "accommodation": codes["Accommodation_Status"],
         "period_end": period_end,
         "submission": period_end.dt.strftime("%Y-%m-%d").fillna(rows["_file"]),
         "_order": rows["_order"],
@@ -914,6 +975,8 @@ def _tables(people: pd.DataFrame, events: pd.DataFrame, id_key: bytes, values: V
         "weekly_cost": _weekly_cost(services, values),
     })
     report.services = len(services)
+    frames["cld_events"] = _cld_events(events, id_key)
+    frames["cld_people"] = _cld_people(people, events, values)
     supported = values.measures["supported"]
     report.measures_supported = dict(supported)
     report.measures_not_supported = dict(values.measures["unsupported"])
@@ -930,7 +993,111 @@ def _tables(people: pd.DataFrame, events: pd.DataFrame, id_key: bytes, values: V
         report.measures_supported[breakdown] = "locality from the postcode lookup given"
     else:
         report.measures_not_supported[breakdown] = "no postcode lookup was given"
-    return {name: _arrow(name, frames.get(name)) for name in LOAD_ORDER}
+    return {name: _arrow(name, frames.get(name)) for name in STORE_ORDER}
+
+
+# DHSC's order of service types when reading accommodation from the latest service (lower first).
+_SERVICE_TYPE_RANK = {"lts_nursing": 1, "lts_residential": 2, "lts_community": 3,
+                      "lts_prison": 4, "sts_st_max": 5, "sts_ongoing_low_level": 6,
+                      "sts_other": 7}
+# Service components that say where someone lives, and what they say.
+_COMPONENT_ACCOMMODATION = {"shared_lives": "shared_lives",
+                            "extra_care_housing": "sheltered_housing",
+                            "supported_living": "supported_accommodation",
+                            "home_support": "presumed_at_home"}
+_TYPE_ACCOMMODATION = {"lts_nursing": "nursing_home", "lts_residential": "care_home",
+                       "lts_prison": "prison"}
+
+
+def _cld_people(people: pd.DataFrame, events: pd.DataFrame, values: ValueLists) -> pd.DataFrame:
+    """Per person, the date of death and DHSC's latest accommodation status (ASCOF 2E):
+
+    the status of the person's latest rows that give one (later submission, then open or later
+    end, then later start), "unknown" when those rows disagree; when unknown, read from the
+    latest service (open or latest end, then nursing before residential before community ...,
+    then a component that says where someone lives, then latest start): nursing or residential
+    care, prison, Shared Lives, extra care housing, supported living; community support at home
+    is "presumed at home", other community support "presumed in community"."""
+    far = pd.Timestamp("2262-01-01")
+    rows = events.assign(_known=events["accommodation"].notna(), _end=events["end"].fillna(far))
+    rows = rows.sort_values(["key", "_known", "period_end", "_end", "start"],
+                            ascending=False, na_position="last")
+    first = rows.groupby("key", sort=False)[["_known", "period_end", "_end", "start"]]
+    top = rows[rows[["_known", "period_end", "_end", "start"]].fillna(far).eq(
+        first.transform("first").fillna(far)).all(axis=1)]
+    top = top[top["_known"]]
+    status = _only_value(top, "accommodation").reindex(people.index).astype(object)
+    unknown = status.isna()
+    services = events[(events["type"] == "service") & events["key"].isin(people.index[unknown])]
+    if not services.empty:
+        services = services.assign(
+            _end=services["end"].fillna(far),
+            _rank=services["stype"].map(_SERVICE_TYPE_RANK).fillna(99),
+            _tells=services["component"].isin(list(_COMPONENT_ACCOMMODATION)),
+        )
+        order = ["_end", "_rank", "_tells", "start"]
+        services = services.sort_values(["key", *order], ascending=[True, False, True, False,
+                                                                    False])
+        best = services.groupby("key", sort=False)[order].transform("first")
+        latest = services[services[order].eq(best).all(axis=1)]
+        useful_type = latest["stype"].where(latest["_rank"] < 99)
+        useful_component = latest["component"].where(latest["_tells"])
+        useful = pd.DataFrame({"key": latest["key"], "stype": useful_type,
+                               "component": useful_component})
+        one_type = _only_value(useful, "stype").reindex(latest["key"].unique())
+        one_component = _only_value(useful, "component").reindex(one_type.index)
+        read = one_type.map(_TYPE_ACCOMMODATION)
+        read = read.fillna(one_component.map(_COMPONENT_ACCOMMODATION))
+        read = read.mask(read.isna() & (one_type == "lts_community"), "presumed_in_community")
+        status = status.fillna(read.reindex(status.index))
+    settled = status.map(values["accommodation_status"].attributes("settled"))
+    return pd.DataFrame({
+        "person_id": people.index,
+        "date_of_death": _iso(people["death"]),
+        "employment_status": people["employment"].to_numpy(),
+        "accommodation_status": status.to_numpy(),
+        "settled_accommodation": settled.map({True: "true", False: "false"}).to_numpy(),
+    })
+
+
+def _only_value(frame: pd.DataFrame, column: str) -> pd.Series:
+    """Per ``key``, the value of ``column`` when its rows give exactly one (blanks ignored);
+    keys with none or several are left out."""
+    distinct = frame.dropna(subset=[column]).drop_duplicates(["key", column])
+    single = distinct[~distinct["key"].duplicated(keep=False)]
+    return single.set_index("key")[column]
+
+
+def _cld_events(events: pd.DataFrame, id_key: bytes) -> pd.DataFrame:
+    """Every cleaned event as CLD has it, for the national measures defined on CLD's own events
+    (DHSC's waiting times need the requests and their outcomes, and the service types, which the
+    record-format tables fold away). Ids are built from the same keys as de-duplication used, so
+    they are unique."""
+    single_submission = events[["la", "submission"]].drop_duplicates()["la"].is_unique
+    in_order = events.sort_values(["_order", "_row"]).index
+    order = pd.Series(np.arange(1, len(events) + 1), index=in_order).reindex(events.index)
+    ids = pd.Series(index=events.index, dtype=object)
+    for event_type, group in events.groupby("type", sort=False):
+        keys = list(_KEYS[event_type])
+        if event_type == "service" and single_submission:
+            keys += _SINGLE_SUBMISSION_SERVICE_KEYS
+        ids[group.index] = _ids(f"event-{event_type}", group, keys, id_key)
+    return pd.DataFrame({
+        "event_id": ids,
+        "person_id": events["key"],
+        "event_type": events["type"],
+        "client_type": events["client"],
+        "start_date": _iso(events["start"]),
+        "end_date": _iso(events["end"]),
+        "period_end": _iso(events["period_end"]),
+        "outcome": events["outcome"],
+        "assessment_type": events["atype"],
+        "service_type": events["stype"],
+        "service_component": events["component"],
+        "delivery_mechanism": events["delivery"],
+        "route_of_access": events["route_code"],
+        "record_order": order.astype("int64").astype(str),
+    })
 
 
 def _arrow(name: str, frame: pd.DataFrame | None) -> pa.Table:

@@ -46,6 +46,10 @@ def ingest(
         "--errors", help="Where to write the CSV of errors if the extract is rejected "
                          "(default: load-errors-<time>.csv next to the store).",
         show_default=False)] = None,
+    population: Annotated[Path | None, typer.Option(
+        "--population", help="With --format cld: a CSV of adults by age band (locality, "
+                             "ethnicity, age_band, count; ONS mid-year estimates) for the ASCOF "
+                             "2B/2C rates.", show_default=False)] = None,
 ) -> None:
     """Validate, pseudonymise and load an extract into the store, all or nothing.
 
@@ -57,7 +61,7 @@ def ingest(
 
     Example: [bold]careassure ingest county/ --db store.duckdb --by "A Analyst"[/bold]
 
-    Example: [bold]careassure ingest --format cld cld_2025q4.csv[/bold]
+    Example: [bold]careassure ingest --format cld cld_2025q4.csv --population pop.csv[/bold]
     """
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -73,7 +77,7 @@ def ingest(
         task = progress.add_task("starting", total=None)
         try:
             result = run_ingest(path, store=db, extract=extract, fmt=fmt, loaded_by=by,
-                                error_report=errors,
+                                error_report=errors, population=population,
                                 progress=lambda step: progress.update(task, description=step))
         except _expected_errors(fmt) as exc:
             progress.stop()

@@ -35,7 +35,7 @@ from careassure.records import checks, report
 from careassure.records.cells import literal, quote, value_column
 from careassure.records.pseudonymise import hmac_pads, hmac_sql, load_key
 from careassure.records.rules import ValidationError
-from careassure.records.schema import CODE_PATTERN, LOAD_ORDER, TABLES
+from careassure.records.schema import CODE_PATTERN, STORE_ORDER, TABLES
 from careassure.records.sources import IngestError, Source, read_source, sha256_file, stage_arrow
 from careassure.records.staging import StagedTable, shape
 from careassure.records.store import (
@@ -81,9 +81,11 @@ class LoadResult:
 
 def ingest(path: str | Path, *, store: str | Path | None = None, extract: str | None = None,
            fmt: str = "records", loaded_by: str | None = None, error_report: Path | None = None,
-           progress: Progress | None = None) -> LoadResult:
+           progress: Progress | None = None,
+           population: str | Path | None = None) -> LoadResult:
     """Load the extract at ``path`` into the store: the record format (a folder of CSV or Parquet
-    files, a ZIP of them or an XLSX workbook) or, with ``fmt="cld"``, a national CLD extract.
+    files, a ZIP of them or an XLSX workbook) or, with ``fmt="cld"``, a national CLD extract
+    (``population``: a CSV of adults by age band for the ASCOF rates, which CLD lacks).
 
     Raises IngestError (and, for CLD, CldFormatError) when the extract cannot be read at all;
     problems in the data are returned in the result, never raised.
@@ -98,7 +100,7 @@ def ingest(path: str | Path, *, store: str | Path | None = None, extract: str | 
             raise IngestError(f"{source_path} does not exist")
         _check_store(store_path(store))
         step(f"reading CLD extract {source_path.name}")
-        cld = read_cld(source_path)
+        cld = read_cld(source_path, population=population)
         result = load_tables(
             cld.tables, store=store, extract=extract or CLD_EXTRACT, source_format="cld",
             source_path=str(source_path.resolve()),
@@ -109,6 +111,9 @@ def ingest(path: str | Path, *, store: str | Path | None = None, extract: str | 
         return result
     if fmt != "records":
         raise IngestError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    if population is not None:
+        raise IngestError("a population file is given with --format cld only: the record "
+                          "format carries its own population table")
     extract = _extract_name(extract or DEFAULT_EXTRACT)
     _check_store(store_path(store))
     key = load_key()
@@ -191,7 +196,7 @@ def _load(con: duckdb.DuckDBPyConnection, source: Source, key: bytes, *,
     progress("validating")
     checks.run_checks(con, staged)
     row_counts = {name: _count(con, staged[name].relation) if name in staged else 0
-                  for name in LOAD_ORDER}
+                  for name in STORE_ORDER if name in staged or TABLES[name].required_table}
     extra = {n: t.extra_columns for n, t in staged.items() if t.extra_columns}
     absent = {n: t.absent_columns for n, t in staged.items() if t.absent_columns}
     result = LoadResult(ok=False, errors=[], row_counts=row_counts, load_id=None,
@@ -289,8 +294,12 @@ def _write(con: duckdb.DuckDBPyConnection, staged: Mapping[str, StagedTable], st
                 con.execute("BEGIN TRANSACTION")
                 try:
                     create_schema(con)
-                    for name in LOAD_ORDER:
-                        _insert(con, staged[name], extract)
+                    for name in STORE_ORDER:
+                        if name in staged:
+                            _insert(con, staged[name], extract)
+                        else:  # a table this reader does not fill: the extract has none
+                            con.execute(f"DELETE FROM {quote(name)} "
+                                        f"WHERE {quote(EXTRACT_COLUMN)} = ?", [extract])
                     columns = ", ".join(log)
                     con.execute(f"INSERT INTO {LOAD_LOG_TABLE} ({columns}) VALUES "
                                 f"({', '.join('?' * len(log))})", list(log.values()))

@@ -233,8 +233,63 @@ POPULATION = Table(
     ),
 )
 
+CLD_EVENT_TYPES = ("request", "assessment", "service", "review")
+
+# Not part of the record format a council writes: the CLD reader fills it, because DHSC's national
+# measures are defined on CLD's own events (requests with their outcomes, service types such as
+# ST-Max), which the record format folds away. Codes are those of ``cld_values.yaml``.
+CLD_EVENTS = Table(
+    "cld_events",
+    "One row per cleaned event of a national CLD extract (only when loaded from CLD).",
+    (
+        Column("event_id", _T, True, "unique per row", unique=True,
+               max_length=LABEL_MAX_LENGTH),
+        Column("person_id", _T, True, "must exist in people", references=("people", "person_id"),
+               pseudonymised=True, max_length=LABEL_MAX_LENGTH),
+        Column("event_type", _C, True, "request, assessment, service or review",
+               allowed=CLD_EVENT_TYPES),
+        Column("client_type", _C, True, "service user or carer (the \"known by "
+               "association\" types are carers)", allowed=CLIENT_TYPES),
+        Column("start_date", ColumnType.DATE, True, "event start date"),
+        Column("end_date", ColumnType.DATE, False, "last day of the event after cleaning "
+               "(cropped to death or to an earlier submission's period end); NULL = open"),
+        Column("period_end", ColumnType.DATE, False, "reporting period end of the submission "
+               "the row was kept from"),
+        Column("outcome", _C, False, "event outcome code"),
+        Column("assessment_type", _C, False, "assessment type code"),
+        Column("service_type", _C, False, "service type code"),
+        Column("service_component", _C, False, "service component code"),
+        Column("delivery_mechanism", _C, False, "delivery mechanism code"),
+        Column("route_of_access", _C, False, "request route of access code"),
+        Column("record_order", ColumnType.INTEGER, True, "place of the row in the files read "
+               "(a later submission is higher): DHSC's last tie-break", non_negative=True),
+    ),
+    required_table=False,
+)
+
+# Person details of a CLD extract that only the national measures use.
+CLD_PEOPLE = Table(
+    "cld_people",
+    "One row per person of a national CLD extract (only when loaded from CLD).",
+    (
+        Column("person_id", _T, True, "must exist in people", unique=True,
+               references=("people", "person_id"), pseudonymised=True,
+               max_length=LABEL_MAX_LENGTH),
+        Column("date_of_death", ColumnType.DATE, False, "the latest submitted date of death"),
+        Column("accommodation_status", _C, False, "latest known accommodation status, else "
+               "DHSC's reading of it from the person's latest service"),
+        Column("settled_accommodation", ColumnType.BOOL, False, "living in their own home or "
+               "with family (ASCOF 2E)"),
+        Column("employment_status", _C, False, "the latest known employment status"),
+    ),
+    required_table=False,
+)
+
 TABLES: dict[str, Table] = {
-    t.name: t for t in (PEOPLE, TEAMS, EPISODES, SERVICES, CONTACTS, POPULATION)
+    t.name: t for t in (PEOPLE, TEAMS, EPISODES, SERVICES, CONTACTS, POPULATION, CLD_EVENTS,
+                        CLD_PEOPLE)
 }
-# Load order: a table comes after every table it references.
+# Load order of the record format: a table comes after every table it references.
 LOAD_ORDER: tuple[str, ...] = ("people", "teams", "episodes", "services", "contacts", "population")
+# Every table of the store: the record format, then the tables only some readers fill.
+STORE_ORDER: tuple[str, ...] = (*LOAD_ORDER, "cld_events", "cld_people")

@@ -33,7 +33,7 @@ from careassure.records.rules import (
     UNREADABLE_FILE,
     ValidationError,
 )
-from careassure.records.schema import LOAD_ORDER, TABLES, ColumnType
+from careassure.records.schema import LOAD_ORDER, STORE_ORDER, TABLES, ColumnType
 from careassure.records.staging import RawTable
 
 FILE_FORMATS = ("csv", "parquet")
@@ -333,8 +333,10 @@ def stage_arrow(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> 
     import pyarrow.compute as pc
 
     source = Source("arrow")
-    for table in LOAD_ORDER:
+    for table in STORE_ORDER:
         data = tables.get(table)
+        if data is None and not TABLES[table].required_table:
+            continue
         if data is None:
             source.errors.append(ValidationError(table, table, None, None, None,
                                                  TABLE_MISSING.id, f"table {table} is missing"))

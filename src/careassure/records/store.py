@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from careassure.config import default_store_path
-from careassure.records.schema import LOAD_ORDER, TABLES
+from careassure.records.schema import STORE_ORDER, TABLES
 
 if TYPE_CHECKING:
     import ibis.backends.duckdb
@@ -81,7 +81,7 @@ def table_ddl(name: str) -> str:
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every record table and the load log if absent (safe to call on any store)."""
-    for name in LOAD_ORDER:
+    for name in STORE_ORDER:
         con.execute(table_ddl(name))
     con.execute(LOAD_LOG_DDL)
 
@@ -99,12 +99,21 @@ class Store:
 
         return ibis.duckdb.from_connection(self.connection)
 
+    def _tables(self) -> list[str]:
+        """The store's tables in load order: a store written before an optional table existed
+        and opened read-only lacks it."""
+        present = {r[0] for r in self.connection.execute(
+            "SELECT table_name FROM information_schema.tables").fetchall()}
+        return [n for n in STORE_ORDER if n in present or TABLES[n].required_table]
+
     def row_counts(self) -> dict[str, int]:
-        """Rows per record table, in load order."""
-        return {
+        """Rows per record table, in load order, then the tables only some readers fill
+        (``cld_events``) when they hold rows."""
+        counts = {
             name: self.connection.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
-            for name in LOAD_ORDER
+            for name in self._tables()
         }
+        return {name: n for name, n in counts.items() if n or TABLES[name].required_table}
 
     def is_empty(self) -> bool:
         return not any(self.row_counts().values())
@@ -125,7 +134,7 @@ class Store:
     def extracts(self) -> list[str]:
         """The extracts the store holds rows of, by name."""
         found = set()
-        for name in LOAD_ORDER:
+        for name in self._tables():
             found.update(r[0] for r in self.connection.execute(
                 f'SELECT DISTINCT "{EXTRACT_COLUMN}" FROM "{name}"').fetchall())
         return sorted(found)

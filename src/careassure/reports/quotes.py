@@ -15,7 +15,8 @@ from careassure.reports.trace import Tracer
 
 MIN_CHART_POINTS = 3
 UNIT_LABELS = {"count": "people", "days": "days", "working_days": "working days",
-               "percent": "%", "ratio": "ratio", "seconds": "seconds"}
+               "percent": "%", "ratio": "ratio", "seconds": "seconds",
+               "per_100k": "per 100,000"}
 
 
 def measure_name(measure_id: str, breakdown: dict[str, str] | None = None) -> str:

@@ -12,6 +12,7 @@ from careassure.cliargs import fail as _fail
 
 FORMAT_CHOICES = ("csv", "parquet", "xlsx", "cld")
 CLD_FILE = "cld.csv"
+POPULATION_FILE = "population.csv"
 
 
 def synth(
@@ -23,7 +24,8 @@ def synth(
         "--seed", help="Random seed; same seed, same county.")] = 2026,
     fmt: Annotated[str, typer.Option(
         "--format", help="csv (a file per table), parquet, xlsx (one workbook), or cld (the "
-                         "county's national Client Level Data extract, cld.csv, Release 2).")
+                         "county's national Client Level Data extract, cld.csv, Release 2, with "
+                         "its population.csv for the ASCOF rates).")
         ] = "csv",
 ) -> None:
     """Generate the synthetic county "Shireham" (all six record tables) for demos and tests.
@@ -33,7 +35,7 @@ def synth(
     Example: [bold]careassure synth --out county/ --scale 0.1 --format parquet[/bold]
 
     Example: [bold]careassure synth --out cld/ --scale 0.1 --format cld && careassure ingest
-    --format cld cld/cld.csv[/bold]
+    --format cld cld/cld.csv --population cld/population.csv[/bold]
     """
     if fmt not in FORMAT_CHOICES:
         _fail(f"unknown --format {fmt!r}: choose one of {', '.join(FORMAT_CHOICES)}")
@@ -66,6 +68,10 @@ def synth(
                 from careassure.synth.cld import to_cld, write_cld
 
                 paths = [write_cld(to_cld(county), out / CLD_FILE)]
+                # CLD carries no population: the county's goes beside it for the ASCOF rates.
+                population = out / POPULATION_FILE
+                county["population"].to_csv(population, index=False)
+                paths.append(population)
             else:
                 paths = write_county(county, out, fmt)
         except ValueError as exc:

@@ -43,6 +43,8 @@ KIND_NAMES = {
     "direct_payments": "Direct payments",
     "contacts": "Contacts",
     "data_quality": "Data quality",
+    "dhsc": "National comparators (DHSC)",
+    "ascof": "Adult Social Care Outcomes Framework (from CLD)",
 }
 
 
@@ -187,6 +189,7 @@ UNIT_LABELS = {
     "percent": "%",
     "ratio": "ratio",
     "seconds": "seconds",
+    "per_100k": "per 100,000",
 }
 
 
