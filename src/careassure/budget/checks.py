@@ -16,7 +16,8 @@ The rules a finance officer applies to a committee paper before it goes out:
 Printed figures are rounded (Appendix A to the pound from a ledger in pence, the others to
 £1,000), so a printed total can honestly differ from the sum of the printed figures it totals:
 by at most half a unit for each figure summed plus half for the total itself. A difference within
-that bound is reported as rounding; anything larger is an error, and an import with any error is
+that bound is reported as rounding; anything larger is an error (the roll-forward is arithmetic
+on the printed £000 figures themselves, so it must be exact), and an import with any error is
 refused, naming the line, the column and the difference.
 """
 
@@ -63,12 +64,13 @@ class Finding:
 
 
 def _compare(
-    table: str, where: str, column: str, printed: int, terms: Sequence[int],
+    table: str, where: str, column: str, printed: int, terms: Sequence[int], *,
+    exact: bool = False,
 ) -> Finding | None:
     computed = sum(terms)
     if printed == computed:
         return None
-    return Finding(table, where, column, printed, computed, len(terms))
+    return Finding(table, where, column, printed, computed, 0 if exact else len(terms))
 
 
 def _revenue_lines(version: VersionSpec) -> Iterable[Finding | None]:
@@ -142,7 +144,7 @@ def _rollforward(version: VersionSpec) -> Iterable[Finding | None]:
         for column in ("prior_year_budget", "transfers", "subtotal", "growth", "savings",
                        "net_budget"):
             yield _compare("roll-forward", printed.year, column, getattr(printed, column),
-                           [getattr(mine, column)])
+                           [getattr(mine, column)], exact=True)
     department = [t for t in version.totals
                   if t.appendix == "revenue" and t.scope == "" and t.column == "net"]
     if department:

@@ -257,6 +257,10 @@ def _plan(session: Session, key: str | None) -> Plan:
 
 
 def _item_title(plan: Plan, path: str) -> str:
+    """The title of the area or action at ``path``; ``""`` is the whole plan (G15 funds the
+    CQC improvement plan as a whole)."""
+    if path == "":
+        return plan.title
     try:
         keys = parse_path(path)
     except ValueError as exc:
@@ -278,7 +282,7 @@ def link_plan(
     session: Session, actor: str, path: str, reference: str, role: str, *,
     plan_key: str | None = None, version_key: str | None = None,
 ) -> PlanLink:
-    """Record that plan item ``path`` is funded by growth line ``reference`` (role ``funds``) or
+    """Record that plan item ``path`` (``""``: the whole plan) is funded by growth line ``reference`` (role ``funds``) or
     delivers saving ``reference`` (role ``delivers``); the line must exist in the version."""
     if role not in LINK_ROLES:
         raise BudgetError(f"link role {role!r} is not one of {', '.join(LINK_ROLES)}")
