@@ -66,9 +66,10 @@ def test_refused_import_changes_nothing(tmp_path: Path, migrated_url: str) -> No
     version = read_version(_doctor(tmp_path, "rollforward", "255513\n", "255514\n"))
     engine = create_engine(migrated_url)
     try:
-        with pytest.raises(BudgetError, match="net_budget: printed 255,514, computed 255,513"):
-            with transaction(engine) as session:
-                import_version(session, version, "finance")
+        refused = pytest.raises(BudgetError,
+                                match="net_budget: printed 255,514, computed 255,513")
+        with refused, transaction(engine) as session:
+            import_version(session, version, "finance")
         with transaction(engine) as session:
             assert session.scalar(select(func.count()).select_from(BudgetVersion)) == 0
             assert session.scalar(select(func.count()).select_from(AuditEntry)) == 0
@@ -109,8 +110,8 @@ def test_incremental_file_and_xlsx_read_the_same_version(seed: VersionSpec,
 
 def _in_order(version: VersionSpec) -> VersionSpec:
     """The version with its printed totals sorted (an export writes them after the lines)."""
-    key = (lambda t: (t.appendix, t.scope, t.column))
-    return dataclasses.replace(version, totals=tuple(sorted(version.totals, key=key)))
+    totals = sorted(version.totals, key=lambda t: (t.appendix, t.scope, t.column))
+    return dataclasses.replace(version, totals=tuple(totals))
 
 
 def _line(reference: str, amounts: tuple[int, ...], title: str = "t") -> LineSpec:

@@ -282,8 +282,9 @@ def link_plan(
     session: Session, actor: str, path: str, reference: str, role: str, *,
     plan_key: str | None = None, version_key: str | None = None,
 ) -> PlanLink:
-    """Record that plan item ``path`` (``""``: the whole plan) is funded by growth line ``reference`` (role ``funds``) or
-    delivers saving ``reference`` (role ``delivers``); the line must exist in the version."""
+    """Record that plan item ``path`` (``""``: the whole plan) is funded by growth line
+    ``reference`` (role ``funds``) or delivers saving ``reference`` (role ``delivers``); the
+    line must exist in the version."""
     if role not in LINK_ROLES:
         raise BudgetError(f"link role {role!r} is not one of {', '.join(LINK_ROLES)}")
     plan = _plan(session, plan_key)
