@@ -8,10 +8,22 @@ the printed lines by rounding) and the sum of its lines otherwise.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
+from careassure.budget.demand import (
+    ALL,
+    CLIENT_GROUPS,
+    DEMAND_SETTINGS,
+    GROUP_LABELS,
+    SETTING_LABELS,
+    DemandSeries,
+)
 from careassure.budget.files import revenue_scope
 from careassure.budget.model import REVENUE_COLUMNS, LineSpec, VersionSpec
+from careassure.measures.publish import PublishedValue, suppress
+from careassure.measures.result import MeasureValue
 
 # A saving's delivery status as a RAG colour and the words shown beside it.
 RAG = {
@@ -112,3 +124,42 @@ def rag_summary(version: VersionSpec) -> dict[str, tuple[int, int]]:
         count, amount = summary.get(item.label, (0, 0))
         summary[item.label] = (count + 1, amount + item.line.amounts[0])
     return summary
+
+
+@dataclass(frozen=True)
+class DemandRow:
+    """One row of a demand table: people and average weekly cost (``*`` when suppressed)."""
+
+    key: str
+    label: str
+    people: int | str
+    average_weekly_cost: float | str | None
+
+
+def demand_table(
+    series: DemandSeries, as_of: date, by: str, *, publish: bool
+) -> list[DemandRow]:
+    """Service users and average weekly cost at ``as_of`` by ``setting`` or ``client_group``,
+    the whole area last. Published, counts of 1-4 are hidden by the measures' one suppression
+    rule (:func:`careassure.measures.publish.suppress`), and so is an average over 1-4 people."""
+    keys = DEMAND_SETTINGS if by == "setting" else CLIENT_GROUPS
+    labels = SETTING_LABELS if by == "setting" else GROUP_LABELS
+    cells = {k: (series.cell(as_of, k, ALL) if by == "setting" else series.cell(as_of, ALL, k))
+             for k in keys}
+    cells[ALL] = series.cell(as_of)
+    values = []
+    for key, cell in cells.items():
+        breakdown = None if key == ALL else {by: key}
+        values.append(MeasureValue("budget.service_users", cell.people, cell.people, None,
+                                   as_of, breakdown=breakdown))
+        values.append(MeasureValue("budget.weekly_cost", cell.average_weekly_cost,
+                                   None, cell.costed_people, as_of, breakdown=breakdown))
+    shown: Sequence[MeasureValue | PublishedValue] = suppress(values) if publish else values
+    rows = []
+    for i, key in enumerate(cells):
+        people, cost = shown[2 * i], shown[2 * i + 1]
+        label = "All settings" if key == ALL and by == "setting" else (
+            "All client groups" if key == ALL else labels[key])
+        rows.append(DemandRow(key, label, people.value if people.value is not None else 0,
+                              cost.value))
+    return rows
