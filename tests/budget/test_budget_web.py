@@ -1,0 +1,116 @@
+"""The budget page: the committee's tables for every role, small numbers hidden for the viewer,
+and the savings delivery form for improvement managers only."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from measure_spec import insert_rows, person, service
+
+from careassure.appdb import transaction
+from careassure.budget.model import VersionSpec
+from careassure.budget.service import import_version, load_version
+from careassure.records.store import open_store
+from careassure.web.accounts import DEMO_USERS, seed_demo_users
+
+PASSWORD = "budget-page-password-1"
+USERS = {role: name for name, role in DEMO_USERS}
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    """Three people in long-term support from early 2024 to the data's end in March 2025."""
+    path = tmp_path / "store.duckdb"
+    with open_store(path, read_only=False) as opened:
+        insert_rows(opened.connection, {
+            "people": [person(f"P{n}", birth_month="1950-01") for n in range(1, 4)],
+            "services": [service(f"P{n}", f"2024-0{n}-01", setting="home_care",
+                                 weekly_cost=100 * n) for n in range(1, 4)]
+                        + [service("P1", "2025-03-31", setting="day_care")],
+        })
+    return path
+
+
+@pytest.fixture
+def app(migrated_url: str, store: Path, tmp_path: Path, seed: VersionSpec) -> Iterator[FastAPI]:
+    from careassure.web import create_app
+
+    app = create_app(store_path=store, database_url=migrated_url,
+                     secret_key="budget-secret-" * 4, secure_cookies=False,
+                     evidence_dir=tmp_path / "evidence")
+    seed_demo_users(app.state.engine, PASSWORD)
+    with transaction(app.state.engine) as session:
+        import_version(session, seed, "tester")
+    yield app
+    app.state.engine.dispose()
+
+
+def _token(client: TestClient) -> str:
+    token = client.cookies.get("csrftoken")
+    if token is None:
+        found = re.search(r'name="csrftoken" value="([^"]+)"', client.get("/login").text)
+        token = found.group(1) if found else client.cookies.get("csrftoken")
+    assert token
+    return token
+
+
+@pytest.fixture
+def client_for(app: FastAPI) -> Iterator[Callable[[str], TestClient]]:
+    clients: list[TestClient] = []
+
+    def build(role: str) -> TestClient:
+        client = TestClient(app, follow_redirects=False)
+        clients.append(client)
+        response = client.post("/login", data={"csrftoken": _token(client),
+                                               "username": USERS[role], "password": PASSWORD,
+                                               "next": "/"})
+        assert response.status_code == 303, response.text
+        return client
+
+    yield build
+    for client in clients:
+        client.close()
+
+
+def test_the_page_shows_the_papers_tables(client_for: Callable[[str], TestClient]) -> None:
+    page = client_for("analyst").get("/budget")
+    assert page.status_code == 200
+    text = page.text
+    # The roll-forward and the printed totals, savings in brackets.
+    for figure in ("237,010", "13,323", "250,333", "(6,990)", "255,513", "266,803", "29,710",
+                   "(13,240)", "255,512,604", "25,830", "86,300"):
+        assert figure in text, figure
+    assert "Not yet assessed: 22 savings, (6,990) in 2026/27" in text
+    # Three people in home care at the end of March 2025, one of them in a day service too.
+    assert re.search(r"Home care</th>\s*<td[^>]*>3</td>", text)
+    assert "31/03/2025" in text
+    assert 'name="reference"' not in text  # analysts do not record delivery
+
+
+def test_the_viewer_sees_small_numbers_hidden(client_for: Callable[[str], TestClient]) -> None:
+    text = client_for("viewer").get("/budget").text
+    assert re.search(r"Home care</th>\s*<td[^>]*>\*</td>", text)
+    assert not re.search(r"Home care</th>\s*<td[^>]*>3</td>", text)
+
+
+def test_a_manager_records_delivery_and_a_reason_is_required(
+    client_for: Callable[[str], TestClient], app: FastAPI,
+) -> None:
+    client = client_for("improvement_manager")
+    refused = client.post("/budget/delivery", data={"csrftoken": _token(client),
+                                                    "reference": "AC19", "status": "at_risk",
+                                                    "reason": ""})
+    assert refused.status_code == 400 and "needs its reason" in refused.text
+    done = client.post("/budget/delivery", data={"csrftoken": _token(client),
+                                                 "reference": "AC19", "status": "at_risk",
+                                                 "reason": "Recruitment behind plan"})
+    assert done.status_code == 303
+    with transaction(app.state.engine) as session:
+        line = next(li for li in load_version(session).lines if li.reference == "AC19")
+    assert (line.delivery_status, line.delivery_reason) == ("at_risk", "Recruitment behind plan")
+    assert "At risk: 1 saving, (950) in 2026/27" in client.get("/budget").text
