@@ -114,3 +114,24 @@ def test_a_manager_records_delivery_and_a_reason_is_required(
         line = next(li for li in load_version(session).lines if li.reference == "AC19")
     assert (line.delivery_status, line.delivery_reason) == ("at_risk", "Recruitment behind plan")
     assert "At risk: 1 saving, (950) in 2026/27" in client.get("/budget").text
+
+
+def test_plan_pages_show_their_budget_lines(client_for: Callable[[str], TestClient],
+                                             app: FastAPI) -> None:
+    from careassure.budget.service import link_plan
+    from careassure.plan.service import import_plan
+    from careassure.plan.yamlfile import load_demo_plan
+
+    with transaction(app.state.engine) as session:
+        import_plan(session, load_demo_plan(), "tester")
+        link_plan(session, "tester", "", "G15", "funds")
+        link_plan(session, "tester", "reablement-discharge/reablement-service", "AC21",
+                  "delivers")
+    client = client_for("viewer")
+    plan = client.get("/plan").text
+    assert 'href="/budget#appendix-b">G15</a>: funded by this MTFS growth line' in plan
+    action = client.get("/plan/reablement-discharge/reablement-service").text
+    assert 'href="/budget#saving-AC21">AC21</a>: a saving this delivers' in action
+    budget = client.get("/budget").text
+    assert 'AC21 is delivered by <a class="govuk-link" ' \
+           'href="/plan/reablement-discharge/reablement-service">' in budget
