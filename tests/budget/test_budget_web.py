@@ -135,3 +135,27 @@ def test_plan_pages_show_their_budget_lines(client_for: Callable[[str], TestClie
     budget = client.get("/budget").text
     assert 'AC21 is delivered by <a class="govuk-link" ' \
            'href="/plan/reablement-discharge/reablement-service">' in budget
+
+
+def test_committee_report_carries_the_mtfs_appendices(seed: VersionSpec) -> None:
+    from datetime import date, datetime
+
+    from careassure.reports.document import Document, Meta
+    from careassure.reports.html import render_html
+    from careassure.reports.mtfs import add_mtfs_appendices
+
+    doc = Document(Meta("Council", "committee", "t", "s", date(2026, 1, 19), None,
+                        datetime(2026, 1, 19), False))
+    add_mtfs_appendices(doc, seed, {line.reference: None for line in seed.lines})
+    tables = {b.key: b for s in doc.sections for b in s.blocks if hasattr(b, "key")}
+    net = tables["mtfs-rollforward"].rows[-1]
+    assert [c.text for c in net] == ["Proposed/provisional net budget", "255,513", "257,563",
+                                     "261,613", "266,803"]
+    assert [c.text for c in tables["mtfs-b"].rows[-1][-4:]] == ["12,170", "18,230", "23,420",
+                                                               "29,710"]
+    ac1 = tables["mtfs-c"].rows[0]
+    assert [c.text for c in ac1[:3]] == ["**", "AC1", "Inc"]
+    assert tables["mtfs-a"].rows[-1][-1].text == "255,512,604"
+    assert [c.text for c in tables["mtfs-d"].rows[-1][-5:]] == ["8,438", "5,937", "5,937",
+                                                               "5,518", "25,830"]
+    assert "Appendix C: savings" in render_html(doc)
