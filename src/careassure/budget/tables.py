@@ -16,7 +16,6 @@ Nothing here describes a person: owners are staff roles or names.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -208,7 +207,3 @@ class PlanLink(Base):
     reference: Mapped[str] = mapped_column(String(MAX_REFERENCE), index=True)
     role: Mapped[str] = mapped_column(String(10))
 
-
-def row_values(row: Any) -> dict[str, Any]:
-    """A row's columns by name (for building specs and exports)."""
-    return {c.key: getattr(row, c.key) for c in row.__table__.columns}

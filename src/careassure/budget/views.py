@@ -9,7 +9,7 @@ the printed lines by rounding) and the sum of its lines otherwise.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from careassure.budget.demand import (
@@ -44,7 +44,6 @@ class AppendixTotals:
     revenue: dict[str, dict[str, int]]
     capital: dict[str, dict[str, int]]
     funding: int | None = None
-    printed: set[tuple[str, str, str]] = field(default_factory=set)
 
 
 def _printed(version: VersionSpec) -> dict[tuple[str, str, str], int]:
@@ -95,7 +94,7 @@ def appendix_totals(version: VersionSpec) -> AppendixTotals:
         capital[scope] = by_year
     funding = (pick("funding", "", "amount", sum(f.amount for f in version.funding))
                if version.funding else None)
-    return AppendixTotals(growth, savings, revenue, capital, funding, set(printed))
+    return AppendixTotals(growth, savings, revenue, capital, funding)
 
 
 @dataclass(frozen=True)
