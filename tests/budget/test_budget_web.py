@@ -90,6 +90,11 @@ def test_the_page_shows_the_papers_tables(client_for: Callable[[str], TestClient
     assert re.search(r"Home care</th>\s*<td[^>]*>3</td>", text)
     assert "31/03/2025" in text
     assert 'name="reference"' not in text  # analysts do not record delivery
+    # All three are older people (born 1950), none in support at 31/08/2023 (the last month end
+    # before the Fair Outcomes Panel), so growth since then has no rate; G7 is the older
+    # people's growth line.
+    assert re.search(r"Older people</th>\s*<td[^>]*>—</td>\s*<td[^>]*>G7</td>\s*"
+                     r"<td[^>]*>5,130</td>", text)
 
 
 def test_the_viewer_sees_small_numbers_hidden(client_for: Callable[[str], TestClient]) -> None:

@@ -16,7 +16,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from careassure.appdb import transaction
 from careassure.budget.checks import findings, roll_forward
-from careassure.budget.demand import ALL, demand_series, month_ends
+from careassure.budget.demand import ALL, GROUP_LABELS, demand_series, month_ends
+from careassure.budget.model import CLIENT_GROUPS as MTFS_GROUPS
 from careassure.budget.model import STAR_MEANINGS, BudgetError
 from careassure.budget.projection import growth_periods
 from careassure.budget.service import links, load_version, set_delivery, stars, version_keys
@@ -34,7 +35,28 @@ POLICY_DATE = date(2023, 9, 1)
 DEMAND_YEARS = 4
 
 
-def _demand(request: Request, published: bool) -> dict[str, Any] | None:
+def _against_mtfs(series: Any, version: Any, published: bool) -> list[dict[str, Any]]:
+    """Per client group: the annualised growth since the policy date beside the MTFS growth
+    lines for that group. Published, a rate built on 1-4 people is hidden with them."""
+    rows = []
+    for group in MTFS_GROUPS:
+        since = [p for p in growth_periods(series.people(ALL, group), POLICY_DATE)
+                 if p.label == "since"]
+        rate: float | str | None = since[0].annual_rate if since else None
+        if published and since and any(1 <= n <= 4 for n in (since[0].first, since[0].last)):
+            rate = "*"
+        lines = [line for line in version.lines_of("growth") if line.client_group == group]
+        rows.append({
+            "label": GROUP_LABELS[group],
+            "rate": rate,
+            "references": ", ".join(line.reference for line in lines),
+            "amounts": [sum(line.amounts[i] for line in lines) if lines else None
+                        for i in range(version.years)],
+        })
+    return rows
+
+
+def _demand(request: Request, published: bool, version: Any) -> dict[str, Any] | None:
     info = request.app.state.figures.info()
     if info is None or info.extract_date is None:
         return None
@@ -73,6 +95,7 @@ def _demand(request: Request, published: bool) -> dict[str, Any] | None:
         "as_of": series.dates[-1],
         "growth": growth_periods(totals, POLICY_DATE),
         "policy_date": POLICY_DATE,
+        "against_mtfs": _against_mtfs(series, version, published),
         "all_key": ALL,
     }
 
@@ -99,7 +122,7 @@ def budget(request: Request, user: Annotated[SignedIn, Depends(Allow(EVERYONE))]
         "star_meanings": STAR_MEANINGS,
         "links": plan_links,
         "may_record": user.role in PLAN_MANAGERS,
-        "demand": _demand(request, published),
+        "demand": _demand(request, published, version),
     }
     return render(request, "budget.html", context)
 
