@@ -75,7 +75,8 @@ def test_a_doctored_folder_is_refused_naming_the_figure(database: str, tmp_path:
     assert _run("budget", "check").exit_code == 2  # nothing was stored
 
 
-def test_demand_from_a_store(database: str, tmp_path: Path) -> None:
+def _store(tmp_path: Path) -> Path:
+    """Five people in residential care from 2024, two more from 31/01/2025."""
     store = tmp_path / "store.duckdb"
     with open_store(store, read_only=False) as opened:
         insert_rows(opened.connection, {
@@ -85,6 +86,19 @@ def test_demand_from_a_store(database: str, tmp_path: Path) -> None:
                         + [service(f"P{n}", "2025-01-31", setting="residential",
                                    weekly_cost=700) for n in (6, 7)],
         })
+    return store
+
+
+def test_demand_needs_no_application_database(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CAREASSURE_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    result = _run("budget", "demand", "--store", str(_store(tmp_path)), "--from", "2024-01-01")
+    assert result.exit_code == 0, result.output
+    assert "Growth since 01/09/2023: 40.0% a year (31/01/2024 to 31/01/2025)" in result.output
+
+
+def test_demand_from_a_store(database: str, tmp_path: Path) -> None:
+    store = _store(tmp_path)
     assert _run("budget", "import", "--demo").exit_code == 0
     result = _run("budget", "demand", "--store", str(store), "--from", "2024-01-01",
                   "-f", "json")

@@ -222,6 +222,33 @@ def link(
     typer.echo(f"{item or 'the plan'} {'unlinked from' if unlink else role} {reference}")
 
 
+def _stored_version(key: str | None) -> Any:
+    """The MTFS version to project against; None when the application database is not set up
+    or holds none (the counts and growth rates need only the store)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from careassure.appdb import DatabaseNotReady, create_engine, require_current
+    from careassure.budget.service import load_version, version_keys
+
+    try:
+        engine = create_engine()
+    except ValueError as exc:
+        _fail(str(exc))
+    try:
+        require_current(engine)
+    except DatabaseNotReady:
+        return None
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        _fail(f"cannot open the application database: {reason}")
+    finally:
+        engine.dispose()
+    with _session() as session:
+        if key is None and not version_keys(session):
+            return None
+        return load_version(session, key)
+
+
 @app.command()
 def demand(
     store: Path | None = STORE,
@@ -271,15 +298,12 @@ def demand(
         _fail(f"cannot read the store: {exc}")
     periods = growth_periods(series.people(), policy_date)
     projection = None
-    with _session() as session:
-        from careassure.budget.service import load_version, version_keys
-
-        if version_keys(session):
-            version = load_version(session, version_key)
-            try:
-                projection = project(series, version, people, policy_date)
-            except BudgetError as exc:
-                _fail(str(exc))
+    version = _stored_version(version_key)
+    if version is not None:
+        try:
+            projection = project(series, version, people, policy_date)
+        except BudgetError as exc:
+            _fail(str(exc))
     base = dates[-1]
     table = demand_table(series, base, "setting", publish=publish)
     if fmt is Format.json:
