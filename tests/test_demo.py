@@ -50,6 +50,7 @@ def test_demo_loads_everything_once_and_reuses_it(
     first = _demo("--no-serve")
 
     assert "Loaded " in first and "Imported the demo improvement plan" in first
+    assert "Imported the demo budget: Medium Term Financial Strategy 2026/27-2029/30" in first
     assert "Self-assessment: 20 of 36 = 56%, Requires improvement." in first
     password_file = careassure_home / "demo-password"
     assert stat.S_IMODE(password_file.stat().st_mode) == 0o600

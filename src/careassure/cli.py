@@ -44,6 +44,9 @@ from careassure.forecast.command import capacity as capacity_command  # noqa: E4
 
 app.command("capacity")(capacity_command)
 from careassure.appdb.command import app as db_app  # noqa: E402
+from careassure.budget.command import app as budget_app  # noqa: E402
+
+app.add_typer(budget_app, name="budget")
 from careassure.framework.command import app as cqc_app  # noqa: E402
 
 app.add_typer(cqc_app, name="cqc")

@@ -81,6 +81,7 @@ def demo(
     engine = _application_database(console)
     try:
         _ensure_plan(console, engine, path, as_of)
+        _ensure_budget(console, engine)
         _ensure_self_assessment(console, engine)
         password = demo_password()
         logins = _ensure_demo_users(engine, password)
@@ -184,6 +185,34 @@ def _ensure_plan(console: Console, engine: Engine, store: Path, as_of: date) -> 
         counts[area.rag.label] = counts.get(area.rag.label, 0) + 1
     summary = ", ".join(f"{n} {label.lower()}" for label, n in counts.items())
     console.print(f"Improvement plan ({plan.council}): {len(status.areas)} areas: {summary}.")
+
+
+# The demo plan's budget links, as the committee paper gives them: the CQC improvement plan is
+# funded by growth line G15; the reablement service action delivers the reablement savings.
+DEMO_LINKS = (
+    ("", "G15", "funds"),
+    ("reablement-discharge/reablement-service", "AC19", "delivers"),
+    ("reablement-discharge/reablement-service", "AC21", "delivers"),
+)
+
+
+def _ensure_budget(console: Console, engine: Engine) -> None:
+    """Import the demo MTFS (the committee paper's tables) when no version is stored, and link
+    it to the demo plan when that is the plan stored."""
+    from careassure.appdb import transaction
+    from careassure.budget.files import DEMO_TABLES, read_version
+    from careassure.budget.service import import_version, link_plan, links, version_keys
+    from careassure.plan import load_demo_plan, plan_keys
+
+    with transaction(engine) as session:
+        if version_keys(session):
+            return
+        version = read_version(DEMO_TABLES)
+        import_version(session, version, ACTOR)
+        if [key for key, _ in plan_keys(session)] == [load_demo_plan().key] and not links(session):
+            for path, reference, role in DEMO_LINKS:
+                link_plan(session, ACTOR, path, reference, role)
+    console.print(f"Imported the demo budget: {version.title} ({version.status}).")
 
 
 def _ensure_self_assessment(console: Console, engine: Engine) -> None:

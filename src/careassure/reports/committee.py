@@ -1,7 +1,8 @@
 """The committee paper: "Care Quality Commission Assessment – Improvement Plan Delivery Update",
 in the structure of seeds 000 and 004: purpose, background (rating and DHSC reporting stage), a
 section per improvement area with the latest progress and the measure facts, key risks, and the
-appendix table (Improvement Area | Actions | Outcome(s) | Delivery Date | Progress) with RAG.
+appendix table (Improvement Area | Actions | Outcome(s) | Delivery Date | Progress) with RAG,
+and, when an MTFS version is stored, its roll-forward and Appendices A-D (:mod:`.mtfs`).
 
 Every status comes from the plan's live evaluation (:mod:`careassure.plan.status`), every figure
 from the measure engine through the tracer; the prose around them is fixed wording from the seeds.
@@ -16,6 +17,7 @@ from careassure.framework.model import Framework
 from careassure.reports.common import long_date, new_document, short_date
 from careassure.reports.cycle import Cycle, cycle_at
 from careassure.reports.document import Bullets, Document, Paragraph, Section, Table, cell
+from careassure.reports.mtfs import add_stored_mtfs
 from careassure.reports.planstatus import latest_progress, load_plan_status
 from careassure.reports.quotes import action_facts, outcome_chart
 from careassure.reports.readings import Readings
@@ -197,4 +199,5 @@ def build_committee_report(
         _area(doc, area, status, number, readings, tracer)
     _risks(doc.section("Key risks", key="risks"), number, status.plan)
     _appendix(doc, status, readings, tracer)
+    add_stored_mtfs(doc, session)
     return doc

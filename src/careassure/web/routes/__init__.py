@@ -23,6 +23,7 @@ ROUTER_MODULES: tuple[str, ...] = (
     "careassure.web.routes.admin",
     "careassure.web.routes.account",
     "careassure.web.routes.reports",
+    "careassure.web.routes.budget",
 )
 
 
@@ -38,6 +39,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("/measures", "Measures", EVERYONE),
     NavItem("/plan", "Improvement plan", EVERYONE),
     NavItem("/reports", "Reports", EVERYONE),
+    NavItem("/budget", "Budget", EVERYONE),
     NavItem("/planner", "Capacity planner", STAFF),
     NavItem("/cqc", "CQC assessment", STAFF),
     NavItem("/data", "Data", DATA_LOADERS),

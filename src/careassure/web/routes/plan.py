@@ -117,6 +117,14 @@ def _history(request: Request, user: SignedIn, path: str) -> list[Any]:
         return [e for e in item_history(session, path) if e.kind != "progress"]
 
 
+def _budget_links(request: Request, path: str) -> list[Any]:
+    """The MTFS lines that fund the item at ``path`` (``""``: the plan) or that it delivers."""
+    from careassure.budget.service import links
+
+    with transaction(request.app.state.engine) as session:
+        return [link for link in links(session) if link.path == path]
+
+
 def _common(user: SignedIn) -> dict[str, Any]:
     return {
         "may_override": user.role in PLAN_MANAGERS,
@@ -138,7 +146,8 @@ def plan_index(request: Request, user: Annotated[SignedIn, Depends(Allow(EVERYON
     risks = sorted((r for r in plan.risks if r.status == "open"), key=lambda r: -r.score)
     summary = plan_summary([area.rag for area in status.areas])
     return render(request, "plan.html",
-                  {"plan": plan, "status": status, "risks": risks, "summary": summary}
+                  {"plan": plan, "status": status, "risks": risks, "summary": summary,
+                   "budget_links": _budget_links(request, "")}
                   | _common(user))
 
 
@@ -168,6 +177,7 @@ def _area_page(
             "plan": plan,
             "status": status,
             "area": area,
+            "budget_links": _budget_links(request, area.path),
             "history": _history(request, user, area.path),
             "changed": request.query_params.get("changed", ""),
             "form": form or {},
@@ -209,6 +219,7 @@ def _action_page(
             "area": area,
             "action": action,
             "facts": facts,
+            "budget_links": _budget_links(request, action.path),
             "may_update": may_update(user, action.spec.owner_account),
             # a lead expects a form on every action, so say why another lead's has none
             "explain_no_update": user.role == WORKSTREAM_LEAD
