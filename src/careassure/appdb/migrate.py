@@ -30,6 +30,7 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # Every module that declares tables on Base; the migration environment imports them all.
 MODEL_MODULES = (
     "careassure.appdb.audit",
+    "careassure.compare.tables",
     "careassure.framework.tables",
     "careassure.plan.tables",
     "careassure.web.tables",

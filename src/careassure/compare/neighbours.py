@@ -1,0 +1,63 @@
+"""Reading a nearest-neighbours file: each council's group of similar councils.
+
+The layout is the one the Oflog data explorer publishes: a JSON object whose keys are council ONS
+codes and whose values are lists of council codes, the council's group of similar councils (the
+council itself may be in its own list; it is never counted as its own neighbour). Every problem is
+collected and reported at once; a file with any problem imports nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from careassure.compare.model import COUNCIL_CODE, NationalFileError, Problem
+
+MAX_GROUP = 50
+
+
+def read_neighbours_file(path: Path) -> dict[str, list[str]]:
+    """Council code -> its neighbours' codes, in the file's order, without itself."""
+    name = path.name
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise NationalFileError([Problem(name, None, None, f"cannot be read as JSON: {exc}")]) \
+            from exc
+    if not isinstance(data, dict) or not data:
+        raise NationalFileError([Problem(name, None, None, (
+            "must be a JSON object of council code -> list of similar councils' codes"))])
+    problems: list[Problem] = []
+    groups: dict[str, list[str]] = {}
+    for code, members in data.items():
+        problems += check_group(name, code, members)
+        if isinstance(members, list):
+            groups[code] = [m for m in members if m != code]
+    if problems:
+        raise NationalFileError(problems)
+    return groups
+
+
+def check_group(source: str, code: str, members: object) -> list[Problem]:
+    """The problems of one council's group: its code, and its members."""
+    problems = []
+    if not COUNCIL_CODE.match(code):
+        problems.append(Problem(source, None, code, "is not a council's ONS code"))
+    return problems + check_members(source, code, members)
+
+
+def check_members(source: str, name: str, members: object) -> list[Problem]:
+    """The problems of a group's member list: 1 to 50 distinct council ONS codes."""
+    code = name
+    problems: list[Problem] = []
+    if not isinstance(members, list) or not members or len(members) > MAX_GROUP:
+        problems.append(Problem(source, None, code, (
+            f"must list between 1 and {MAX_GROUP} council codes")))
+        return problems
+    bad = [m for m in members if not isinstance(m, str) or not COUNCIL_CODE.match(m)]
+    if bad:
+        problems.append(Problem(source, None, code, (
+            "lists values that are not council ONS codes: " + ", ".join(map(repr, bad[:5])))))
+    if len(set(map(str, members))) != len(members):
+        problems.append(Problem(source, None, code, "lists a council twice"))
+    return problems
