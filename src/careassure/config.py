@@ -52,3 +52,24 @@ def set_council_code(code: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(code + "\n", encoding="utf-8")
     return path
+
+
+def synthetic_load_path() -> Path:
+    """Where the demo notes the load id of its synthetic county: ``<home>/synthetic-load``."""
+    return home() / "synthetic-load"
+
+
+def synthetic_load_id() -> str | None:
+    """The load id of the store's synthetic county, if the demo loaded one: pages that set the
+    council's own figures beside real published ones say so while that load is the latest."""
+    path = synthetic_load_path()
+    if path.is_file():
+        return path.read_text(encoding="utf-8").strip() or None
+    return None
+
+
+def mark_synthetic_load(load_id: str) -> None:
+    """Note that the load ``load_id`` is synthetic (the demo's county)."""
+    path = synthetic_load_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(load_id + "\n", encoding="utf-8")

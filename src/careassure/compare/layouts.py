@@ -14,7 +14,8 @@ period, with the columns ``area_code``, ``area_name``, ``area_type``, ``region``
 ``better`` (``higher``, ``lower`` or empty).
 
 Both: a council code is an ONS code (E06, E07, E08, E09 or E10 followed by six digits); an empty
-value means not published (suppressed or not collected). Every problem in the file is collected
+value means not published (suppressed or not collected). A file may be gzip-compressed
+(``.csv.gz``). Every problem in the file is collected
 and reported at once, naming the file, the row (the header is row 1), the column and the reason;
 a file with any problem imports nothing.
 """
@@ -22,10 +23,12 @@ a file with any problem imports nothing.
 from __future__ import annotations
 
 import csv
+import gzip
 import math
 from dataclasses import replace
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TextIO
 
 from careassure.compare.model import (
     COUNCIL_CODE,
@@ -73,9 +76,9 @@ def read_national_file(path: Path) -> tuple[str, list[NationalFigure]]:
     problem when anything is wrong with it."""
     name = path.name
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
+        with open_text(path) as handle:
             rows = list(csv.reader(handle))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+    except (OSError, EOFError, UnicodeDecodeError, csv.Error) as exc:
         raise NationalFileError([Problem(name, None, None, f"cannot be read: {exc}")]) from exc
     if not rows:
         raise NationalFileError([Problem(name, None, None, "is empty")])
@@ -105,6 +108,14 @@ def read_national_file(path: Path) -> tuple[str, list[NationalFigure]]:
     if problems:
         raise NationalFileError(problems)
     return layout, _with_direction(figures)
+
+
+def open_text(path: Path) -> TextIO:
+    """A published file as text: plain, or gzip-compressed when its name ends ``.gz`` (national
+    files are large and compress tenfold)."""
+    if path.suffix == ".gz":
+        return gzip.open(path, "rt", newline="", encoding="utf-8-sig")
+    return path.open(newline="", encoding="utf-8-sig")
 
 
 def _layout(name: str, header: list[str]) -> str:

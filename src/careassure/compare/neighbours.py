@@ -3,7 +3,8 @@
 The layout is the one the Oflog data explorer publishes: a JSON object whose keys are council ONS
 codes and whose values are lists of council codes, the council's group of similar councils (the
 council itself may be in its own list; it is never counted as its own neighbour). Every problem is
-collected and reported at once; a file with any problem imports nothing.
+collected and reported at once; a file with any problem imports nothing. It may be
+gzip-compressed (``.json.gz``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from careassure.compare.layouts import open_text
 from careassure.compare.model import COUNCIL_CODE, NationalFileError, Problem
 
 MAX_GROUP = 50
@@ -20,8 +22,9 @@ def read_neighbours_file(path: Path) -> dict[str, list[str]]:
     """Council code -> its neighbours' codes, in the file's order, without itself."""
     name = path.name
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        with open_text(path) as handle:
+            data = json.load(handle)
+    except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise NationalFileError([Problem(name, None, None, f"cannot be read as JSON: {exc}")]) \
             from exc
     if not isinstance(data, dict) or not data:

@@ -15,6 +15,7 @@ ROUTER_MODULES: tuple[str, ...] = (
     "careassure.web.routes.signin",
     "careassure.web.routes.overview",
     "careassure.web.routes.measures",
+    "careassure.web.routes.compare",
     "careassure.web.routes.plan",
     "careassure.web.routes.data",
     "careassure.web.routes.planner",
@@ -35,6 +36,7 @@ class NavItem:
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("/", "Overview", EVERYONE),
     NavItem("/measures", "Measures", EVERYONE),
+    NavItem("/compare", "How we compare", EVERYONE),
     NavItem("/plan", "Improvement plan", EVERYONE),
     NavItem("/reports", "Reports", EVERYONE),
     NavItem("/planner", "Capacity planner", STAFF),

@@ -15,7 +15,7 @@ from careassure.measures import BREAKDOWNS, CATALOGUE
 from careassure.measures.catalogue import MeasureDef
 from careassure.measures.labels import BREAKDOWN_NAMES, group_label
 from careassure.measures.targets import source_text
-from careassure.web import charts, display
+from careassure.web import charts, comparators, display
 from careassure.web.auth import Allow
 from careassure.web.downloads import csv_response, safe_cell
 from careassure.web.headlines import trend_start
@@ -171,6 +171,7 @@ def measure_page(
             "direction": {"lower": "Lower is better", "higher": "Higher is better"}.get(
                 definition.direction or "", "Neither higher nor lower is better"
             ),
+            **comparators.panel_context(request, measure_id),
         },
     )
 
