@@ -30,7 +30,7 @@ COUNCIL_ENV = "CAREASSURE_COUNCIL_CODE"
 
 
 def council_code_path() -> Path:
-    """Where ``careassure compare council`` keeps the council's ONS code: ``<home>/council-code``."""
+    """Where ``careassure compare council`` keeps the council's code: ``<home>/council-code``."""
     return home() / "council-code"
 
 

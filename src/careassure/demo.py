@@ -288,8 +288,9 @@ def _ensure_national_figures(console: Console, engine: Engine) -> None:
         with resources.as_file(shipped) as folder:
             result = import_figures(session, folder / "national-figures.csv.gz", ACTOR)
             import_neighbours(session, folder / "nearest-neighbours.json.gz", ACTOR)
-    console.print(f"Imported {result.figures:,} published national figures "
-                  f"({', '.join(result.periods[:1] + result.periods[-1:])}) and nearest neighbours.")
+    years = f"{result.periods[0]} to {result.periods[-1]}"
+    console.print(f"Imported {result.figures:,} published national figures ({years}) and "
+                  "nearest neighbours.")
 
 
 def _ensure_demo_users(engine: Engine, password: str) -> list[tuple[str, str]]:

@@ -78,9 +78,9 @@ def test_a_rejected_file_changes_nothing(engine: Engine, tmp_path: Path) -> None
     bad = tmp_path / "bad.csv"
     bad.write_text((FIXTURES / "long-layout-example.csv").read_text() + "E1,x,y,z,1C(2A),t,"
                    "2022-23,1,higher\n")
-    with pytest.raises(NationalFileError, match="bad.csv, row 13, column 'area_code'"):
-        with transaction(engine) as session:
-            import_figures(session, bad, "analyst")
+    with (pytest.raises(NationalFileError, match="bad.csv, row 13, column 'area_code'"),
+          transaction(engine) as session):
+        import_figures(session, bad, "analyst")
     assert _count(engine) == 11
     with transaction(engine) as session:
         assert len(imports(session)) == 1
@@ -102,6 +102,6 @@ def test_a_council_defines_its_own_group(engine: Engine) -> None:
             select(AuditEntry).where(AuditEntry.entity_type == "comparator_group")
         ).all()
         assert [c.action for c in changes] == ["create", "update"]
-    with pytest.raises(NationalFileError, match="not council ONS codes"):
-        with transaction(engine) as session:
-            define_group(session, "Bad", ["E10000007", "Kent"], "manager")
+    with (pytest.raises(NationalFileError, match="not council ONS codes"),
+          transaction(engine) as session):
+        define_group(session, "Bad", ["E10000007", "Kent"], "manager")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,10 +14,15 @@ from fastapi.testclient import TestClient
 
 from careassure.appdb import transaction
 from careassure.compare.store import import_figures, import_neighbours
-from careassure.config import mark_synthetic_load
 
 Clients = Callable[[str | None], TestClient]
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "compare"
+
+
+def _configure(app: FastAPI, council: str | None, synthetic_load: str | None = None) -> None:
+    """What the app reads from the configuration at start-up: the council and the marker."""
+    app.state.settings = replace(app.state.settings, council_code=council,
+                                 synthetic_load=synthetic_load)
 
 
 @pytest.fixture
@@ -43,9 +49,9 @@ def _summary(html: str) -> dict[str, list[str]]:
 
 
 def test_leicestershire_beside_england_and_its_neighbours(
-    imported: FastAPI, client_for: Clients, monkeypatch: pytest.MonkeyPatch
+    imported: FastAPI, client_for: Clients
 ) -> None:
-    monkeypatch.setenv("CAREASSURE_COUNCIL_CODE", "E10000018")
+    _configure(imported, "E10000018")
     page = client_for("viewer").get("/compare")
     assert page.status_code == 200
     assert "Leicestershire (E10000018)" in page.text
@@ -63,14 +69,14 @@ def test_leicestershire_beside_england_and_its_neighbours(
 
 
 def test_leicester_and_the_twin_panel_on_a_measure_page(
-    imported: FastAPI, client_for: Clients, monkeypatch: pytest.MonkeyPatch
+    imported: FastAPI, client_for: Clients
 ) -> None:
-    monkeypatch.setenv("CAREASSURE_COUNCIL_CODE", "E06000016")
+    _configure(imported, "E06000016")
     summary = _summary(client_for("analyst").get("/compare").text)
     assert summary["Outcome, Outcome of short-term services: sequel to service"][:6] == [
         "2022-23", "73.8", "78.2", "80.8", "75.0", "94th of 151"
     ]
-    monkeypatch.setenv("CAREASSURE_COUNCIL_CODE", "E10000018")
+    _configure(imported, "E10000018")
     page = client_for("analyst").get("/measures/direct_payments.pct")
     assert page.status_code == 200
     assert "How we compare: ASCOF 1C(2A)" in page.text
@@ -83,19 +89,17 @@ def test_leicester_and_the_twin_panel_on_a_measure_page(
 
 
 def test_the_page_says_when_the_councils_own_figures_are_synthetic(
-    imported: FastAPI, client_for: Clients, monkeypatch: pytest.MonkeyPatch
+    imported: FastAPI, client_for: Clients
 ) -> None:
-    monkeypatch.setenv("CAREASSURE_COUNCIL_CODE", "E10000018")
-    info = imported.state.figures.info()
-    mark_synthetic_load(info.load_id)
+    _configure(imported, "E10000018", imported.state.figures.info().load_id)
     page = client_for("viewer").get("/compare")
     assert "come from a synthetic county" in page.text
     assert "(synthetic: the demo county's figure, not the council's)" in page.text
 
 
 def test_without_a_council_or_figures_the_page_says_what_to_do(
-    app: FastAPI, client_for: Clients, monkeypatch: pytest.MonkeyPatch
+    app: FastAPI, client_for: Clients
 ) -> None:
     assert "careassure compare council CODE" in client_for("viewer").get("/compare").text
-    monkeypatch.setenv("CAREASSURE_COUNCIL_CODE", "E10000018")
+    _configure(app, "E10000018")
     assert "careassure compare import FILE" in client_for("viewer").get("/compare").text

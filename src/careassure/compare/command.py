@@ -18,11 +18,22 @@ from careassure.cliargs import fail as _fail
 
 app = typer.Typer(no_args_is_help=True)
 ACTOR = typer.Option(None, "--actor", help="Who makes the change (default: your login name).")
+CODE = typer.Argument(..., help="The council's ONS code, e.g. E10000018.")
+FIGURES = typer.Argument(None, help="Published figures: Oflog or long layout (.csv or .csv.gz).")
+NEIGHBOURS = typer.Option(
+    None, "--neighbours", help="Nearest-neighbours file (JSON: code -> similar councils)."
+)
+GROUP_NAME = typer.Argument(..., help="The group's name, e.g. 'CIPFA family'.")
+MEMBERS = typer.Argument(..., help="Its councils' ONS codes.")
+COUNCIL = typer.Option(None, "--council", help="ONS code (default: the configured council's).")
 
 
 class ShowFormat(StrEnum):
     table = "table"
     json = "json"
+
+
+SHOW_FORMAT = typer.Option(ShowFormat.table, "--format", "-f", help="table or json.")
 
 
 @app.callback()
@@ -49,7 +60,7 @@ def _valid_code(code: str) -> str:
 
 
 @app.command("council")
-def council(code: str = typer.Argument(..., help="The council's ONS code, e.g. E10000018.")) -> None:
+def council(code: str = CODE) -> None:
     """Set the council's own ONS code: the row of the national files that is "us".
 
     Example: [bold]careassure compare council E10000018[/bold]
@@ -62,10 +73,8 @@ def council(code: str = typer.Argument(..., help="The council's ONS code, e.g. E
 
 @app.command("import")
 def import_(
-    figures: Path | None = typer.Argument(None, help="Published figures: Oflog or long layout."),
-    neighbours: Path | None = typer.Option(
-        None, "--neighbours", help="Nearest-neighbours file (JSON: code -> similar councils)."
-    ),
+    figures: Path | None = FIGURES,
+    neighbours: Path | None = NEIGHBOURS,
     actor: str | None = ACTOR,
 ) -> None:
     """Import published figures (replacing the measure-years the file holds) and/or nearest
@@ -99,8 +108,8 @@ def import_(
 
 @app.command("group")
 def group(
-    name: str = typer.Argument(..., help="The group's name, e.g. 'CIPFA family'."),
-    members: list[str] = typer.Argument(..., help="Its councils' ONS codes."),
+    name: str = GROUP_NAME,
+    members: list[str] = MEMBERS,
     actor: str | None = ACTOR,
 ) -> None:
     """Define (or replace) a comparator group of the council's own choosing.
@@ -122,10 +131,8 @@ def group(
 
 @app.command("show")
 def show(
-    council_code: str | None = typer.Option(
-        None, "--council", help="ONS code (default: the configured council's)."
-    ),
-    output: ShowFormat = typer.Option(ShowFormat.table, "--format", "-f", help="table or json."),
+    council_code: str | None = COUNCIL,
+    output: ShowFormat = SHOW_FORMAT,
 ) -> None:
     """The council beside England, its region and its neighbours, latest period of each measure.
 
@@ -145,7 +152,7 @@ def show(
     if not comparisons:
         _fail(f"no imported national figures for {code}: run `careassure compare import`")
     rows = table_rows(comparisons)
-    if output is ShowFormat.json:
+    if output == ShowFormat.json:
         typer.echo(json.dumps(
             {"council": code, "name": comparisons[0].council_name,
              "measures": [dict(zip(COLUMNS, r, strict=True)) | {"code": c.code}

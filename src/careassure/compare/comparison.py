@@ -128,8 +128,8 @@ def compare_council(
         by_set.setdefault((figure.measure_code, figure.period), []).append(figure)
     periods_of: dict[str, list[PeriodComparison]] = {}
     last: dict[str, NationalFigure] = {}
-    for (code, period), rows in sorted(by_set.items(), key=lambda i: (i[0][0],
-                                                                      period_sort_key(i[0][1]))):
+    ordered = sorted(by_set.items(), key=lambda item: (item[0][0], period_sort_key(item[0][1])))
+    for (code, _when), rows in ordered:
         own = next((f for f in rows if f.council_code == council_code), None)
         if own is None:
             continue

@@ -25,8 +25,8 @@ from __future__ import annotations
 import csv
 import gzip
 import math
-from dataclasses import replace
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 

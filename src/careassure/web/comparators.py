@@ -5,6 +5,8 @@ figures. The national figures come from the application database (``careassure c
 import``); the council's own figure for a measure with a national twin comes from the store, as on
 every other page, with the period difference stated beside it. When the store's latest load is
 marked synthetic (the demo's county), the pages say that the council's own figures are not real.
+The council's code and the synthetic marker are read from the configuration when the app starts
+(web/settings.py).
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ from careassure.compare.model import period_bounds
 from careassure.compare.store import council_comparisons
 from careassure.compare.twins import Twin, period_note, twin_of_code, twins
 from careassure.compare.wording import direction, number, value_range
-from careassure.config import council_code, synthetic_load_id
 from careassure.measures import CATALOGUE
 from careassure.web import charts, display
 from careassure.web.auth import current_user
@@ -55,13 +56,13 @@ def synthetic(request: Request) -> bool:
     """Whether the council's own figures are synthetic: the store's latest load is the one the
     demo marked as its synthetic county."""
     info = request.app.state.figures.info()
-    marked = synthetic_load_id()
+    marked = request.app.state.settings.synthetic_load
     return bool(info and marked and info.load_id == marked)
 
 
 def comparisons(request: Request) -> tuple[str | None, list[MeasureComparison]]:
     """The configured council's code and its comparisons (empty when nothing is imported)."""
-    code = council_code()
+    code = request.app.state.settings.council_code
     if code is None:
         return None, []
     with transaction(request.app.state.engine) as session:
