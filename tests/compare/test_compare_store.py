@@ -102,6 +102,6 @@ def test_a_council_defines_its_own_group(engine: Engine) -> None:
             select(AuditEntry).where(AuditEntry.entity_type == "comparator_group")
         ).all()
         assert [c.action for c in changes] == ["create", "update"]
-    with (pytest.raises(NationalFileError, match="not council ONS codes"),
+    with (pytest.raises(NationalFileError, match="not ONS area codes"),
           transaction(engine) as session):
         define_group(session, "Bad", ["E10000007", "Kent"], "manager")

@@ -2,20 +2,24 @@
 
 The layout is the one the Oflog data explorer publishes: a JSON object whose keys are council ONS
 codes and whose values are lists of council codes, the council's group of similar councils (the
-council itself may be in its own list; it is never counted as its own neighbour). Every problem is
-collected and reported at once; a file with any problem imports nothing. It may be
-gzip-compressed (``.json.gz``).
+council itself may be in its own list; it is never counted as its own neighbour). The published
+file also carries groups for district councils and combined authorities, with the odd council
+listed twice: any GSS code is accepted (only councils with figures are ever compared) and a
+repeated member is counted once. Every problem is collected and reported at once; a file with
+any problem imports nothing. It may be gzip-compressed (``.json.gz``).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from careassure.compare.layouts import open_text
-from careassure.compare.model import COUNCIL_CODE, NationalFileError, Problem
+from careassure.compare.model import NationalFileError, Problem
 
 MAX_GROUP = 50
+GSS_CODE = re.compile(r"^[EWSN]\d{8}$")  # an ONS (Government Statistical Service) area code
 
 
 def read_neighbours_file(path: Path) -> dict[str, list[str]]:
@@ -35,7 +39,7 @@ def read_neighbours_file(path: Path) -> dict[str, list[str]]:
     for code, members in data.items():
         problems += check_group(name, code, members)
         if isinstance(members, list):
-            groups[code] = [m for m in members if m != code]
+            groups[code] = [m for m in dict.fromkeys(members) if m != code]
     if problems:
         raise NationalFileError(problems)
     return groups
@@ -44,23 +48,19 @@ def read_neighbours_file(path: Path) -> dict[str, list[str]]:
 def check_group(source: str, code: str, members: object) -> list[Problem]:
     """The problems of one council's group: its code, and its members."""
     problems = []
-    if not COUNCIL_CODE.match(code):
-        problems.append(Problem(source, None, code, "is not a council's ONS code"))
+    if not GSS_CODE.match(code):
+        problems.append(Problem(source, None, None, f"{code!r} is not an ONS area code"))
     return problems + check_members(source, code, members)
 
 
 def check_members(source: str, name: str, members: object) -> list[Problem]:
-    """The problems of a group's member list: 1 to 50 distinct council ONS codes."""
-    code = name
-    problems: list[Problem] = []
+    """The problems of a group's member list: 1 to 50 ONS area codes."""
     if not isinstance(members, list) or not members or len(members) > MAX_GROUP:
-        problems.append(Problem(source, None, code, (
-            f"must list between 1 and {MAX_GROUP} council codes")))
-        return problems
-    bad = [m for m in members if not isinstance(m, str) or not COUNCIL_CODE.match(m)]
+        return [Problem(source, None, None,
+                        f"{name}: must list between 1 and {MAX_GROUP} council codes")]
+    bad = [m for m in members if not isinstance(m, str) or not GSS_CODE.match(m)]
     if bad:
-        problems.append(Problem(source, None, code, (
-            "lists values that are not council ONS codes: " + ", ".join(map(repr, bad[:5])))))
-    if len(set(map(str, members))) != len(members):
-        problems.append(Problem(source, None, code, "lists a council twice"))
-    return problems
+        return [Problem(source, None, None, (
+            f"{name}: lists values that are not ONS area codes: "
+            + ", ".join(map(repr, bad[:5]))))]
+    return []

@@ -89,7 +89,7 @@ def define_group(session: Session, name: str, members: list[str], actor: str) ->
     problems += check_members("group", cleaned, members)
     if problems:
         raise NationalFileError(problems)
-    _save_group(session, COUNCIL, cleaned, members, actor)
+    _save_group(session, COUNCIL, cleaned, list(dict.fromkeys(members)), actor)
 
 
 def _save_group(session: Session, kind: str, name: str, members: list[str], actor: str) -> None:
