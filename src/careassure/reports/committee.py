@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from careassure.framework.model import Framework
 from careassure.reports.common import long_date, new_document, short_date
+from careassure.reports.comparison import add_comparison
 from careassure.reports.cycle import Cycle, cycle_at
 from careassure.reports.document import Bullets, Document, Paragraph, Section, Table, cell
 from careassure.reports.planstatus import latest_progress, load_plan_status
@@ -191,5 +192,6 @@ def build_committee_report(
     for area in status.areas:
         _area(doc, area, status, number, readings, tracer)
     _risks(doc.section("Key risks", key="risks"), number, status.plan)
+    add_comparison(doc, session)
     _appendix(doc, status, readings, tracer)
     return doc
