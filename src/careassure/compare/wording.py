@@ -27,8 +27,7 @@ def number(value: float | None) -> str:
         return NO_VALUE
     if abs(value) >= 10:
         return f"{value:,.1f}"
-    text = f"{value:.3g}"
-    return text
+    return f"{value:.3g}"
 
 
 def direction(better: Better | None) -> str:
