@@ -19,7 +19,8 @@ HEADER = "area_code,area_name,area_type,region,measure_code,measure_title,period
 def test_the_long_layout_reads_years_quarters_and_gaps() -> None:
     layout, figures = read_national_file(FIXTURES / "long-layout-example.csv")
     assert layout == "long"
-    assert len(figures) == 11
+    assert len(figures) == 13
+    assert [f.council_name for f in figures if f.is_total] == ["England", "East Midlands"]
     leicester = next(f for f in figures if f.council_code == "E06000016" and f.period == "2022-23")
     assert leicester.value is None  # not published
     assert {f.period for f in figures if f.measure_code == "CLD-W1"} == {"2023-24 Q1"}
@@ -66,7 +67,7 @@ def test_an_unknown_layout_names_the_missing_columns(tmp_path: Path) -> None:
 def test_compressed_files_are_read(tmp_path: Path) -> None:
     path = tmp_path / "figures.csv.gz"
     path.write_bytes(gzip.compress((FIXTURES / "long-layout-example.csv").read_bytes()))
-    assert len(read_national_file(path)[1]) == 11
+    assert len(read_national_file(path)[1]) == 13
 
 
 def test_neighbours_leave_the_council_out_of_its_own_group(tmp_path: Path) -> None:

@@ -78,10 +78,10 @@ def test_a_rejected_file_changes_nothing(engine: Engine, tmp_path: Path) -> None
     bad = tmp_path / "bad.csv"
     bad.write_text((FIXTURES / "long-layout-example.csv").read_text() + "E1,x,y,z,1C(2A),t,"
                    "2022-23,1,higher\n")
-    with (pytest.raises(NationalFileError, match="bad.csv, row 13, column 'area_code'"),
+    with (pytest.raises(NationalFileError, match="bad.csv, row 15, column 'area_code'"),
           transaction(engine) as session):
         import_figures(session, bad, "analyst")
-    assert _count(engine) == 11
+    assert _count(engine) == 13
     with transaction(engine) as session:
         assert len(imports(session)) == 1
 
@@ -96,6 +96,11 @@ def test_a_council_defines_its_own_group(engine: Engine) -> None:
                       if c.code == "1C(2A)").latest
         (own,) = latest.own_groups
         assert (own.name, own.counted, own.median) == ("Shire counties", 2, 30.0)
+        # England's and the region's own figures sit beside the councils, never among them:
+        # the councils' median is of 27.0, 31.0 and 33.0 (Leicester not published).
+        assert (latest.england.counted, latest.england.median) == (3, 31.0)
+        assert (latest.england_published, latest.region_published) == (26.5, 28.5)
+        assert latest.rank is not None and latest.rank.text() == "2nd of 3"
         define_group(session, "Shire counties", ["E10000007"], "manager")
     with transaction(engine) as session:
         changes = session.scalars(

@@ -84,6 +84,8 @@ def test_leicester_and_the_twin_panel_on_a_measure_page(
            "is at 31/03/2023, the end of 2022-23." in page.text
     # 2022-23: 31.0 beside Derbyshire 27.0 and Cambridgeshire 33.0 (Leicester not published)
     assert "2nd of 3" in page.text
+    assert "England (its own published figure)" in page.text
+    assert "East Midlands (its own published figure)" in page.text
     other = client_for("analyst").get("/measures/care_act_assessment.waiting")
     assert other.status_code == 200 and 'id="compare-heading"' not in other.text
 

@@ -4,6 +4,9 @@ Everything is recomputed from the stored figures of each period, so a reader can
 the published file: England's median is the median of every council's published value that
 period (councils without a value left out, as the publishers do; the file's own MEDIAN column is
 kept beside it and a test checks the two agree); a group's range is its lowest and highest value.
+England's and a region's own published figures (a rate over all their people, which is not the
+median of their councils), when a file gives them, are kept beside: England's by the name
+"England", a region's by the name the councils' rows give as their region.
 
 The rank counts from the best: 1 + the number of councils with a better value (ties share a
 rank), "97th of 152". Where neither higher nor lower is better, councils are ranked from the
@@ -14,7 +17,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from careassure.compare.model import Better, NationalFigure, period_sort_key
 
@@ -57,6 +60,8 @@ class PeriodComparison:
     neighbours: GroupStats | None
     own_groups: tuple[GroupStats, ...]
     rank: Rank | None
+    england_published: float | None = None  # England's own published figure, when given
+    region_published: float | None = None  # the region's, when given
 
     @property
     def groups(self) -> tuple[GroupStats, ...]:
@@ -124,8 +129,13 @@ def compare_council(
     """Every measure the council has a published figure for, with its comparators per period,
     in the order of the measure codes."""
     by_set: dict[tuple[str, str], list[NationalFigure]] = {}
+    totals: dict[tuple[str, str], dict[str, float | None]] = {}
     for figure in figures:
-        by_set.setdefault((figure.measure_code, figure.period), []).append(figure)
+        key = (figure.measure_code, figure.period)
+        if figure.is_total:  # England's or a region's own figure, by name
+            totals.setdefault(key, {})[figure.council_name] = figure.value
+        else:
+            by_set.setdefault(key, []).append(figure)
     periods_of: dict[str, list[PeriodComparison]] = {}
     last: dict[str, NationalFigure] = {}
     ordered = sorted(by_set.items(), key=lambda item: (item[0][0], period_sort_key(item[0][1])))
@@ -133,9 +143,12 @@ def compare_council(
         own = next((f for f in rows if f.council_code == council_code), None)
         if own is None:
             continue
-        periods_of.setdefault(code, []).append(
-            _period(own, rows, neighbours, own_groups or {})
-        )
+        published = totals.get((code, _when), {})
+        periods_of.setdefault(code, []).append(replace(
+            _period(own, rows, neighbours, own_groups or {}),
+            england_published=published.get(ENGLAND),
+            region_published=published.get(own.region),
+        ))
         last[code] = own
     return [
         MeasureComparison(code, last[code].measure_title, last[code].better,

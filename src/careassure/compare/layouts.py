@@ -13,7 +13,10 @@ period, with the columns ``area_code``, ``area_name``, ``area_type``, ``region``
 ``measure_code``, ``measure_title``, ``period`` (``2022-23`` or ``2023-24 Q1``), ``value`` and
 ``better`` (``higher``, ``lower`` or empty).
 
-Both: a council code is an ONS code (E06, E07, E08, E09 or E10 followed by six digits); an empty
+Both: a council code is an ONS code (E06, E07, E08, E09 or E10 followed by six digits). England's
+(E92000001) and the regions' (E12 and six digits) published figures may be given too, with the
+type and region left empty: they are shown beside the medians worked out from the councils, never
+counted as councils. An empty
 value means not published (suppressed or not collected). A file may be gzip-compressed
 (``.csv.gz``). Every problem in the file is collected
 and reported at once, naming the file, the row (the header is row 1), the column and the reason;
@@ -32,6 +35,7 @@ from typing import TextIO
 
 from careassure.compare.model import (
     COUNCIL_CODE,
+    TOTAL_CODE,
     Better,
     NationalFigure,
     NationalFileError,
@@ -69,6 +73,7 @@ BETTER_WORDS: Mapping[str, Better | None] = {
     "desc": "higher", "higher": "higher", "asc": "lower", "lower": "lower", "none": None, "": None,
 }
 TEXT_FIELDS = ("council_name", "council_type", "region", "measure_code", "measure_title")
+TOTAL_OPTIONAL = ("council_type", "region")  # England's and a region's rows may leave them empty
 
 
 def read_national_file(path: Path) -> tuple[str, list[NationalFigure]]:
@@ -158,16 +163,17 @@ def _figure(
 ) -> NationalFigure | None:
     before = len(problems)
     cells = {field: _cell(row, index) for field, index in columns.items()}
-    if not COUNCIL_CODE.match(cells["council_code"]):
+    total = bool(TOTAL_CODE.match(cells["council_code"]))
+    if not (total or COUNCIL_CODE.match(cells["council_code"])):
         problems.append(Problem(name, number, headings["council_code"], (
             f"{cells['council_code']!r} is not a council's ONS code (E06, E07, E08, E09 or E10 "
-            "and six digits)")))
+            "and six digits), England's (E92000001) or a region's (E12 and six digits)")))
     if period_bounds(cells["period"]) is None:
         problems.append(Problem(name, number, headings["period"], (
             f"{cells['period']!r} is not a period: write a financial year (2022-23) or a "
             "quarter of one (2023-24 Q1)")))
     for field in TEXT_FIELDS:
-        if not cells[field]:
+        if not cells[field] and not (total and field in TOTAL_OPTIONAL):
             problems.append(Problem(name, number, headings[field], "is empty"))
     better_text = cells["better"].lower()
     if better_text not in BETTER_WORDS:

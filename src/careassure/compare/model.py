@@ -14,6 +14,10 @@ from typing import Literal
 
 Better = Literal["higher", "lower"]
 COUNCIL_CODE = re.compile(r"^E(0[6-9]|10)\d{6}$")
+# England (E92000001) and the English regions (E12000001 to E12000009): the published totals
+# that ASCOF and CLD tables carry beside the councils.
+TOTAL_CODE = re.compile(r"^E(92|12)\d{6}$")
+ENGLAND_CODE = "E92000001"
 FINANCIAL_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
 QUARTER = re.compile(r"^(\d{4})-(\d{2}) Q([1-4])$")
 MAX_SHOWN_PROBLEMS = 20
@@ -33,6 +37,11 @@ class NationalFigure:
     value: float | None
     published_median: float | None
     better: Better | None
+
+    @property
+    def is_total(self) -> bool:
+        """England's or a region's published figure, not a council's."""
+        return bool(TOTAL_CODE.match(self.council_code))
 
 
 @dataclass(frozen=True)
