@@ -15,6 +15,7 @@ def careassure_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("CAREASSURE_HOME", str(home))
     monkeypatch.delenv("CAREASSURE_STORE", raising=False)
     monkeypatch.delenv("CAREASSURE_PSEUDONYM_KEY", raising=False)
+    monkeypatch.delenv("CAREASSURE_COUNCIL_CODE", raising=False)
     return home
 
 

@@ -52,6 +52,9 @@ def test_demo_loads_everything_once_and_reuses_it(
     assert "Loaded " in first and "Imported the demo improvement plan" in first
     assert "Imported the demo budget: Medium Term Financial Strategy 2026/27-2029/30" in first
     assert "Self-assessment: 20 of 36 = 56%, Requires improvement." in first
+    assert "Imported 6,376 published national figures (2015-16 to 2022-23)" in first
+    assert (careassure_home / "council-code").read_text().strip() == "E10000018"
+    assert (careassure_home / "synthetic-load").read_text().strip()  # the county is marked
     password_file = careassure_home / "demo-password"
     assert stat.S_IMODE(password_file.stat().st_mode) == 0o600
     password = password_file.read_text().strip()
@@ -71,6 +74,7 @@ def test_demo_loads_everything_once_and_reuses_it(
 
 def _check_database(url: str, password: str) -> None:
     from careassure.appdb import create_engine, transaction
+    from careassure.compare.store import council_comparisons
     from careassure.framework.evidence import list_evidence
     from careassure.framework.tables import SelfAssessmentStatement
     from careassure.plan import actions_owned_by, load_plan
@@ -85,6 +89,11 @@ def _check_database(url: str, password: str) -> None:
             assert all(r.strengths and r.areas_for_development for r in rows.values())
             evidence = list_evidence(session, date.today())
             assert len(evidence) == 6 and sum(e.stale for e in evidence) == 1
+            found = {c.code: c.latest for c in council_comparisons(session, "E10000018")}
+            assert len(found) == 7  # every published measure, beside England and neighbours
+            asc3 = found["ASC3"]
+            assert (asc3.value, asc3.england.median, asc3.england.counted) == (61.8, 67.5, 149)
+            assert asc3.neighbours is not None and asc3.neighbours.median == 67.6
             plan = load_plan(session)
             assert plan.council == "Leicestershire County Council"
             owned = actions_owned_by(session, "lead")

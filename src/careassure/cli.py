@@ -51,6 +51,9 @@ from careassure.framework.command import app as cqc_app  # noqa: E402
 
 app.add_typer(cqc_app, name="cqc")
 app.add_typer(db_app, name="db")
+from careassure.compare.command import app as compare_app  # noqa: E402
+
+app.add_typer(compare_app, name="compare")
 from careassure.plan.command import app as plan_app  # noqa: E402
 
 app.add_typer(plan_app, name="plan")

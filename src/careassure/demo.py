@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from careassure.config import council_code, mark_synthetic_load, set_council_code
+
 if TYPE_CHECKING:
     from rich.console import Console
     from sqlalchemy.engine import Engine
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
 # The seeds' baseline for the waiting-list story: the peak at the end of December 2024.
 STORY_BASELINE = date(2024, 12, 1)
 ACTOR = "demo"
+DEMO_COUNCIL_CODE = "E10000018"  # Leicestershire: the council whose plan the demo uses
 PASSWORD_FILE = "demo-password"
 ASSESSMENT_FILE = Path(__file__).with_name("demo_assessment.yaml")
 
@@ -76,6 +79,9 @@ def demo(
     with open_store(path) as store:
         _print_headlines(console, store)
         as_of = store.extract_date() or date.today()
+        loads = store.loads()
+    if loads and loads[0].loaded_by == ACTOR:  # the demo's own synthetic county is the latest
+        mark_synthetic_load(loads[0].load_id)
     console.print(f"\nStore: {path}")
 
     engine = _application_database(console)
@@ -83,6 +89,7 @@ def demo(
         _ensure_plan(console, engine, path, as_of)
         _ensure_budget(console, engine)
         _ensure_self_assessment(console, engine)
+        _ensure_national_figures(console, engine)
         password = demo_password()
         logins = _ensure_demo_users(engine, password)
     finally:
@@ -107,7 +114,7 @@ def _load_synthetic_county(console: Console, path: Path, scale: float, seed: int
         with console.status("Writing the extract in the record format..."):
             write_county(county, Path(folder), "csv")
         with console.status("Validating, pseudonymising and loading the extract..."):
-            result = ingest(Path(folder), store=path, extract="local", loaded_by="demo")
+            result = ingest(Path(folder), store=path, extract="local", loaded_by=ACTOR)
     if not result.ok:
         console.print(f"[red]The synthetic extract was rejected ({len(result.errors)} errors); "
                       f"see {result.error_report}[/red]")
@@ -274,6 +281,30 @@ def demo_password(home: Path | None = None) -> str:
             with os.fdopen(fd, "w") as handle:
                 handle.write(secrets.token_urlsafe(12) + "\n")
     return path.read_text(encoding="utf-8").strip()
+
+
+def _ensure_national_figures(console: Console, engine: Engine) -> None:
+    """Set the council to Leicestershire (whose plan the demo uses) unless one is set, and import
+    the shipped national figures and nearest neighbours (real published data,
+    careassure/compare/demo/README.md) when none are stored."""
+    from importlib import resources
+
+    from careassure.appdb import transaction
+    from careassure.compare.store import import_figures, import_neighbours, imports
+
+    if council_code() is None:
+        set_council_code(DEMO_COUNCIL_CODE)
+        console.print(f"Set the council to Leicestershire ({DEMO_COUNCIL_CODE}) for comparisons.")
+    shipped = resources.files("careassure.compare").joinpath("demo")
+    with transaction(engine) as session:
+        if imports(session):
+            return
+        with resources.as_file(shipped) as folder:
+            result = import_figures(session, folder / "national-figures.csv.gz", ACTOR)
+            import_neighbours(session, folder / "nearest-neighbours.json.gz", ACTOR)
+    years = f"{result.periods[0]} to {result.periods[-1]}"
+    console.print(f"Imported {result.figures:,} published national figures ({years}) and "
+                  "nearest neighbours.")
 
 
 def _ensure_demo_users(engine: Engine, password: str) -> list[tuple[str, str]]:

@@ -78,13 +78,15 @@ def site(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     home = tmp_path_factory.mktemp("browser-demo")
     database_url = f"sqlite:///{home / 'careassure.db'}"
     password = _build_demo(home, database_url)
-    app = create_app(
-        store_path=home / "store.duckdb",
-        database_url=database_url,
-        secret_key="browser-test-secret-" * 3,
-        secure_cookies=False,
-        evidence_dir=home / "evidence",
-    )
+    with pytest.MonkeyPatch.context() as patch:  # the configuration the demo wrote (council)
+        patch.setenv("CAREASSURE_HOME", str(home))
+        app = create_app(
+            store_path=home / "store.duckdb",
+            database_url=database_url,
+            secret_key="browser-test-secret-" * 3,
+            secure_cookies=False,
+            evidence_dir=home / "evidence",
+        )
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning",
                                            access_log=False, lifespan="off"))
     thread = threading.Thread(target=server.run, name="careassure-browser-site", daemon=True)

@@ -27,6 +27,7 @@ MATRIX: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/measures/{measure_id}"): EVERYONE,
     ("GET", "/measures/{measure_id}/data.csv"): EVERYONE,
     ("GET", "/statuses"): EVERYONE,
+    ("GET", "/compare"): EVERYONE,
     ("GET", "/plan"): EVERYONE,
     ("GET", "/plan/{area_key}"): EVERYONE,
     ("GET", "/plan/{area_key}/{action_key}"): EVERYONE,

@@ -31,6 +31,7 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 MODEL_MODULES = (
     "careassure.appdb.audit",
     "careassure.budget.tables",
+    "careassure.compare.tables",
     "careassure.framework.tables",
     "careassure.plan.tables",
     "careassure.web.tables",

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from careassure.framework.model import Framework
 from careassure.reports.common import long_date, new_document, short_date
+from careassure.reports.comparison import add_comparison
 from careassure.reports.cycle import Cycle, cycle_at
 from careassure.reports.document import Bullets, Document, Paragraph, Section, Table, cell
 from careassure.reports.mtfs import add_stored_mtfs
@@ -198,6 +199,7 @@ def build_committee_report(
     for area in status.areas:
         _area(doc, area, status, number, readings, tracer)
     _risks(doc.section("Key risks", key="risks"), number, status.plan)
+    add_comparison(doc, session)
     _appendix(doc, status, readings, tracer)
     add_stored_mtfs(doc, session)
     return doc

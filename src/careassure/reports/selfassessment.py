@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from careassure.framework.live import LiveMeasure, LiveValues
 from careassure.framework.model import Framework
 from careassure.reports.common import long_date, new_document, short_date
+from careassure.reports.comparison import add_comparison
 from careassure.reports.document import Bullets, Document, Paragraph, Table, cell
 from careassure.reports.readings import Readings
 from careassure.reports.settings import ReportSettings
@@ -172,4 +173,5 @@ def build_self_assessment_report(
                     "Missing current evidence: "
                     + ", ".join(categories[c] for c in s.missing_categories) + "."))
             section.add(_measures_table(tracer, readings, qs.measures, title))
+    add_comparison(doc, session)
     return doc

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from careassure.config import default_store_path, home
+from careassure.config import council_code, default_store_path, home, synthetic_load_id
 
 SECRET_FILE = "web-secret.key"
 GOVUK_FRONTEND_ENV = "CAREASSURE_GOVUK_FRONTEND"
@@ -34,6 +34,8 @@ class WebSettings:
     evidence_dir: Path
     govuk_dir: Path
     max_upload_bytes: int = MAX_UPLOAD_BYTES
+    council_code: str | None = None  # the council's ONS code, for national comparisons
+    synthetic_load: str | None = None  # the load id of the demo's synthetic county, if any
 
 
 def secret_key(path: Path | None = None) -> str:
@@ -110,4 +112,6 @@ def resolve(
         secure_cookies=secure_cookies,
         evidence_dir=Path(evidence_dir) if evidence_dir else default_evidence_dir(),
         govuk_dir=govuk_frontend_dir(),
+        council_code=council_code(),
+        synthetic_load=synthetic_load_id(),
     )

@@ -16,6 +16,7 @@ ROUTER_MODULES: tuple[str, ...] = (
     "careassure.web.routes.overview",
     "careassure.web.routes.measures",
     "careassure.web.routes.statuses",
+    "careassure.web.routes.compare",
     "careassure.web.routes.plan",
     "careassure.web.routes.data",
     "careassure.web.routes.planner",
@@ -37,6 +38,7 @@ class NavItem:
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("/", "Overview", EVERYONE),
     NavItem("/measures", "Measures", EVERYONE),
+    NavItem("/compare", "How we compare", EVERYONE),
     NavItem("/plan", "Improvement plan", EVERYONE),
     NavItem("/reports", "Reports", EVERYONE),
     NavItem("/budget", "Budget", EVERYONE),

@@ -18,7 +18,7 @@ from careassure.measures.format import period_text
 from careassure.measures.labels import BREAKDOWN_NAMES, group_label
 from careassure.plan.targets import TargetInForce
 from careassure.records.csvcells import safe_cell
-from careassure.web import charts, display
+from careassure.web import charts, comparators, display
 from careassure.web.auth import Allow
 from careassure.web.downloads import csv_response
 from careassure.web.headlines import trend_start
@@ -178,6 +178,7 @@ def measure_page(
             "direction": {"lower": "Lower is better", "higher": "Higher is better"}.get(
                 definition.direction or "", "Neither higher nor lower is better"
             ),
+            **comparators.panel_context(request, measure_id),
         },
     )
 
