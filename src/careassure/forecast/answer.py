@@ -42,7 +42,11 @@ def answer(
     then = observation.end - timedelta(weeks=QUARTER_WEEKS * BACKTEST_QUARTERS)
     try:
         earlier = observe_queue(store, queue, team, as_of=then, history_weeks=history_weeks)
-        result["backtest"] = backtest(earlier, observation, request)
+        span = QUARTER_WEEKS * BACKTEST_QUARTERS
+        record = observation if observation.weeks >= span else observe_queue(
+            store, queue, team, as_of=observation.end, history_weeks=span
+        )
+        result["backtest"] = backtest(earlier, record, request)
     except ForecastInputError as exc:
         result["backtest"] = {"as_of": then.isoformat(), "unavailable": str(exc)}
     return result
