@@ -143,13 +143,11 @@ def test_planner_answers_with_chart_and_table(client_for: Clients) -> None:
     assert "Scenario:" in response.text
     assert response.text.count('<svg class="ca-chart"') >= 1
     assert "Week ending" in response.text
-    assert "2.0 FTE from 01/01/2026 to " in response.text  # until the horizon's end
-    # The summary's "clear" (the list down to its target size, today's capacity) and each
-    # scenario's (everyone waiting at the start seen) say which they are, so they cannot seem
-    # to contradict each other.
-    assert "Backlog cleared" not in response.text and "Does not clear" not in response.text
-    assert "to its target size with today&#39;s capacity (no extra staff)" in response.text
+    assert "2.0 FTE (5.0 cases a week) from 01/01/2026 to " in response.text
+    # one answer: no formula time to target beside the simulation's, no "target list size"
+    assert "target size" not in response.text and "98%" not in response.text
     assert response.text.count("Everyone waiting on 31/12/2025 seen, in this scenario") == 2
+    assert "How far to trust it: back-test" in response.text
     assert "20 runs." in response.text
     one_run = client.get(
         "/planner?queue=care_act_assessment&team=&target_median=14&target_max=56"
@@ -157,6 +155,45 @@ def test_planner_answers_with_chart_and_table(client_for: Clients) -> None:
     )
     assert one_run.status_code == 200, one_run.text
     assert "1 run." in one_run.text and "1 runs" not in one_run.text
+
+
+def _table(html: str, table_id: str) -> list[list[str]]:
+    """The body rows of one table, as the text of their cells."""
+    table = re.search(rf'<table[^>]*id="{table_id}".*?<tbody[^>]*>(.*?)</tbody>', html, re.S)
+    assert table, table_id
+    return [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(
+            r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table.group(1), re.S)
+    ]
+
+
+def test_planner_answers_agree_with_its_chart_and_table(client_for: Clients) -> None:
+    """Targets left blank are the targets in force; each scenario's "targets first met" is the
+    first week of its own table whose median-run figures meet them, in the side-by-side table
+    and in the scenario's summary alike."""
+    response = client_for("analyst").get(
+        "/planner?queue=care_act_assessment&team=&target_median=&target_max=&permanent_fte=3"
+        "&outsourced=4&outsourced_weeks=4&by=&order=fcfs&extra_fte=0&horizon=10&growth=0"
+        "&cases_per_fte=2.5&runs=30"
+    )
+    assert response.status_code == 200, response.text
+    text = response.text
+    assert ("Targets met means median wait at most 14 days and longest wait of anyone waiting "
+            "at most 56 days") in text
+    assert "Median wait times to not exceed 14 days" in text  # where the target came from
+    side = _table(text, "scenarios")
+    assert [row[0][:14] for row in side] == ["Current staffi", "3 more FTE fro",
+                                            "4 cases a week"]
+    for row, name in zip(side, ("current", "permanent", "outsourcing"), strict=True):
+        weeks = _table(text, f"trajectory-{name}")
+        meeting = [w[0] for w in weeks if float(w[4]) <= 14 and float(w[5]) <= 56]
+        if meeting:
+            assert row[1].startswith(f"week ending {meeting[0]} (")
+        else:
+            assert row[1] == "not within the horizon"
+        assert row[3] == f"{float(weeks[-1][2]):,.0f}"  # waiting in the last week, median run
+    assert text.count("<svg class=\"ca-chart\"") == 6  # number waiting and longest wait, each
 
 
 def test_planner_explains_bad_input(client_for: Clients) -> None:
