@@ -279,7 +279,7 @@ def _uk(iso: str | None) -> str:
 
 
 def _present(answer: dict[str, Any] | None) -> dict[str, Any]:
-    from careassure.forecast.command import least_text, met_text, when_text
+    from careassure.forecast.words import least_text, met_text, when_text
 
     if answer is None:
         return {}
