@@ -1,0 +1,50 @@
+"""Assessment cycle 2026: CQC assessments (comprehensive and focused) and assurance meetings.
+
+Revision ID: 0010
+Revises: 0004
+Create Date: 2026-12-03
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0010"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "cqc_assessment",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("assessment_date", sa.Date(), nullable=False),
+        sa.Column("scope", sa.JSON(), nullable=False),
+        sa.Column("outcome", sa.String(length=300), nullable=False),
+        sa.Column("published_on", sa.Date(), nullable=True),
+        sa.Column("report_link", sa.String(length=2000), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "kind IN ('comprehensive', 'focused')", name=op.f("ck_cqc_assessment_kind")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_cqc_assessment")),
+    )
+    op.create_table(
+        "assurance_meeting",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("meeting_date", sa.Date(), nullable=False),
+        sa.Column("attendees", sa.JSON(), nullable=False),
+        sa.Column("agenda", sa.JSON(), nullable=False),
+        sa.Column("actions", sa.JSON(), nullable=False),
+        sa.Column("pack", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_assurance_meeting")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("assurance_meeting")
+    op.drop_table("cqc_assessment")
