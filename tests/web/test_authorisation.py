@@ -41,6 +41,10 @@ MATRIX: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/cqc/whatif"): STAFF,
     ("GET", "/cqc/evidence"): STAFF,
     ("GET", "/cqc/evidence/{item_id}/file"): STAFF,
+    ("GET", "/cqc/preparation"): STAFF,
+    ("POST", "/cqc/preparation/assessments"): PLAN_MANAGERS,
+    ("POST", "/cqc/preparation/meetings"): PLAN_MANAGERS,
+    ("GET", "/cqc/preparation/meetings/{meeting_id}/pack"): STAFF,
     ("GET", "/audit"): ADMINS,
     ("GET", "/admin/users"): ADMINS,
     ("POST", "/admin/users"): ADMINS,
@@ -59,6 +63,7 @@ MATRIX: dict[tuple[str, str], frozenset[str] | str] = {
 PATH_VALUES = {
     "measure_id": "care_act_assessment.waiting",
     "item_id": "1",
+    "meeting_id": "1",
     "username": "viewer",
     "area_key": "timeliness",
     "action_key": "care-act-assessment",
