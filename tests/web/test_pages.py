@@ -375,3 +375,48 @@ def test_measure_pages_write_targets_groups_and_sources_in_readers_words(
     csv_text = client.get(
         "/measures/care_act_assessment.waiting/data.csv?by=client_type&months=12").text
     assert ",client_type,service_user," in csv_text  # CSV keeps the codes
+
+
+def test_preparation_for_assessment(client_for: Clients) -> None:
+    """The preparation page: the next window from the recorded rating, the forms (managers
+    only), the meeting's frozen data pack, and refusals that name the field."""
+    manager = client_for("improvement_manager")
+    page = manager.get("/cqc/preparation")
+    assert page.status_code == 200
+    assert "Record an assessment" in page.text
+    assert "What could trigger a focused assessment" in page.text
+    assert "Characteristics of Good and Outstanding councils: coverage" in page.text
+    recorded = manager.post("/cqc/preparation/assessments", data={
+        "csrftoken": csrf_token(manager), "kind": "comprehensive",
+        "assessment_date": "10/03/2025", "outcome": "Requires improvement",
+        "published_on": "17/09/2025", "report_link": "https://www.cqc.org.uk/example"},
+        follow_redirects=False)
+    assert recorded.status_code == 303
+    page = manager.get("/cqc/preparation").text
+    # 3 years after Requires improvement; the window is the year before
+    assert "17/09/2027 to 17/09/2028" in page
+    assert "the last comprehensive assessment recorded here" in page
+    meeting = manager.post("/cqc/preparation/meetings", data={
+        "csrftoken": csrf_token(manager), "meeting_date": "01/12/2025",
+        "attendees": ["Director of Adult Social Services", "Principal social worker"],
+        "agenda": ["self_assessment", "key_data"],
+        "actions": "Share the waiting-list trajectory | timeliness/care-act-assessment"},
+        follow_redirects=False)
+    assert meeting.status_code == 303, meeting.text
+    page = manager.get("/cqc/preparation").text
+    assert "Director of Adult Social Services, Principal social worker" in page
+    assert 'href="/plan/timeliness/care-act-assessment"' in page
+    pack = client_for("analyst").get("/cqc/preparation/meetings/1/pack")
+    assert pack.status_code == 200
+    assert "Assurance meeting data pack, 01/12/2025" in pack.text
+    assert "Self-assessment version" in pack.text and "QS1" in pack.text
+    bad = manager.post("/cqc/preparation/meetings", data={
+        "csrftoken": csrf_token(manager), "meeting_date": "31/02/2026",
+        "attendees": ["Lead member"], "agenda": ["key_data"]})
+    assert bad.status_code == 400 and "must be a real date" in bad.text
+    named = manager.post("/cqc/preparation/meetings", data={
+        "csrftoken": csrf_token(manager), "meeting_date": "01/12/2025",
+        "attendees": ["Jane Smith"], "agenda": ["key_data"]})
+    assert named.status_code == 400 and "recorded by role" in named.text
+    lead = client_for("workstream_lead")
+    assert "Record an assessment" not in lead.get("/cqc/preparation").text

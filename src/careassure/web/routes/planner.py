@@ -255,7 +255,8 @@ def _answer(request: Request, question: Question, teams: list[str]) -> dict[str,
 
     result = request.app.state.figures.cached(key, compute)
     if isinstance(result, str):
-        question.errors["queue"] = result
+        field = "by" if "to meet the targets by" in result else "queue"
+        question.errors[field] = result[:1].upper() + result[1:]
         return None
     return result
 
