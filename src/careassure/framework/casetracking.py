@@ -158,31 +158,24 @@ def _candidates(store: Store, as_of: date) -> list[dict[str, Any]]:
 
 
 def _allocate(sizes: dict[str, int], n: int) -> dict[str, int]:
-    """n places across pathways in proportion to their sizes (largest remainder), at least one
-    for every pathway with anyone in it while places last, never more than a pathway holds."""
+    """n places across pathways in proportion to their sizes, at least one for every pathway
+    with anyone in it, never more than a pathway holds: each starts at its whole quota (at least
+    1), then places come off the most over-served or go to the most under-served."""
     total = sum(sizes.values())
     present = [p for p in PRECEDENCE if sizes.get(p)]
     if n >= total:
         return {p: sizes[p] for p in present}
-    places = {p: 1 for p in present[:n]}
-    left = n - len(places)
-    quotas = {p: left * sizes[p] / total for p in places}
-    for p in places:
-        places[p] += min(math.floor(quotas[p]), sizes[p] - 1)
-    spare = n - sum(places.values())
-    order = sorted(
-        places, key=lambda p: (-(quotas[p] - math.floor(quotas[p])), PRECEDENCE.index(p))
-    )
-    while spare > 0:
-        grown = False
-        for p in order:
-            if spare and places[p] < sizes[p]:
-                places[p] += 1
-                spare -= 1
-                grown = True
-        if not grown:
-            break
-    return places
+    quota = {p: n * sizes[p] / total for p in present}
+    places = {p: min(max(1, math.floor(quota[p])), sizes[p]) for p in present}
+    while sum(places.values()) > n:
+        over = [p for p in present if places[p] > 1] or present
+        worst = max(over, key=lambda p: (places[p] - quota[p], -PRECEDENCE.index(p)))
+        places[worst] -= 1
+    while sum(places.values()) < n:
+        room = [p for p in present if places[p] < sizes[p]]
+        best = max(room, key=lambda p: (quota[p] - places[p], -PRECEDENCE.index(p)))
+        places[best] += 1
+    return {p: k for p, k in places.items() if k}
 
 
 def case_tracking_list(
