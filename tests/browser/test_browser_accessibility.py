@@ -46,6 +46,7 @@ def test_every_page_an_administrator_can_reach(page_for: Any, site: Any) -> None
          "&by=31/03/2027&order=priority", 200),
         ("improvement_manager", "/cqc/preparation", 200),
         ("workstream_lead", "/cqc/preparation", 200),
+        ("analyst", "/cqc/case-tracking?size=abc", 400),
     ],
 )
 def test_pages_only_other_roles_or_errors_show(

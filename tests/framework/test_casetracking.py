@@ -42,12 +42,12 @@ def store_path(tmp_path: Path) -> Path:
             allocated = None if i % 3 == 0 else date(2026, 3, 1)
             episodes.append((f"e{n:03}", f"pp{n:03}", kind, f"Team {i % 2}", date(2026, 2, 1),
                              allocated))
-    for i in range(4):
+    for _ in range(4):
         n += 1
         people.append((f"pp{n:03}", "2006-05", "male", "black"))
         episodes.append((f"e{n:03}", f"pp{n:03}", "care_act_assessment", "Team 0",
                          date(2026, 1, 10), date(2026, 2, 10)))
-    for i in range(8):
+    for _ in range(8):
         n += 1
         people.append((f"pp{n:03}", "1940-01", "male", "white"))
         services.append((f"s{n:03}", f"pp{n:03}", "long_term", "residential", date(2024, 1, 1)))

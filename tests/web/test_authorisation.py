@@ -42,6 +42,7 @@ MATRIX: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/cqc/evidence"): STAFF,
     ("GET", "/cqc/evidence/{item_id}/file"): STAFF,
     ("GET", "/cqc/preparation"): STAFF,
+    ("GET", "/cqc/case-tracking"): STAFF,
     ("POST", "/cqc/preparation/assessments"): PLAN_MANAGERS,
     ("POST", "/cqc/preparation/meetings"): PLAN_MANAGERS,
     ("GET", "/cqc/preparation/meetings/{meeting_id}/pack"): STAFF,

@@ -420,3 +420,22 @@ def test_preparation_for_assessment(client_for: Clients) -> None:
     assert named.status_code == 400 and "recorded by role" in named.text
     lead = client_for("workstream_lead")
     assert "Record an assessment" not in lead.get("/cqc/preparation").text
+
+
+def test_case_tracking_and_sampling(client_for: Clients) -> None:
+    client = client_for("analyst")
+    page = client.get("/cqc/case-tracking?size=5&seed=3&per_team=2")
+    assert page.status_code == 200, page.text
+    tracked = _table(page.text, "tracked")
+    assert len(tracked) == 5 and len({row[0] for row in tracked}) == 5
+    assert page.text == client.get("/cqc/case-tracking?size=5&seed=3&per_team=2").text
+    download = client.get("/cqc/case-tracking?size=5&seed=3&per_team=2&format=csv")
+    rows = list(csv.DictReader(io.StringIO(download.text)))
+    assert download.headers["content-type"].startswith("text/csv")
+    # the page shows the first 12 characters of each whole pseudonym in the download
+    assert [row["pseudonym"][:12] for row in rows] == [row[0] for row in tracked]
+    assert all(len(row["pseudonym"]) > 12 for row in rows)  # a keyed hash, never a raw ID
+    sample = client.get("/cqc/case-tracking?size=5&seed=3&per_team=2&format=csv&list=sample")
+    assert "days_open" in sample.text.splitlines()[0]
+    bad = client.get("/cqc/case-tracking?size=abc")
+    assert bad.status_code == 400 and "whole number from 1 to 500" in bad.text

@@ -26,6 +26,7 @@ SUB_PAGES = (
     ("/cqc/whatif", "Score what-if"),
     ("/cqc/evidence", "Evidence"),
     ("/cqc/preparation", "Preparation for assessment"),
+    ("/cqc/case-tracking", "Case tracking and sampling"),
 )
 
 

@@ -239,3 +239,78 @@ def meeting_pack(
         "pack": pack, "statements": statements, "sub_pages": SUB_PAGES,
         "as_of": date.fromisoformat(pack["as_of"]) if pack.get("as_of") else None,
     })
+
+
+def _whole(text: str, default: int, low: int, high: int) -> int | None:
+    text = text.strip()
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        return None
+    return value if low <= value <= high else None
+
+
+@router.get("/cqc/case-tracking")
+def case_tracking(
+    request: Request, user: Annotated[SignedIn, Depends(Allow(STAFF))]
+) -> Response:
+    """The case-tracking list and the case sample, drawn from the records at the extract date;
+    ``?format=csv`` (with ``list=sample`` for the case sample) downloads the same rows."""
+    from careassure.framework.casetracking import (
+        DEFAULT_LIST_SIZE,
+        DEFAULT_PER_TEAM,
+        PATHWAYS,
+        CaseListError,
+        case_sample,
+        case_tracking_list,
+        to_csv,
+    )
+
+    params = request.query_params
+    fields = {k: params.get(k, "") for k in ("size", "seed", "per_team")}
+    errors: dict[str, str] = {}
+    size = _whole(fields["size"], DEFAULT_LIST_SIZE, 1, 500)
+    seed = _whole(fields["seed"], 0, 0, 2**31 - 1)
+    per_team = _whole(fields["per_team"], DEFAULT_PER_TEAM, 1, 50)
+    for name, value, text in (("size", size, "People on the list must be a whole number "
+                               "from 1 to 500"), ("seed", seed, "The seed must be a whole "
+                               "number, 0 or more"), ("per_team", per_team, "Cases a team must "
+                               "be a whole number from 1 to 50")):
+        if value is None:
+            errors[name] = text
+    as_of = _extract_date(request)
+    if as_of is None:
+        return render(request, "no_data.html", {"page_title": "Case tracking"})
+    tracked: list[Any] = []
+    sampled: list[Any] = []
+    if not errors:
+        assert size is not None and seed is not None and per_team is not None
+        key = ("case-tracking", as_of, size, seed, per_team)
+
+        def draw(store: Any) -> tuple[list[Any], list[Any]] | str:
+            try:
+                return (case_tracking_list(store, as_of, size=size, seed=seed),
+                        case_sample(store, as_of, per_team=per_team, seed=seed))
+            except CaseListError as exc:
+                return str(exc)
+
+        drawn = request.app.state.figures.cached(key, draw)
+        if isinstance(drawn, str):
+            errors["size"] = drawn[:1].upper() + drawn[1:]
+        else:
+            tracked, sampled = drawn
+    if params.get("format") == "csv" and not errors:
+        rows = sampled if params.get("list") == "sample" else tracked
+        name = "case-sample" if params.get("list") == "sample" else "case-tracking"
+        return Response(to_csv(rows), media_type="text/csv", headers={
+            "Content-Disposition": f'attachment; filename="{name}-{as_of.isoformat()}.csv"'})
+    query = f"size={size}&seed={seed}&per_team={per_team}" if not errors else ""
+    return render(request, "cqc_cases.html", {
+        "sub_pages": SUB_PAGES, "as_of": as_of, "fields": fields | {
+            "size": fields["size"] or str(DEFAULT_LIST_SIZE), "seed": fields["seed"] or "0",
+            "per_team": fields["per_team"] or str(DEFAULT_PER_TEAM)},
+        "errors": errors, "error_list": [{"text": m, "href": f"#{k}"} for k, m in errors.items()],
+        "tracked": tracked, "sampled": sampled, "pathways": PATHWAYS, "query": query,
+    }, status_code=400 if errors else 200)
