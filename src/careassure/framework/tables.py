@@ -124,3 +124,27 @@ class AssuranceMeeting(Base):
     actions: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     pack: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RatingCharacteristic(Base):
+    """The council's text describing what one quality statement looks like at one judgement
+    level (CQC's rating characteristics, seed 000 para 15), editable by the council."""
+
+    __tablename__ = "rating_characteristic"
+
+    statement_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    level: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text: Mapped[str] = mapped_column(String(4000))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SupportedLevel(Base):
+    """The judgement level the council's evidence supports for one quality statement, with the
+    evidence items tagged to it (by id)."""
+
+    __tablename__ = "supported_level"
+
+    statement_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    level: Mapped[int] = mapped_column(Integer)
+    evidence_ids: Mapped[list[int]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,4 +1,5 @@
-"""Assessment cycle 2026: CQC assessments (comprehensive and focused) and assurance meetings.
+"""Assessment cycle 2026: CQC assessments (comprehensive and focused), assurance meetings, rating
+characteristics per quality statement and judgement level, and the level the evidence supports.
 
 Revision ID: 0010
 Revises: 0004
@@ -43,8 +44,26 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_assurance_meeting")),
     )
+    op.create_table(
+        "rating_characteristic",
+        sa.Column("statement_id", sa.String(length=60), nullable=False),
+        sa.Column("level", sa.Integer(), nullable=False),
+        sa.Column("text", sa.String(length=4000), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("statement_id", "level", name=op.f("pk_rating_characteristic")),
+    )
+    op.create_table(
+        "supported_level",
+        sa.Column("statement_id", sa.String(length=60), nullable=False),
+        sa.Column("level", sa.Integer(), nullable=False),
+        sa.Column("evidence_ids", sa.JSON(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("statement_id", name=op.f("pk_supported_level")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("supported_level")
+    op.drop_table("rating_characteristic")
     op.drop_table("assurance_meeting")
     op.drop_table("cqc_assessment")
