@@ -45,6 +45,8 @@ MATRIX: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/cqc/case-tracking"): STAFF,
     ("POST", "/cqc/preparation/assessments"): PLAN_MANAGERS,
     ("POST", "/cqc/preparation/meetings"): PLAN_MANAGERS,
+    ("POST", "/cqc/preparation/characteristics"): PLAN_MANAGERS,
+    ("POST", "/cqc/preparation/levels"): PLAN_MANAGERS,
     ("GET", "/cqc/preparation/meetings/{meeting_id}/pack"): STAFF,
     ("GET", "/audit"): ADMINS,
     ("GET", "/admin/users"): ADMINS,

@@ -439,3 +439,22 @@ def test_case_tracking_and_sampling(client_for: Clients) -> None:
     assert "days_open" in sample.text.splitlines()[0]
     bad = client.get("/cqc/case-tracking?size=abc")
     assert bad.status_code == 400 and "whole number from 1 to 500" in bad.text
+
+
+def test_rating_characteristics_on_the_preparation_page(client_for: Clients) -> None:
+    manager = client_for("improvement_manager")
+    saved = manager.post("/cqc/preparation/characteristics", data={
+        "csrftoken": csrf_token(manager), "statement": "QS1", "level": "3",
+        "text": "Waits are short and monitored daily."}, follow_redirects=False)
+    assert saved.status_code == 303
+    page = manager.get("/cqc/preparation").text
+    assert "3: Waits are short and monitored daily." in page and "1 of 4" in page
+    level = manager.post("/cqc/preparation/levels", data={
+        "csrftoken": csrf_token(manager), "level_statement": "QS1", "supported": "2",
+        "evidence": ""}, follow_redirects=False)
+    assert level.status_code == 303
+    assert "2: Evidence shows some shortfalls" in manager.get("/cqc/preparation").text
+    refused = manager.post("/cqc/preparation/levels", data={
+        "csrftoken": csrf_token(manager), "level_statement": "QS1", "supported": "2",
+        "evidence": "999"})
+    assert refused.status_code == 400 and "No evidence item 999" in refused.text

@@ -106,10 +106,13 @@ def _page(request: Request, user: SignedIn, *, errors: dict[str, str] | None = N
     framework = _framework()
     today = date.today()
     as_of = _extract_date(request)
+    from careassure.framework.ratingtext import coverage
+
     with transaction(request.app.state.engine) as session:
         recorded = assessments(session)
         held = meetings(session)
         evidence = list_evidence(session, today)
+        levels = coverage(session, framework)
     nxt, basis = _next(framework, recorded, today)
     history = _history(request, framework, as_of, DEFAULT_TRIGGER_QUARTERS)
     ids = [m for c in framework.characteristics for m in c.measures]
@@ -127,6 +130,12 @@ def _page(request: Request, user: SignedIn, *, errors: dict[str, str] | None = N
         "roles_items": [{"value": r, "text": r} for r in ATTENDEE_ROLES],
         "agenda_items": [{"value": k, "text": t} for k, t in AGENDA.items()],
         "readiness": readiness,
+        "levels": levels,
+        "score_levels": framework.score_levels,
+        "statement_items": [{"value": qs.id, "text": f"{qs.code} {qs.name}"}
+                            for qs in framework.statements],
+        "level_items": [{"value": str(k), "text": f"{k}: {v}"}
+                        for k, v in framework.score_levels.items()],
         "statement_names": {qs.id: qs.code for qs in framework.statements},
         "may_record": user.role in PLAN_MANAGERS,
         "errors": errors or {},
@@ -209,6 +218,51 @@ async def add_meeting(
     if errors:
         return _page(request, user, errors=errors, form=form, status_code=400)
     return RedirectResponse(f"{PAGE}?changed=meeting#meetings", status_code=303)
+
+
+@router.post(f"{PAGE}/characteristics")
+async def edit_characteristic(
+    request: Request, user: Annotated[SignedIn, Depends(Allow(PLAN_MANAGERS))]
+) -> Response:
+    """Write the council's rating characteristic text for one statement and level."""
+    from careassure.framework.ratingtext import RatingTextError, set_characteristic
+
+    data = await request.form()
+    form = {k: str(data.get(k, "")) for k in ("statement", "level", "text")}
+    errors: dict[str, str] = {}
+    try:
+        with transaction(request.app.state.engine) as session:
+            set_characteristic(session, _framework(), user.username, form["statement"],
+                               int(form["level"] or 0), form["text"])
+    except (RatingTextError, ValueError) as exc:
+        errors["statement"] = str(exc)[:1].upper() + str(exc)[1:]
+    if errors:
+        return _page(request, user, errors=errors, form=form, status_code=400)
+    return RedirectResponse(f"{PAGE}?changed=characteristic#levels", status_code=303)
+
+
+@router.post(f"{PAGE}/levels")
+async def edit_supported_level(
+    request: Request, user: Annotated[SignedIn, Depends(Allow(PLAN_MANAGERS))]
+) -> Response:
+    """Record the level the evidence supports for one statement, with its evidence ids."""
+    from careassure.framework.ratingtext import RatingTextError, set_supported_level
+
+    data = await request.form()
+    form = {k: str(data.get(k, "")) for k in ("level_statement", "supported", "evidence")}
+    errors: dict[str, str] = {}
+    try:
+        ids = [int(part) for part in form["evidence"].replace(",", " ").split()]
+        with transaction(request.app.state.engine) as session:
+            set_supported_level(session, _framework(), user.username, form["level_statement"],
+                                int(form["supported"] or 0), ids)
+    except (RatingTextError, ValueError) as exc:
+        message = str(exc) if isinstance(exc, RatingTextError) else (
+            "evidence items are numbers, for example 3, 7")
+        errors["level_statement"] = message[:1].upper() + message[1:]
+    if errors:
+        return _page(request, user, errors=errors, form=form, status_code=400)
+    return RedirectResponse(f"{PAGE}?changed=level#levels", status_code=303)
 
 
 @router.get(PAGE + "/meetings/{meeting_id}/pack")
