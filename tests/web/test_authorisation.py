@@ -59,6 +59,7 @@ MATRIX: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/reports/committee.{fmt}"): EVERYONE,
     ("GET", "/reports/dhsc-{quarter}.{fmt}"): EVERYONE,
     ("GET", "/reports/self-assessment.{fmt}"): STAFF,
+    ("GET", "/reports/preparation.{fmt}"): STAFF,
 }
 
 # Values for path parameters: real where the page exists (an unknown evidence item is a 404,

@@ -458,3 +458,15 @@ def test_rating_characteristics_on_the_preparation_page(client_for: Clients) -> 
         "csrftoken": csrf_token(manager), "level_statement": "QS1", "supported": "2",
         "evidence": "999"})
     assert refused.status_code == 400 and "No evidence item 999" in refused.text
+
+
+def test_preparation_document(client_for: Clients) -> None:
+    client = client_for("improvement_manager")
+    document = client.get("/reports/preparation.html")
+    assert document.status_code == 200, document.text
+    text = document.text
+    assert "Preparation for the next CQC assessment" in text
+    assert "The next comprehensive assessment" in text
+    assert "What could prompt a focused assessment" in text
+    assert "Characteristics of Good and Outstanding councils" in text
+    assert client.get("/reports/preparation.docx").status_code == 200
