@@ -25,7 +25,8 @@ def when_text(scenario: dict[str, Any]) -> str:
     reached = scenario["time_to_target"]
     if reached["week_ending"] is None:
         return "not within the horizon"
-    return (f"week ending {_uk(reached['week_ending'])} ({reached['weeks']} weeks; "
+    return (f"week ending {_uk(reached['week_ending'])} ({reached['weeks']} "
+            f"week{'s' if reached['weeks'] != 1 else ''}; "
             f"{100 * reached['share_of_runs_meeting']:.0f}% of runs meet them that week)")
 
 
