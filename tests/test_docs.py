@@ -1,8 +1,9 @@
 """Docs that describe tables in code are tested against the code, so they cannot drift.
 
 Settings (environment variables) and sub-commands each have one page that lists them (the web
-app's routes are checked against docs/web.md in tests/web/test_roles_documented.py); these tests fail when the code grows an entry the page does not describe, or the page
-keeps one the code dropped.
+app's routes are checked against docs/web.md in tests/web/test_roles_documented.py); these tests
+fail when the code grows an entry the page does not describe, or the page keeps one the code
+dropped.
 """
 
 from __future__ import annotations

@@ -43,6 +43,11 @@ def test_every_page_an_administrator_can_reach(page_for: Any, site: Any) -> None
         ("viewer", "/compare", 200),
         ("analyst", "/planner?queue=care_act_assessment&runs=100", 200),
         ("analyst", "/planner?queue=care_act_assessment&target_median=-1", 400),
+        ("analyst", "/planner?queue=ot_assessment&runs=100&permanent_fte=2&outsourced=3"
+         "&by=31/03/2027&order=priority", 200),
+        ("improvement_manager", "/cqc/preparation", 200),
+        ("workstream_lead", "/cqc/preparation", 200),
+        ("analyst", "/cqc/case-tracking?size=abc", 400),
     ],
 )
 def test_pages_only_other_roles_or_errors_show(

@@ -43,6 +43,13 @@ MATRIX: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/cqc/whatif"): STAFF,
     ("GET", "/cqc/evidence"): STAFF,
     ("GET", "/cqc/evidence/{item_id}/file"): STAFF,
+    ("GET", "/cqc/preparation"): STAFF,
+    ("GET", "/cqc/case-tracking"): STAFF,
+    ("POST", "/cqc/preparation/assessments"): PLAN_MANAGERS,
+    ("POST", "/cqc/preparation/meetings"): PLAN_MANAGERS,
+    ("POST", "/cqc/preparation/characteristics"): PLAN_MANAGERS,
+    ("POST", "/cqc/preparation/levels"): PLAN_MANAGERS,
+    ("GET", "/cqc/preparation/meetings/{meeting_id}/pack"): STAFF,
     ("GET", "/audit"): ADMINS,
     ("GET", "/admin/users"): ADMINS,
     ("POST", "/admin/users"): ADMINS,
@@ -56,6 +63,7 @@ MATRIX: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/reports/self-assessment.{fmt}"): STAFF,
     ("GET", "/budget"): EVERYONE,
     ("POST", "/budget/delivery"): PLAN_MANAGERS,
+    ("GET", "/reports/preparation.{fmt}"): STAFF,
 }
 
 # Values for path parameters: real where the page exists (an unknown evidence item is a 404,
@@ -63,6 +71,7 @@ MATRIX: dict[tuple[str, str], frozenset[str] | str] = {
 PATH_VALUES = {
     "measure_id": "care_act_assessment.waiting",
     "item_id": "1",
+    "meeting_id": "1",
     "username": "viewer",
     "area_key": "timeliness",
     "action_key": "care-act-assessment",

@@ -143,13 +143,11 @@ def test_planner_answers_with_chart_and_table(client_for: Clients) -> None:
     assert "Scenario:" in response.text
     assert response.text.count('<svg class="ca-chart"') >= 1
     assert "Week ending" in response.text
-    assert "2.0 FTE from 01/01/2026 to " in response.text  # until the horizon's end
-    # The summary's "clear" (the list down to its target size, today's capacity) and each
-    # scenario's (everyone waiting at the start seen) say which they are, so they cannot seem
-    # to contradict each other.
-    assert "Backlog cleared" not in response.text and "Does not clear" not in response.text
-    assert "to its target size with today&#39;s capacity (no extra staff)" in response.text
+    assert "2.0 FTE (5.0 cases a week) from 01/01/2026 to " in response.text
+    # one answer: no formula time to target beside the simulation's, no "target list size"
+    assert "target size" not in response.text and "98%" not in response.text
     assert response.text.count("Everyone waiting on 31/12/2025 seen, in this scenario") == 2
+    assert "How far to trust it: back-test" in response.text
     assert "20 runs." in response.text
     one_run = client.get(
         "/planner?queue=care_act_assessment&team=&target_median=14&target_max=56"
@@ -157,6 +155,45 @@ def test_planner_answers_with_chart_and_table(client_for: Clients) -> None:
     )
     assert one_run.status_code == 200, one_run.text
     assert "1 run." in one_run.text and "1 runs" not in one_run.text
+
+
+def _table(html: str, table_id: str) -> list[list[str]]:
+    """The body rows of one table, as the text of their cells."""
+    table = re.search(rf'<table[^>]*id="{table_id}".*?<tbody[^>]*>(.*?)</tbody>', html, re.S)
+    assert table, table_id
+    return [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(
+            r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table.group(1), re.S)
+    ]
+
+
+def test_planner_answers_agree_with_its_chart_and_table(client_for: Clients) -> None:
+    """Targets left blank are the targets in force; each scenario's "targets first met" is the
+    first week of its own table whose median-run figures meet them, in the side-by-side table
+    and in the scenario's summary alike."""
+    response = client_for("analyst").get(
+        "/planner?queue=care_act_assessment&team=&target_median=&target_max=&permanent_fte=3"
+        "&outsourced=4&outsourced_weeks=4&by=&order=fcfs&extra_fte=0&horizon=10&growth=0"
+        "&cases_per_fte=2.5&runs=30"
+    )
+    assert response.status_code == 200, response.text
+    text = response.text
+    assert ("Targets met means median wait at most 14 days and longest wait of anyone waiting "
+            "at most 56 days") in text
+    assert "Median wait times to not exceed 14 days" in text  # where the target came from
+    side = _table(text, "scenarios")
+    assert [row[0][:14] for row in side] == ["Current staffi", "3 more FTE fro",
+                                            "4 cases a week"]
+    for row, name in zip(side, ("current", "permanent", "outsourcing"), strict=True):
+        weeks = _table(text, f"trajectory-{name}")
+        meeting = [w[0] for w in weeks if float(w[4]) <= 14 and float(w[5]) <= 56]
+        if meeting:
+            assert row[1].startswith(f"week ending {meeting[0]} (")
+        else:
+            assert row[1] == "not within the horizon"
+        assert row[3] == f"{float(weeks[-1][2]):,.0f}"  # waiting in the last week, median run
+    assert text.count("<svg class=\"ca-chart\"") == 6  # number waiting and longest wait, each
 
 
 def test_planner_explains_bad_input(client_for: Clients) -> None:
@@ -338,3 +375,98 @@ def test_measure_pages_write_targets_groups_and_sources_in_readers_words(
     csv_text = client.get(
         "/measures/care_act_assessment.waiting/data.csv?by=client_type&months=12").text
     assert ",client_type,service_user," in csv_text  # CSV keeps the codes
+
+
+def test_preparation_for_assessment(client_for: Clients) -> None:
+    """The preparation page: the next window from the recorded rating, the forms (managers
+    only), the meeting's frozen data pack, and refusals that name the field."""
+    manager = client_for("improvement_manager")
+    page = manager.get("/cqc/preparation")
+    assert page.status_code == 200
+    assert "Record an assessment" in page.text
+    assert "What could trigger a focused assessment" in page.text
+    assert "Characteristics of Good and Outstanding councils: coverage" in page.text
+    recorded = manager.post("/cqc/preparation/assessments", data={
+        "csrftoken": csrf_token(manager), "kind": "comprehensive",
+        "assessment_date": "10/03/2025", "outcome": "Requires improvement",
+        "published_on": "17/09/2025", "report_link": "https://www.cqc.org.uk/example"},
+        follow_redirects=False)
+    assert recorded.status_code == 303
+    page = manager.get("/cqc/preparation").text
+    # 3 years after Requires improvement; the window is the year before
+    assert "17/09/2027 to 17/09/2028" in page
+    assert "the last comprehensive assessment recorded here" in page
+    meeting = manager.post("/cqc/preparation/meetings", data={
+        "csrftoken": csrf_token(manager), "meeting_date": "01/12/2025",
+        "attendees": ["Director of Adult Social Services", "Principal social worker"],
+        "agenda": ["self_assessment", "key_data"],
+        "actions": "Share the waiting-list trajectory | timeliness/care-act-assessment"},
+        follow_redirects=False)
+    assert meeting.status_code == 303, meeting.text
+    page = manager.get("/cqc/preparation").text
+    assert "Director of Adult Social Services, Principal social worker" in page
+    assert 'href="/plan/timeliness/care-act-assessment"' in page
+    pack = client_for("analyst").get("/cqc/preparation/meetings/1/pack")
+    assert pack.status_code == 200
+    assert "Assurance meeting data pack, 01/12/2025" in pack.text
+    assert "Self-assessment version" in pack.text and "QS1" in pack.text
+    bad = manager.post("/cqc/preparation/meetings", data={
+        "csrftoken": csrf_token(manager), "meeting_date": "31/02/2026",
+        "attendees": ["Lead member"], "agenda": ["key_data"]})
+    assert bad.status_code == 400 and "must be a real date" in bad.text
+    named = manager.post("/cqc/preparation/meetings", data={
+        "csrftoken": csrf_token(manager), "meeting_date": "01/12/2025",
+        "attendees": ["Jane Smith"], "agenda": ["key_data"]})
+    assert named.status_code == 400 and "recorded by role" in named.text
+    lead = client_for("workstream_lead")
+    assert "Record an assessment" not in lead.get("/cqc/preparation").text
+
+
+def test_case_tracking_and_sampling(client_for: Clients) -> None:
+    client = client_for("analyst")
+    page = client.get("/cqc/case-tracking?size=5&seed=3&per_team=2")
+    assert page.status_code == 200, page.text
+    tracked = _table(page.text, "tracked")
+    assert len(tracked) == 5 and len({row[0] for row in tracked}) == 5
+    assert page.text == client.get("/cqc/case-tracking?size=5&seed=3&per_team=2").text
+    download = client.get("/cqc/case-tracking?size=5&seed=3&per_team=2&format=csv")
+    rows = list(csv.DictReader(io.StringIO(download.text)))
+    assert download.headers["content-type"].startswith("text/csv")
+    # the page shows the first 12 characters of each whole pseudonym in the download
+    assert [row["pseudonym"][:12] for row in rows] == [row[0] for row in tracked]
+    assert all(len(row["pseudonym"]) > 12 for row in rows)  # a keyed hash, never a raw ID
+    sample = client.get("/cqc/case-tracking?size=5&seed=3&per_team=2&format=csv&list=sample")
+    assert "days_open" in sample.text.splitlines()[0]
+    bad = client.get("/cqc/case-tracking?size=abc")
+    assert bad.status_code == 400 and "whole number from 1 to 500" in bad.text
+
+
+def test_rating_characteristics_on_the_preparation_page(client_for: Clients) -> None:
+    manager = client_for("improvement_manager")
+    saved = manager.post("/cqc/preparation/characteristics", data={
+        "csrftoken": csrf_token(manager), "statement": "QS1", "level": "3",
+        "text": "Waits are short and monitored daily."}, follow_redirects=False)
+    assert saved.status_code == 303
+    page = manager.get("/cqc/preparation").text
+    assert "3: Waits are short and monitored daily." in page and "1 of 4" in page
+    level = manager.post("/cqc/preparation/levels", data={
+        "csrftoken": csrf_token(manager), "level_statement": "QS1", "supported": "2",
+        "evidence": ""}, follow_redirects=False)
+    assert level.status_code == 303
+    assert "2: Evidence shows some shortfalls" in manager.get("/cqc/preparation").text
+    refused = manager.post("/cqc/preparation/levels", data={
+        "csrftoken": csrf_token(manager), "level_statement": "QS1", "supported": "2",
+        "evidence": "999"})
+    assert refused.status_code == 400 and "No evidence item 999" in refused.text
+
+
+def test_preparation_document(client_for: Clients) -> None:
+    client = client_for("improvement_manager")
+    document = client.get("/reports/preparation.html")
+    assert document.status_code == 200, document.text
+    text = document.text
+    assert "Preparation for the next CQC assessment" in text
+    assert "The next comprehensive assessment" in text
+    assert "What could prompt a focused assessment" in text
+    assert "Characteristics of Good and Outstanding councils" in text
+    assert client.get("/reports/preparation.docx").status_code == 200

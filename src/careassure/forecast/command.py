@@ -18,11 +18,11 @@ import typer
 from careassure.cliargs import fail as _fail
 from careassure.cliargs import parse_day as _day
 from careassure.forecast.assumptions import DEFAULT_CASES_PER_FTE_WEEK
+from careassure.forecast.words import least_text, met_text, when_text
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from careassure.forecast.planner import CapacityPlan
 
 
 
@@ -38,6 +38,17 @@ class DemandChoice(StrEnum):
 
 DEMAND = typer.Option(
     DemandChoice.poisson, "--demand", help="poisson, or bootstrap of observed daily counts."
+)
+class OrderChoice(StrEnum):
+    fcfs = "fcfs"
+    priority = "priority"
+    random = "random"
+
+
+ORDER = typer.Option(
+    OrderChoice.fcfs, "--order",
+    help="How the list is worked: fcfs (longest waiting first), priority (classes from the "
+    "records) or random (no set order).",
 )
 FORMAT = typer.Option(OutputFormat.table, "--format", "-f", help="table (for people) or json.")
 
@@ -71,14 +82,27 @@ def capacity(
         "-q",
         help="care_act_assessment, carer_assessment, ot_assessment or financial_assessment.",
     ),
-    target_median: float = typer.Option(
-        ..., "--target-median", help="Target median wait of those waiting, in days "
-        "(working days for financial_assessment)."
+    target_median: float | None = typer.Option(
+        None, "--target-median", help="Target median wait of those waiting, in days "
+        "(working days for financial_assessment). Default: the target in force."
     ),
-    target_max: float = typer.Option(
-        ..., "--target-max", help="Target maximum wait, same unit; read as a proportion within "
-        "it (see --max-factor)."
+    target_max: float | None = typer.Option(
+        None, "--target-max", help="Target longest wait of anyone waiting, same unit. Default: "
+        "the target in force."
     ),
+    permanent_fte: float = typer.Option(
+        0.0, "--permanent-fte", help="A scenario with this many more FTE from the start."
+    ),
+    outsource: float = typer.Option(
+        0.0, "--outsource", help="A scenario with this many cases a week outsourced."
+    ),
+    outsource_weeks: float = typer.Option(
+        0.0, "--outsource-weeks", help="Weeks the outsourcing lasts (default: the horizon)."
+    ),
+    by: str | None = typer.Option(
+        None, "--by", help="Solve the least extra capacity meeting the targets by this date."
+    ),
+    order: OrderChoice = ORDER,
     team: str | None = typer.Option(None, "--team", help="One team's list (default: all teams)."),
     extra_fte: float = typer.Option(0.0, "--extra-fte", help="Temporary extra staff (FTE)."),
     extra_from: str | None = typer.Option(
@@ -103,7 +127,8 @@ def capacity(
     max_factor: float = typer.Option(
         4.0,
         "--max-factor",
-        help="Factor f for the maximum: a share 1 - e^-f waits less than it (4: 98.2%).",
+        help="Factor f the steady-state formulas read the maximum with (a share 1 - e^-f waits "
+        "less than it; 4: 98.2%). The simulation judges the true longest wait.",
     ),
     clear_within: str = typer.Option(
         "26w", "--clear-within", help="Time allowed to bring the list to its target size."
@@ -130,8 +155,11 @@ def capacity(
     """
     import duckdb
 
-    from careassure.forecast.observed import ForecastInputError, observe_queue
-    from careassure.forecast.planner import PlanRequest, Targets, plan
+    from careassure.forecast.answer import answer
+    from careassure.forecast.observed import ForecastInputError
+    from careassure.forecast.planner import PlanRequest, Targets
+    from careassure.forecast.targets import queue_targets
+    from careassure.measures.targets import TargetsError
     from careassure.records.store import open_store
 
     console = None
@@ -142,8 +170,26 @@ def capacity(
     horizon_weeks = math.ceil(_weeks(horizon, "--horizon"))  # whole weeks: weekly snapshots
     history_weeks = math.floor(_weeks(history, "--history"))  # whole weeks observed
     try:
+        in_force = queue_targets(queue)
+        median = target_median if target_median is not None else in_force.median
+        maximum = target_max if target_max is not None else in_force.maximum
+        if median is None or maximum is None:
+            _fail(f"{queue} has no median and longest wait targets in force: give "
+                  "--target-median and --target-max")
+        sources = tuple(
+            (figure, "given on the command line" if typed is not None else in_force.sources[figure])
+            for figure, typed in (("median", target_median), ("maximum", target_max))
+        )
+        waiting = in_force.waiting
+        if waiting is not None:
+            sources += (("waiting", in_force.sources["waiting"]),)
         request = PlanRequest(
-            targets=Targets(target_median, target_max, max_factor),
+            targets=Targets(median, maximum, max_factor, waiting, sources),
+            permanent_fte=permanent_fte,
+            outsourced_per_week=outsource,
+            outsourced_weeks=outsource_weeks,
+            by=_day(by, "--by"),
+            order=order.value,
             extra_fte=extra_fte,
             extra_from=_day(extra_from, "--from"),
             extra_until=_day(extra_until, "--until"),
@@ -156,20 +202,19 @@ def capacity(
             seed=seed,
         )
         with open_store(db) as store:
-            observation = observe_queue(
-                store, queue, team, as_of=_day(as_of, "--as-of"), history_weeks=history_weeks
-            )
-        if console is None:
-            result = plan(observation, request)
-        else:
-            with console.status("Simulating..."):
-                result = plan(observation, request)
-    except (FileNotFoundError, ForecastInputError) as exc:
+            if console is None:
+                result = answer(store, queue, team, request, as_of=_day(as_of, "--as-of"),
+                                history_weeks=history_weeks)
+            else:
+                with console.status("Simulating..."):
+                    result = answer(store, queue, team, request, as_of=_day(as_of, "--as-of"),
+                                    history_weeks=history_weeks)
+    except (FileNotFoundError, ForecastInputError, TargetsError) as exc:
         _fail(str(exc))
     except duckdb.Error as exc:
         _fail(f"cannot read the store: {str(exc).splitlines()[0]}")
     if console is None:
-        typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
     else:
         _print_table(result, console)
 
@@ -186,10 +231,9 @@ def _weeks_text(value: float | None) -> str:
     return "never: capacity does not exceed demand" if value is None else f"{value:.1f} weeks"
 
 
-def _print_table(result: CapacityPlan, console: Console) -> None:
+def _print_table(data: dict[str, Any], console: Console) -> None:
     from rich.table import Table
 
-    data = result.to_json()
     obs, targets, rates = data["observed"], data["targets"], data["rates"]
     f, assume = data["formulas"], data["assumptions"]
     unit = "working days" if data["wait_unit"] == "working_days" else "days"
@@ -201,7 +245,7 @@ def _print_table(result: CapacityPlan, console: Console) -> None:
     demand = obs["demand"]["per_week"]
     console.print(
         f"Waiting now: {obs['waiting']:,}; median wait {_num(obs['median_wait'])} {unit}, "
-        f"mean {_num(obs['mean_wait'])}, maximum {_num(obs['max_wait'], 0)}."
+        f"mean {_num(obs['mean_wait'])}, longest {_num(obs['max_wait'], 0)}."
     )
     console.print(
         f"Demand {_num(rates['demand_per_week'])} a week (referrals less "
@@ -210,63 +254,33 @@ def _print_table(result: CapacityPlan, console: Console) -> None:
         f"(over {obs['busy_weeks']} weeks the list was never empty); withdrawals "
         f"{100 * obs['withdrawal_rate_per_day']:.2f}% of those waiting a day."
     )
-    console.print(
-        f"\n[bold]Targets[/bold]: median <= {targets['median']:g} {unit} means a mean wait <= "
-        f"{targets['mean_wait_from_median']:.1f} (median = mean x ln 2 for exponential waits); "
-        f"maximum <= {targets['maximum']:g} read as {100 * targets['max_proportion']:.1f}% within "
-        f"it (factor {targets['max_factor']:g}) means a mean <= "
-        f"{targets['mean_wait_from_maximum']:.1f}. Binding: the {targets['binding']}, target mean "
-        f"wait {targets['target_mean_wait']:.1f} {unit}, target list size "
-        f"{_num(f['target_queue_size'], 0)} (now {obs['waiting']:,}"
-        f"{', too big' if f['too_big'] else ''})."
-    )
-    cpf = assume["cases_per_fte_week"]
-    table = Table(title="Capacity (cases a week and FTE)", title_justify="left")
+    console.print(f"\n[bold]Targets met[/bold] means {met_text(targets, unit)}.")
+    for figure, source in targets["sources"].items():
+        console.print(f"  {figure}: {source}")
+    table = Table(title="Capacity to hold the targets once settled (steady-state formulas)",
+                  title_justify="left")
     for column in ("", "cases/week", "FTE"):
         table.add_column(column, justify="left" if not column else "right")
-    rows = [
+    for label, cases, fte in (
         ("observed now", rates["capacity_per_week"], rates["current_fte_equivalent"]),
         ("to hold the targets (now)", f["target_capacity_per_week"], f["target_capacity_fte"]),
-        (
-            "to hold the targets (horizon's end)",
-            f["target_capacity_per_week_at_horizon"],
-            f["target_capacity_fte_at_horizon"],
-        ),
-    ]
-    if f["relief_needed"]:
-        rows.append(
-            (
-                f"to reach target size within {assume['clear_within_weeks']:g} weeks",
-                f["relief_capacity_per_week"],
-                f["relief_capacity_fte"],
-            )
-        )
-    for label, cases, fte in rows:
+        ("to hold the targets (horizon's end)", f["target_capacity_per_week_at_horizon"],
+         f["target_capacity_fte_at_horizon"]),
+    ):
         table.add_row(label, _num(cases), _num(fte))
     console.print(table)
-    if not f["relief_needed"]:
-        console.print("The list is already within its target size.")
-    else:
-        extra = (
-            f"; with {result.request.extra_fte:g} extra FTE throughout "
-            f"{_weeks_text(f['time_to_clear_weeks_with_extra'])}"
-            if result.request.extra_fte
-            else ""
-        )
-        console.print(
-            "Time to reach target size (formula): at the observed capacity "
-            f"{_weeks_text(f['time_to_clear_weeks_current'])}{extra}."
-        )
-    for scenario in data["scenarios"]:
-        _print_scenario(scenario, unit, console)
+    console.print(scenario_table(data, unit))
+    least = data["least_extra_capacity"]
+    if least is not None:
+        console.print(least_text(least))
+    console.print(backtest_table(data["backtest"], unit))
     defaulted = " (default assumption)" if assume["cases_per_fte_week_is_default"] else ""
     console.print(
         "\n[bold]Assumptions[/bold]: "
-        f"{cpf:g} cases per FTE per week{defaulted}; demand growth "
+        f"{assume['cases_per_fte_week']:g} cases per FTE per week{defaulted}; demand growth "
         f"{100 * assume['demand_growth_per_year']:.1f}% a year ({assume['demand_model']} "
         f"referrals with the observed weekday and bank holiday pattern); capacity on working days "
-        f"only, Poisson day to day; first come, first served (where a list is not worked in "
-        f"referral order, real maximum waits run above the projection); "
+        f"only, Poisson day to day; order: {assume['order_text']}; "
         f"{assume['runs']} runs, seed {assume['seed']}; cv demand {assume['cv_demand']:.2f}, "
         f"cv capacity {assume['cv_capacity']:.2f}"
         + (f" (assumed 1 for {', '.join(assume['cv_assumed'])})" if assume["cv_assumed"] else "")
@@ -276,43 +290,54 @@ def _print_table(result: CapacityPlan, console: Console) -> None:
         console.print(f"Note: {note}")
 
 
-def _print_scenario(scenario: dict[str, Any], unit: str, console: Console) -> None:
+def scenario_table(data: dict[str, Any], unit: str) -> Any:
+    """The scenarios side by side: capacity, time to target (week ending, '-': not within the
+    horizon), figures at the horizon's end; then each scenario in words."""
+    from rich.console import Group
     from rich.table import Table
 
-    cleared, met = scenario["backlog_cleared"], scenario["targets_first_met"]
-    console.print(
-        f"\n[bold]Scenario {scenario['name']}[/bold]: {scenario['description']}; base "
-        f"{_num(scenario['capacity_per_week'])} cases a week ({_num(scenario['fte'])} FTE)"
-        + "".join(
-            f", +{_num(t['fte'])} FTE {_uk(t['from'])} to {_uk(t['until'])}"
-            for t in scenario["temporary"]
-        )
-        + "."
-    )
-    console.print(
-        f"Everyone waiting now has left the list by {_uk(cleared['p50'])} in half the runs "
-        f"(10%-90%: {_uk(cleared['p10'])} to {_uk(cleared['p90'])}; '-' = not within the "
-        f"horizon). Targets first met in the week ending {_uk(met['p50'])} (10%-90%: "
-        f"{_uk(met['p10'])} to {_uk(met['p90'])}); met in the final week in "
-        f"{100 * scenario['share_meeting_targets_final_week']:.0f}% of runs."
-    )
-    table = Table(title=f"Projection, {scenario['name']} (median of runs, 10%-90%)")
-    for column in ("week ending", "waiting", f"median wait ({unit})", f"max wait ({unit})"):
-        table.add_column(column, justify="right")
-    trajectory = scenario["trajectory"]
-    shown = [*range(0, len(trajectory), 4)]
-    if shown[-1] != len(trajectory) - 1:
-        shown.append(len(trajectory) - 1)
-
-    def cell(band: dict[str, float | None]) -> str:
-        return f"{_num(band['p50'], 0)} ({_num(band['p10'], 0)}-{_num(band['p90'], 0)})"
-
-    for w in shown:
-        week = trajectory[w]
+    console_lines: list[str] = []
+    table = Table(title="Scenarios side by side (median run; same referrals in every scenario)",
+                  title_justify="left")
+    for column in ("scenario", "cases/week", "targets met", "runs meeting at end",
+                   "waiting at end", f"median wait at end ({unit})",
+                   f"longest wait at end ({unit})"):
+        table.add_column(column, justify="left" if column == "scenario" else "right")
+    for s in data["scenarios"]:
+        console_lines.append(f"{s['name']}: {s['description']}; targets met {when_text(s)}.")
+        extra = sum(t["cases_per_week"] or 0 for t in s["temporary"])
+        end = s["trajectory"][-1]
         table.add_row(
-            _uk(week["week_ending"]),
-            cell(week["queue_size"]),
-            cell(week["median_wait"]),
-            cell(week["max_wait"]),
+            s["name"], _num((s["capacity_per_week"] or 0) + extra),
+            _uk(s["time_to_target"]["week_ending"]),
+            f"{100 * s['share_meeting_targets_final_week']:.0f}%",
+            _num(end["queue_size"]["p50"], 0), _num(end["median_wait"]["p50"]),
+            _num(end["max_wait"]["p50"]),
         )
-    console.print(table)
+    return Group(table, *console_lines)
+
+
+def backtest_table(backtest: dict[str, Any], unit: str) -> Any:
+    """The back-test: projected (median run, 10%-90%) against observed at each quarter end."""
+    from rich.table import Table
+
+    if "unavailable" in backtest:
+        reason = backtest["unavailable"]
+        return f"Back-test from {_uk(backtest['as_of'])}: not available ({reason})."
+    table = Table(title=f"Back-test: projected from {_uk(backtest['as_of'])} at the capacity "
+                  f"then ({_num(backtest['capacity_per_week'])} a week) against the records",
+                  title_justify="left")
+    for column in ("date", "figure", "projected (10%-90%)", "observed", "within the band"):
+        table.add_column(column, justify="left" if column in ("date", "figure") else "right")
+    names = {"queue_size": "waiting", "median_wait": f"median wait ({unit})",
+             "max_wait": f"longest wait ({unit})"}
+    for row in backtest["quarters"]:
+        for key, name in names.items():
+            cell = row[key]
+            p = cell["projected"]
+            table.add_row(_uk(row["date"]), name,
+                          f"{_num(p['p50'])} ({_num(p['p10'])}-{_num(p['p90'])})",
+                          _num(cell["observed"]),
+                          "-" if cell["within_band"] is None else
+                          ("yes" if cell["within_band"] else "no"))
+    return table

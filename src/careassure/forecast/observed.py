@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 WORKING_DAY_QUEUES = frozenset({"financial_assessment"})
 DEFAULT_HISTORY_WEEKS = 26
 MIN_HISTORY_WEEKS = 4
+# A removal within this many days of referral counts as seen urgently (the priority class).
+URGENT_DAYS = 7
 _FAR_FUTURE = "DATE '9999-12-31'"
 _CALENDAR_VIEW = "careassure_forecast_calendar"
 
@@ -131,7 +133,10 @@ class QueueObservation:
     nothing that identifies anyone). removal_stats per week use only busy weeks
     (``busy_week_mask``: someone waiting at the end of every day of the week and of the day
     before), when capacity rather than demand limited removals (all weeks if none was busy).
-    withdrawal_rate is the daily probability that someone waiting leaves unseen.
+    withdrawal_rate is the daily probability that someone waiting leaves unseen. urgent_share is
+    the share of the window's removals that came within ``URGENT_DAYS`` days of referral: the
+    records hold no priority field, so this is the priority class the records show (the planner's
+    "priority classes" order serves that share of referrals first).
     """
 
     queue: str
@@ -151,6 +156,7 @@ class QueueObservation:
     busy_week_mask: np.ndarray
     withdrawal_rate: float
     waiting_since: np.ndarray
+    urgent_share: float = 0.0
 
     @property
     def demand(self) -> np.ndarray:
@@ -221,6 +227,7 @@ class QueueObservation:
             "withdrawals": self.withdrawal_stats.to_json(),
             "busy_weeks": self.busy_weeks,
             "withdrawal_rate_per_day": self.withdrawal_rate,
+            "urgent_share": self.urgent_share,
             "daily": {
                 "date": [str(d) for d in self.dates],
                 "waiting": self.waiting.tolist(),
@@ -326,6 +333,11 @@ def observe_queue(
         f"WHERE r <= $end AND coalesce(l, {_FAR_FUTURE}) > $end",
         {**params, "end": end},
     ).fetchone()
+    urgent, removed = store.connection.execute(
+        f"SELECT count(*) FILTER (WHERE datediff('day', r, l) <= {URGENT_DAYS}), count(*) "
+        f"FROM ({episodes}) WHERE NOT withdrawn AND l BETWEEN $start AND $end",
+        {**params, "start": start, "end": end},
+    ).fetchone()
     return QueueObservation(
         queue=queue,
         team=team,
@@ -344,6 +356,7 @@ def observe_queue(
         busy_week_mask=busy,
         withdrawal_rate=float(withdrawals.sum() / exposure) if exposure else 0.0,
         waiting_since=np.array(since or [], dtype="datetime64[D]"),
+        urgent_share=urgent / removed if removed else 0.0,
     )
 
 

@@ -15,13 +15,19 @@ How the targets map onto the formulas (waits assumed roughly exponential, as in 
   steady-state capacity is Kingman's mu* = demand + ((c_a^2 + c_s^2) / 2) / W*, and the relief
   capacity brings the list to L* within the chosen time.
 
-The formulas are steady-state approximations; the simulation then plays the actual plan forward
-from the actual list, day by day, with bands across runs.
+The formulas are steady-state approximations used only for the capacity that holds the targets
+once the list has settled. Every other answer comes from the simulation, which plays each scenario
+forward from the actual list, day by day, with bands across runs, and judges it with one test,
+:meth:`Targets.met`: the targets in force (``careassure.forecast.targets``) in the measures' own
+terms, so the "maximum" there is the longest wait of anyone waiting, not a percentile. The time to
+target is read off the trajectory the chart and table show; the least extra capacity that meets the
+targets by a date is solved by simulation too (:func:`least_extra_capacity`).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Literal
@@ -49,24 +55,57 @@ DEFAULT_RUNS = 1000
 MAX_DEMAND_GROWTH = 1.0
 WEEKS_PER_YEAR = 365.25 / 7
 DemandModel = Literal["poisson", "bootstrap"]
+Order = Literal["fcfs", "priority", "random"]
+# How the list is worked, in words (the same words on the page, in the CLI and in the docs).
+ORDERS: dict[str, str] = {
+    "fcfs": "first come, first served (the longest waiting first)",
+    "priority": "priority classes from the records (those the records show seen within a week "
+    "go first), then the longest waiting",
+    "random": "in no set order (anyone waiting equally likely to be seen next)",
+}
+# The inverse question: runs per level, levels per grid, and how often the grid may double.
+INVERSE_RUNS = 300
+INVERSE_LEVELS = 9
+INVERSE_DOUBLINGS = 4
 
 
 @dataclass(frozen=True)
 class Targets:
-    """Wait targets in the queue's wait unit (days, or working days for financial assessments)."""
+    """Wait targets in the queue's wait unit (days, or working days for financial assessments).
+
+    median: the median wait so far of those waiting; maximum: the longest wait so far of anyone
+    waiting (a true maximum, as the ``<queue>.max_wait`` measure defines it); waiting: the number
+    waiting (None: no list-size target). :meth:`met` is the one test of "targets met" that every
+    figure of the planner uses. max_factor only maps the maximum onto a mean wait for the
+    steady-state formulas (see the module docstring). sources: (figure, where its value came from).
+    """
 
     median: float
     maximum: float
     max_factor: float = DEFAULT_MAX_FACTOR
+    waiting: float | None = None
+    sources: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if not (self.median > 0 and self.maximum > 0 and self.max_factor > 0):
             raise ForecastInputError("targets and the maximum's factor must be greater than 0")
+        if self.waiting is not None and self.waiting < 0:
+            raise ForecastInputError("the target number waiting must be 0 or more")
         if self.median > self.maximum:
             raise ForecastInputError(
                 f"the target median ({self.median:g}) is above the target maximum "
                 f"({self.maximum:g})"
             )
+
+    def met(self, median_wait: Any, max_wait: Any, queue_size: Any) -> np.ndarray:
+        """Whether the targets are met: median wait <= median target, longest wait <= maximum
+        target and, when there is one, number waiting <= its target. An empty list meets all."""
+        met = (np.nan_to_num(np.asarray(median_wait, dtype=float)) <= self.median) & (
+            np.nan_to_num(np.asarray(max_wait, dtype=float)) <= self.maximum
+        )
+        if self.waiting is not None:
+            met &= np.asarray(queue_size, dtype=float) <= self.waiting
+        return met
 
     @property
     def mean_from_median(self) -> float:
@@ -93,12 +132,24 @@ class Targets:
 
 @dataclass(frozen=True)
 class PlanRequest:
-    """The question: targets, a staffing plan and the simulation settings."""
+    """The question: targets, the scenarios to compare, the inverse question and the settings.
+
+    Scenarios beside the current staffing: ``permanent_fte`` extra staff from the start;
+    ``extra_fte`` temporary staff from ``extra_from`` to ``extra_until``; ``outsourced_per_week``
+    cases a week bought in for ``outsourced_weeks`` weeks from the start (0: the whole horizon).
+    ``by``: the date by which the least extra capacity must meet the targets (None: not asked).
+    ``order``: how the list is worked (see ``ORDERS``).
+    """
 
     targets: Targets
     extra_fte: float = 0.0
     extra_from: date | None = None
     extra_until: date | None = None
+    permanent_fte: float = 0.0
+    outsourced_per_week: float = 0.0
+    outsourced_weeks: float = 0.0
+    by: date | None = None
+    order: Order = "fcfs"
     horizon_weeks: int = DEFAULT_HORIZON_WEEKS
     runs: int = DEFAULT_RUNS
     cases_per_fte_week: float = DEFAULT_CASES_PER_FTE_WEEK
@@ -110,6 +161,14 @@ class PlanRequest:
     def __post_init__(self) -> None:
         if self.extra_fte < 0:
             raise ForecastInputError(f"--extra-fte must be 0 or more (got {self.extra_fte:g})")
+        if self.permanent_fte < 0 or self.outsourced_per_week < 0 or self.outsourced_weeks < 0:
+            raise ForecastInputError(
+                "permanent staff, outsourced cases and their weeks must be 0 or more"
+            )
+        if self.order not in ORDERS:
+            raise ForecastInputError(
+                f"unknown order {self.order!r}: choose one of {', '.join(ORDERS)}"
+            )
         if self.horizon_weeks < 1 or self.runs < 1:
             raise ForecastInputError("the horizon and the number of runs must be at least 1")
         if not self.cases_per_fte_week > 0:
@@ -143,32 +202,49 @@ class Scenario:
     targets: Targets = field(repr=False)
 
     def summary(self) -> dict[str, Any]:
+        """The scenario's figures. The trajectory is what the chart and table show; the time to
+        target is read from it (the first week whose median-run figures all meet the targets),
+        so the answer and the chart cannot disagree."""
         sim = self.simulation
         bands = sim.bands()
-        met = sim.first_week_meeting(self.targets.median, self.targets.maximum)
-        final_met = (np.nan_to_num(sim.median_wait[:, -1]) <= self.targets.median) & (
-            np.nan_to_num(sim.max_wait[:, -1]) <= self.targets.maximum
+        trajectory = [
+            {"week_ending": str(week_end)}
+            | {name: _band(values[:, w]) for name, values in bands.items()}
+            for w, week_end in enumerate(sim.week_ends)
+        ]
+        shown = self.targets.met(
+            [row["median_wait"]["p50"] for row in trajectory],
+            [row["max_wait"]["p50"] for row in trajectory],
+            [row["queue_size"]["p50"] for row in trajectory],
         )
+        runs_met = self.targets.met(sim.median_wait, sim.max_wait, sim.queue_size)
+        week = int(shown.argmax()) if shown.any() else None
         cleared = np.where(sim.backlog_cleared >= 0, sim.backlog_cleared, np.inf)
-        first_met = np.where(met >= 0, met, np.inf).astype(float)
         return {
             "name": self.name,
             "description": self.description,
             "capacity_per_week": _round(self.staffing.fte * self.staffing.cases_per_fte_week),
             "fte": _round(self.staffing.fte),
             "temporary": [
-                {"fte": _round(t.fte), "from": t.start.isoformat(), "until": t.end.isoformat()}
+                {
+                    "fte": _round(t.fte),
+                    "cases_per_week": _round(t.fte * self.staffing.cases_per_fte_week),
+                    "from": t.start.isoformat(),
+                    "until": t.end.isoformat(),
+                }
                 for t in self.staffing.temporary
             ],
             "backlog_cleared": _date_bands(cleared, sim.start),
             "share_backlog_cleared": _round(float(np.mean(sim.backlog_cleared >= 0))),
-            "targets_first_met": _date_bands(first_met * 7 + 6, sim.start),
-            "share_meeting_targets_final_week": _round(float(final_met.mean())),
-            "trajectory": [
-                {"week_ending": str(week_end)}
-                | {name: _band(values[:, w]) for name, values in bands.items()}
-                for w, week_end in enumerate(sim.week_ends)
-            ],
+            "time_to_target": {
+                "week_ending": None if week is None else trajectory[week]["week_ending"],
+                "weeks": None if week is None else week + 1,
+                "share_of_runs_meeting": None
+                if week is None
+                else _round(float(runs_met[:, week].mean())),
+            },
+            "share_meeting_targets_final_week": _round(float(runs_met[:, -1].mean())),
+            "trajectory": trajectory,
         }
 
 
@@ -188,6 +264,7 @@ class CapacityPlan:
     units_per_week: float
     formulas: dict[str, float]
     scenarios: tuple[Scenario, ...]
+    least: dict[str, Any] | None
     notes: tuple[str, ...]
 
     def to_json(self) -> dict[str, Any]:
@@ -202,6 +279,8 @@ class CapacityPlan:
             "targets": {
                 "median": t.median,
                 "maximum": t.maximum,
+                "waiting": t.waiting,
+                "sources": dict(t.sources),
                 "max_factor": t.max_factor,
                 "max_proportion": _round(formulas.proportion_for_factor(t.max_factor)),
                 "mean_wait_from_median": _round(t.mean_from_median),
@@ -222,7 +301,9 @@ class CapacityPlan:
                 "cv_assumed": list(self.cv_assumed),
                 "wait_units_per_week": _round(self.units_per_week),
                 "withdrawal_rate_per_day": obs.withdrawal_rate,
-                "order": "first come, first served",
+                "order": req.order,
+                "order_text": ORDERS[req.order],
+                "urgent_share": _round(obs.urgent_share),
                 "horizon_weeks": req.horizon_weeks,
                 "runs": req.runs,
                 "seed": req.seed,
@@ -239,6 +320,7 @@ class CapacityPlan:
             "formulas": {key: _round(value) for key, value in self.formulas.items()}
             | self._list_flags(),
             "scenarios": [scenario.summary() for scenario in self.scenarios],
+            "least_extra_capacity": self.least,
             "notes": list(self.notes),
         }
 
@@ -246,7 +328,7 @@ class CapacityPlan:
     def _list_flags(self) -> dict[str, bool]:
         """relief_needed: the list is above its target size (relief capacity means something);
         too_big: above twice it (the paper's threshold for a list steady running cannot fix)."""
-        size, target = self.formulas["queue_size"], self.formulas["target_queue_size"]
+        size, target = self.formulas["queue_size"], self.formulas["steady_queue_size"]
         return {"relief_needed": size > target, "too_big": size > 2 * target}
 
 
@@ -300,6 +382,8 @@ def demand_model(
     )
 
 
+
+
 def plan(observation: QueueObservation, request: PlanRequest) -> CapacityPlan:
     """Answer the planning question for one observed queue."""
     targets = request.targets
@@ -349,11 +433,10 @@ def plan(observation: QueueObservation, request: PlanRequest) -> CapacityPlan:
     hold_now = formulas.target_capacity(lam, max_weeks, factor, cv_demand, cv_capacity)
     hold_end = formulas.target_capacity(lam_end, max_weeks, factor, cv_demand, cv_capacity)
     relief = formulas.relief_capacity(lam, size, target_size, request.clear_within_weeks)
-    extra = request.extra_fte * cpf
     values = {
         "load": formulas.queue_load(lam, mu),
         "target_mean_wait_weeks": formulas.target_mean_wait(max_weeks, factor),
-        "target_queue_size": target_size,
+        "steady_queue_size": target_size,
         "queue_size": float(size),
         "target_capacity_per_week": hold_now,
         "target_capacity_per_week_at_horizon": hold_end,
@@ -363,34 +446,28 @@ def plan(observation: QueueObservation, request: PlanRequest) -> CapacityPlan:
         "relief_capacity_fte": relief / cpf,
         "extra_fte_to_hold_targets": max(hold_end - mu, 0.0) / cpf,
         "extra_fte_for_relief": max(relief - mu, 0.0) / cpf,
-        "time_to_clear_weeks_current": formulas.time_to_clear(lam, mu, size, target_size),
-        "time_to_clear_weeks_with_extra": formulas.time_to_clear(
-            lam, mu + extra, size, target_size
-        ),
     }
     if observation.mean_wait_now is not None:
         values["pressure"] = formulas.waiting_list_pressure(
             observation.mean_wait_now, targets.maximum
         )
 
-    demand = demand_model(observation, request.demand_growth, request.demand_model)
+    project = projector(observation, request)
     last_day = start + timedelta(days=days - 1)
 
-    def run(staffing: Staffing) -> Simulation:
-        return simulate(
-            start,
-            days,
-            demand,
-            staffing,
-            runs=request.runs,
-            waiting_since=observation.waiting_since,
-            withdrawal_rate=observation.withdrawal_rate,
-            wait_unit=observation.wait_unit,  # type: ignore[arg-type]
-            seed=request.seed,
-        )
+    def scenario(name: str, description: str, temporary: tuple[TemporaryStaff, ...]) -> Scenario:
+        staffing = Staffing(mu / cpf, cpf, temporary)
+        return Scenario(name, description, staffing, project(staffing, days), targets)
 
-    scenarios = []
-    temporary: tuple[TemporaryStaff, ...] = ()
+    scenarios = [scenario("current", "current staffing, unchanged", ())]
+    if request.permanent_fte > 0:
+        scenarios.append(
+            scenario(
+                "permanent",
+                f"{request.permanent_fte:g} more FTE from {start:%d/%m/%Y}",
+                (TemporaryStaff(request.permanent_fte, start, last_day),),
+            )
+        )
     if request.extra_fte > 0:
         first = max(request.extra_from or start, start)
         until = min(request.extra_until or last_day, last_day)
@@ -404,32 +481,36 @@ def plan(observation: QueueObservation, request: PlanRequest) -> CapacityPlan:
                 f"the extra staff's period ends ({until:%d/%m/%Y}) before the simulation starts "
                 f"({start:%d/%m/%Y}, the day after the as-at date)"
             )
-        temporary = (TemporaryStaff(request.extra_fte, first, until),)
-    current = Staffing(mu / cpf, cpf, temporary)
-    described = (
-        f"the observed capacity plus {request.extra_fte:g} FTE for a time"
-        if temporary
-        else "the observed capacity, unchanged"
-    )
-    scenarios.append(Scenario("plan", described, current, run(current), targets))
-    recommended_fte = hold_end / cpf
-    relief_extra = max(relief - hold_end, 0.0) / cpf
-    relief_until = min(start + timedelta(days=round(7 * request.clear_within_weeks) - 1), last_day)
-    recommended = Staffing(
-        recommended_fte,
-        cpf,
-        (TemporaryStaff(relief_extra, start, relief_until),) if relief_extra > 0 else (),
-    )
-    scenarios.append(
-        Scenario(
-            "recommended",
-            "the target capacity (Kingman, at the demand of the horizon's end)"
-            + f", plus relief capacity to {relief_until:%d/%m/%Y}" * (relief_extra > 0),
-            recommended,
-            run(recommended),
-            targets,
+        scenarios.append(
+            scenario(
+                "temporary",
+                f"{request.extra_fte:g} temporary FTE from {first:%d/%m/%Y} to {until:%d/%m/%Y}",
+                (TemporaryStaff(request.extra_fte, first, until),),
+            )
         )
-    )
+    if request.outsourced_per_week > 0:
+        weeks = request.outsourced_weeks or request.horizon_weeks
+        until = min(start + timedelta(days=round(7 * weeks) - 1), last_day)
+        scenarios.append(
+            scenario(
+                "outsourcing",
+                f"{request.outsourced_per_week:g} cases a week outsourced to {until:%d/%m/%Y}",
+                (TemporaryStaff(request.outsourced_per_week / cpf, start, until),),
+            )
+        )
+    least = None
+    if request.by is not None:
+        least = least_extra_capacity(observation, request, project, lam, mu)
+        extra = least["cases_per_week"]["p50"]
+        if extra is not None:
+            scenarios.append(
+                scenario(
+                    "least",
+                    f"the least extra capacity meeting the targets by {request.by:%d/%m/%Y} "
+                    f"in half the runs: {extra:g} cases a week ({extra / cpf:.1f} FTE)",
+                    (TemporaryStaff(extra / cpf, start, last_day),) if extra > 0 else (),
+                )
+            )
     return CapacityPlan(
         observation=observation,
         request=request,
@@ -443,5 +524,113 @@ def plan(observation: QueueObservation, request: PlanRequest) -> CapacityPlan:
         units_per_week=units_per_week,
         formulas=values,
         scenarios=tuple(scenarios),
+        least=least,
         notes=tuple(notes),
     )
+
+
+Projector = Callable[..., Simulation]
+
+
+def projector(observation: QueueObservation, request: PlanRequest) -> Projector:
+    """A function (staffing, days, runs=request.runs) -> Simulation of ``observation``'s list from
+    the day after it, with the request's demand, order and seed: every scenario, the inverse
+    question and the back-test project the same way."""
+    demand = demand_model(observation, request.demand_growth, request.demand_model)
+    start = observation.end + timedelta(days=1)
+    shares = (
+        (observation.urgent_share, 1 - observation.urgent_share)
+        if request.order == "priority" and 0 < observation.urgent_share < 1
+        else (1.0,)
+    )
+
+    def project(staffing: Staffing, days: int, runs: int = request.runs) -> Simulation:
+        return simulate(
+            start,
+            days,
+            demand,
+            staffing,
+            runs=runs,
+            waiting_since=observation.waiting_since,
+            withdrawal_rate=observation.withdrawal_rate,
+            priority_shares=shares,
+            wait_unit=observation.wait_unit,  # type: ignore[arg-type]
+            random_order=request.order == "random",
+            seed=request.seed,
+        )
+
+    return project
+
+
+def least_extra_capacity(
+    observation: QueueObservation,
+    request: PlanRequest,
+    project: Projector,
+    demand: float,
+    capacity: float,
+) -> dict[str, Any]:
+    """The inverse question: the least extra capacity (cases a week from the start, on top of
+    today's) with which the targets are met at the last weekly snapshot on or before
+    ``request.by``, per run, as 10th, 50th and 90th percentiles across runs.
+
+    Runs share their referrals and base capacity at every level (common random numbers), so a
+    run's answer is the first level of a grid at which it meets the targets: a coarse grid, then
+    a finer one over the levels the 10th to 90th percentile runs needed. A run still short at the
+    top of the grid (doubled up to three times) counts as needing more than the grid holds.
+    """
+    assert request.by is not None
+    start = observation.end + timedelta(days=1)
+    week = ((request.by - start).days + 1) // 7 - 1
+    if week < 0:
+        raise ForecastInputError(
+            f"the date to meet the targets by ({request.by:%d/%m/%Y}) is less than a week after "
+            f"the simulation starts ({start:%d/%m/%Y})"
+        )
+    if week >= request.horizon_weeks:
+        raise ForecastInputError(
+            f"the date to meet the targets by ({request.by:%d/%m/%Y}) is after the horizon: "
+            "lengthen the horizon"
+        )
+    days, runs, cpf = 7 * (week + 1), min(request.runs, INVERSE_RUNS), request.cases_per_fte_week
+    last = start + timedelta(days=days - 1)
+    backlog = observation.waiting_now / (week + 1)
+
+    def meets(levels: np.ndarray) -> np.ndarray:
+        out = np.empty((len(levels), runs), dtype=bool)
+        for i, level in enumerate(levels):
+            extra = (TemporaryStaff(level / cpf, start, last),) if level > 0 else ()
+            sim = project(Staffing(capacity / cpf, cpf, extra), days, runs)
+            out[i] = request.targets.met(
+                sim.median_wait[:, week], sim.max_wait[:, week], sim.queue_size[:, week]
+            )
+        return out
+
+    def first_level(levels: np.ndarray, met: np.ndarray) -> np.ndarray:
+        return np.where(met.any(axis=0), levels[met.argmax(axis=0)], np.inf)
+
+    upper = 2 * max(demand - capacity + backlog, demand / 4, 1.0)
+    for _ in range(INVERSE_DOUBLINGS):
+        levels = np.linspace(0.0, upper, INVERSE_LEVELS)
+        need = first_level(levels, meets(levels))
+        if np.mean(np.isfinite(need)) >= 0.9:
+            break
+        upper *= 2
+    finite = need[np.isfinite(need)]
+    if len(finite):
+        step = levels[1]
+        low = max(float(np.quantile(finite, 0.1, method="inverted_cdf")) - step, 0.0)
+        high = float(np.quantile(finite, 0.9, method="inverted_cdf"))
+        if high > low:
+            fine = np.linspace(low, high, INVERSE_LEVELS)
+            refined = first_level(fine, meets(fine))
+            need = np.where(np.isfinite(refined) & (need > low), refined, need)
+    bands = np.quantile(need, (0.1, 0.5, 0.9), method="inverted_cdf")
+    names = ("p10", "p50", "p90")
+    return {
+        "by": request.by.isoformat(),
+        "snapshot": str(np.datetime64(last)),
+        "runs": runs,
+        "cases_per_week": {n: _round(float(b), 1) for n, b in zip(names, bands, strict=True)},
+        "fte": {n: _round(float(b) / cpf, 1) for n, b in zip(names, bands, strict=True)},
+        "grid_top_per_week": _round(float(levels[-1]), 1),
+    }

@@ -63,7 +63,7 @@ BANDS = (10, 50, 90)
 DAYS_PER_YEAR = 365.25
 
 # Spawn keys of the independent random streams (see the module docstring).
-_DEMAND, _WITHDRAWALS, _CLASSES, _CAPACITY = 0, 1, 2, 3
+_DEMAND, _WITHDRAWALS, _CLASSES, _CAPACITY, _ORDER = 0, 1, 2, 3, 4
 
 
 class Demand(Protocol):
@@ -339,6 +339,7 @@ def simulate(
     priority_shares: Sequence[float] = (1.0,),
     capacity_noise: CapacityNoise = "poisson",
     wait_unit: WaitUnit = "days",
+    random_order: bool = False,
     seed: int = 0,
 ) -> Simulation:
     """Simulate the list for ``days`` days from ``start``, ``runs`` times.
@@ -350,7 +351,12 @@ def simulate(
     already waiting at the start. withdrawal_rate: daily probability that a waiting person leaves
     unseen (0 to 1). priority_shares: share of referrals in each priority class, highest priority
     first; (1.0,) is first-come-first-served. wait_unit: "working_days" counts waits as
-    ``numpy.busday_count`` with England and Wales bank holidays.
+    ``numpy.busday_count`` with England and Wales bank holidays. random_order: within a priority
+    class, today's slots go to people drawn at random from those waiting (each cohort is thinned
+    binomially at slots / waiting, so a day's removals match its slots on average rather than
+    exactly) instead of to the longest waiting: the order a list is worked in practice when it is
+    not worked in referral order, and the reason real longest waits run above a first-come,
+    first-served projection.
     """
     if days < 1 or runs < 1:
         raise ValueError("days and runs must be at least 1")
@@ -408,6 +414,7 @@ def simulate(
     removed_wait_total = np.zeros(runs, dtype=np.int64)
     backlog_cleared = np.full(runs, -1 if n_back else 0, dtype=np.int64)
     withdrawal_rng = stream(_WITHDRAWALS)
+    order_rng = stream(_ORDER)
 
     lo = 0  # first cohort occupied in any run and class
     while lo < n_back and not queue[:, :, lo].any():
@@ -423,11 +430,17 @@ def simulate(
         ages = age_index[today] - age_index[lo:today]
         for cls in range(classes):
             block = queue[cls, :, lo:today]
-            ahead = np.cumsum(block, axis=1, dtype=np.int64) - block
-            taken = np.clip(free[:, None] - ahead, 0, block).astype(np.int32)
+            if random_order:
+                size = block.sum(axis=1, dtype=np.int64)
+                share = np.divide(free, size, out=np.ones(runs), where=size > 0)
+                taken = order_rng.binomial(block, np.minimum(share, 1.0)[:, None])
+                taken = taken.astype(np.int32)
+            else:
+                ahead = np.cumsum(block, axis=1, dtype=np.int64) - block
+                taken = np.clip(free[:, None] - ahead, 0, block).astype(np.int32)
             block -= taken
             served = taken.sum(axis=1, dtype=np.int64)
-            free -= served
+            free = np.maximum(free - served, 0)
             removed += served
             removed_wait_total += taken @ ages
         for cls in range(classes):

@@ -86,3 +86,65 @@ class SelfAssessmentStatement(Base):
     strengths: Mapped[list[Any]] = mapped_column(JSON)
     areas_for_development: Mapped[list[Any]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CqcAssessment(Base):
+    """One CQC assessment of the council (seed 000 paras 24-28): comprehensive (every quality
+    statement, can change the rating) or focused (some statements, no rating change). ``scope``
+    holds statement ids; ``outcome`` the rating a comprehensive one gave, or a short summary of
+    a focused one's findings; ``report_link`` the published report."""
+
+    __tablename__ = "cqc_assessment"
+    __table_args__ = (
+        CheckConstraint("kind IN ('comprehensive', 'focused')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    assessment_date: Mapped[date] = mapped_column(Date)
+    scope: Mapped[list[str]] = mapped_column(JSON)
+    outcome: Mapped[str] = mapped_column(String(300))
+    published_on: Mapped[date | None] = mapped_column(Date)
+    report_link: Mapped[str | None] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AssuranceMeeting(Base):
+    """A scheduled assurance meeting with CQC (seed 000 paras 20-22): who attended by role (no
+    names), the agenda items CQC set, actions arising (each optionally linked to an improvement
+    plan action by its path) and the data pack prepared for it (the self-assessment version and
+    the key measures at the meeting date, frozen when recorded)."""
+
+    __tablename__ = "assurance_meeting"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_date: Mapped[date] = mapped_column(Date)
+    attendees: Mapped[list[str]] = mapped_column(JSON)
+    agenda: Mapped[list[str]] = mapped_column(JSON)
+    actions: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    pack: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RatingCharacteristic(Base):
+    """The council's text describing what one quality statement looks like at one judgement
+    level (CQC's rating characteristics, seed 000 para 15), editable by the council."""
+
+    __tablename__ = "rating_characteristic"
+
+    statement_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    level: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text: Mapped[str] = mapped_column(String(4000))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SupportedLevel(Base):
+    """The judgement level the council's evidence supports for one quality statement, with the
+    evidence items tagged to it (by id)."""
+
+    __tablename__ = "supported_level"
+
+    statement_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    level: Mapped[int] = mapped_column(Integer)
+    evidence_ids: Mapped[list[int]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

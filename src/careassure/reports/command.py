@@ -91,6 +91,22 @@ def self_assessment(
     _run("self-assessment", out, store, as_of=_day(as_of, "--as-of"), internal=internal)
 
 
+@app.command("preparation")
+def preparation(
+    out: Path = OUT,
+    store: Path | None = STORE,
+    as_of: str | None = typer.Option(None, "--as-of", help="Date of the document "
+                                     "(default: the store's extract date)."),
+    internal: bool = INTERNAL,
+) -> None:
+    """Preparation for the next CQC assessment: the assessment window, what could prompt a
+    focused assessment, assurance meetings, rating characteristics and readiness.
+
+    Example: [bold]careassure report preparation --out preparation.docx[/bold]
+    """
+    _run("preparation", out, store, as_of=_day(as_of, "--as-of"), internal=internal)
+
+
 @app.command("committee")
 def committee(
     out: Path = OUT,

@@ -18,7 +18,7 @@ from typing import Any
 from careassure.reports.document import Document
 from careassure.reports.readings import Readings
 
-KINDS = ("committee", "dhsc", "self-assessment")
+KINDS = ("committee", "dhsc", "self-assessment", "preparation")
 
 
 class ReportError(ValueError):
@@ -93,6 +93,12 @@ def build(request: Request, store: Any, engine: Any,
 
             return build_committee_report(
                 session, framework, reader(request.as_of or extract), settings,
+                extract_date=extract, publish=request.publish)
+        if request.kind == "preparation":
+            from careassure.reports.preparation import build_preparation_report
+
+            return build_preparation_report(
+                session, framework, reader, request.as_of or extract, settings,
                 extract_date=extract, publish=request.publish)
         from careassure.reports.dhsc import build_dhsc_report, parse_quarter
 

@@ -17,6 +17,7 @@ TEMPLATES = {
     "committee": "committee.html",
     "dhsc": "dhsc.html",
     "self-assessment": "self_assessment.html",
+    "preparation": "preparation.html",
 }
 
 

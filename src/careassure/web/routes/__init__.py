@@ -21,6 +21,7 @@ ROUTER_MODULES: tuple[str, ...] = (
     "careassure.web.routes.data",
     "careassure.web.routes.planner",
     "careassure.web.routes.cqc",
+    "careassure.web.routes.preparation",
     "careassure.web.routes.admin",
     "careassure.web.routes.account",
     "careassure.web.routes.reports",

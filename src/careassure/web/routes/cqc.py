@@ -25,6 +25,8 @@ SUB_PAGES = (
     ("/cqc", "Self-assessment and readiness"),
     ("/cqc/whatif", "Score what-if"),
     ("/cqc/evidence", "Evidence"),
+    ("/cqc/preparation", "Preparation for assessment"),
+    ("/cqc/case-tracking", "Case tracking and sampling"),
 )
 
 

@@ -1,6 +1,8 @@
 """The capacity planner: the question as a GET form (a plan can be bookmarked and shared), the
-answer from ``careassure.forecast`` (the same ``CapacityPlan.to_json()`` as ``careassure capacity
---format json``) as figures, a trajectory chart per scenario with 10-90% bands, and a table."""
+answer from ``careassure.forecast.answer`` (the same JSON as ``careassure capacity --format json``)
+as figures, the scenarios side by side, a trajectory chart per scenario with 10-90% bands and its
+table, the least extra capacity by a date, and the back-test. Targets left blank are the targets in
+force: the stored improvement plan's measured outcomes, else the council's targets file."""
 
 from __future__ import annotations
 
@@ -11,7 +13,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from careassure.appdb import transaction
 from careassure.forecast.assumptions import DEFAULT_CASES_PER_FTE_WEEK
+from careassure.forecast.planner import ORDERS
 from careassure.records.schema import QUEUE_KINDS
 from careassure.web import charts, display
 from careassure.web.auth import Allow
@@ -73,8 +77,13 @@ class Question:
 DEFAULTS = {
     "queue": "care_act_assessment",
     "team": "",
-    "target_median": "14",
-    "target_max": "56",
+    "target_median": "",
+    "target_max": "",
+    "order": "fcfs",
+    "permanent_fte": "0",
+    "outsourced": "0",
+    "outsourced_weeks": "0",
+    "by": "",
     "extra_fte": "0",
     "extra_from": "",
     "extra_until": "",
@@ -107,6 +116,11 @@ def planner(request: Request, user: Annotated[SignedIn, Depends(Allow(STAFF))]) 
         ],
         "teams": [{"value": "", "text": "All teams", "selected": not question.fields["team"]}]
         + [{"value": t, "text": t, "selected": t == question.fields["team"]} for t in teams],
+        "orders": [
+            {"value": k, "text": text[:1].upper() + text[1:],
+             "selected": k == question.fields["order"]}
+            for k, text in ORDERS.items()
+        ],
         "errors": {},
     }
     if request.app.state.figures.info() is None:
@@ -124,17 +138,82 @@ def planner(request: Request, user: Annotated[SignedIn, Depends(Allow(STAFF))]) 
     return render(request, "planner.html", context)
 
 
+def _plan_targets(request: Request) -> dict[str, float]:
+    """The stored improvement plan's whole-area "at most" targets, by measure id (none when no
+    single plan is stored)."""
+    from careassure.plan.model import PlanError
+    from careassure.plan.service import load_plan
+
+    try:
+        with transaction(request.app.state.engine) as session:
+            stored = load_plan(session)
+    except PlanError:
+        return {}
+    return {
+        o.measured.measure_id: o.measured.target
+        for area in stored.areas
+        for action in area.actions
+        for o in action.outcomes
+        if o.measured is not None and o.measured.breakdown is None
+        and o.measured.comparator == "<="
+    }
+
+
+def _targets(request: Request, question: Question) -> Any:
+    """The targets: as typed, else the targets in force for the queue."""
+    from careassure.forecast.observed import ForecastInputError
+    from careassure.forecast.planner import Targets
+    from careassure.forecast.targets import queue_targets
+
+    f = question.fields
+    try:
+        in_force = queue_targets(f["queue"], _plan_targets(request))
+    except ForecastInputError as exc:
+        question.errors["queue"] = str(exc)
+        return None
+    chosen: dict[str, float | None] = {}
+    sources: list[tuple[str, str]] = []
+    for figure, name, label in (("median", "target_median", "Target median wait"),
+                                ("maximum", "target_max", "Target longest wait")):
+        if f[name].strip():
+            chosen[figure] = question.number(name, label, positive=True)
+            sources.append((figure, "typed into the planner"))
+        elif getattr(in_force, figure) is None:
+            question.errors[name] = f"{label}: this list has no target in force, so give one"
+        else:
+            chosen[figure] = getattr(in_force, figure)
+            sources.append((figure, in_force.sources[figure]))
+    if in_force.waiting is not None:
+        sources.append(("waiting", in_force.sources["waiting"]))
+    if question.errors:
+        return None
+    try:
+        return Targets(chosen["median"] or 0, chosen["maximum"] or 0,
+                       waiting=in_force.waiting, sources=tuple(sources))
+    except ForecastInputError as exc:
+        question.errors["target_median"] = str(exc)
+        return None
+
+
 def _answer(request: Request, question: Question, teams: list[str]) -> dict[str, Any] | None:
-    from careassure.forecast.observed import ForecastInputError, observe_queue
-    from careassure.forecast.planner import PlanRequest, Targets, plan
+    from careassure.forecast.answer import answer
+    from careassure.forecast.observed import DEFAULT_HISTORY_WEEKS, ForecastInputError
+    from careassure.forecast.planner import PlanRequest
 
     f = question.fields
     if f["queue"] not in QUEUE_KINDS:
         question.errors["queue"] = "Choose a waiting list"
+        return None
     if f["team"] and f["team"] not in teams:
         question.errors["team"] = "Choose a team from the list"
-    median = question.number("target_median", "Target median wait", positive=True)
-    maximum = question.number("target_max", "Target maximum wait", positive=True)
+    if f["order"] not in ORDERS:
+        question.errors["order"] = "Choose how the list is worked"
+    targets = _targets(request, question)
+    permanent = question.number("permanent_fte", "More permanent staff", maximum=1000)
+    outsourced = question.number("outsourced", "Outsourced cases", maximum=10000)
+    outsourced_weeks = question.number("outsourced_weeks", "Weeks of outsourcing",
+                                       maximum=MAX_HORIZON_WEEKS)
+    by = question.day("by", "The date to meet the targets by")
     extra = question.number("extra_fte", "Extra staff", maximum=1000)
     start = question.day("extra_from", "The first day of the extra staff")
     until = question.day("extra_until", "The last day of the extra staff")
@@ -144,11 +223,16 @@ def _answer(request: Request, question: Question, teams: list[str]) -> dict[str,
     runs = question.number("runs", "Runs", minimum=1, maximum=MAX_RUNS)
     if start and until and until < start:
         question.errors["extra_until"] = "The last day must be on or after the first day"
-    if question.errors:
+    if question.errors or targets is None:
         return None
     try:
         plan_request = PlanRequest(
-            targets=Targets(median, maximum),
+            targets=targets,
+            permanent_fte=permanent,
+            outsourced_per_week=outsourced,
+            outsourced_weeks=outsourced_weeks,
+            by=by,
+            order=f["order"],  # type: ignore[arg-type]
             extra_fte=extra,
             extra_from=start,
             extra_until=until,
@@ -164,14 +248,15 @@ def _answer(request: Request, question: Question, teams: list[str]) -> dict[str,
 
     def compute(store: Any) -> dict[str, Any] | str:
         try:
-            observation = observe_queue(store, f["queue"], f["team"] or None)
-            return plan(observation, plan_request).to_json()
+            return answer(store, f["queue"], f["team"] or None, plan_request,
+                          history_weeks=DEFAULT_HISTORY_WEEKS)
         except ForecastInputError as exc:
             return str(exc)
 
     result = request.app.state.figures.cached(key, compute)
     if isinstance(result, str):
-        question.errors["queue"] = result
+        field = "by" if "to meet the targets by" in result else "queue"
+        question.errors[field] = result[:1].upper() + result[1:]
         return None
     return result
 
@@ -195,56 +280,74 @@ def _uk(iso: str | None) -> str:
 
 
 def _present(answer: dict[str, Any] | None) -> dict[str, Any]:
+    from careassure.forecast.words import least_text, met_text, when_text
+
     if answer is None:
         return {}
     unit = "working days" if answer["wait_unit"] == "working_days" else "days"
+    targets = answer["targets"]
     scenarios = []
     for n, scenario in enumerate(answer["scenarios"]):
         weeks = [date.fromisoformat(row["week_ending"]) for row in scenario["trajectory"]]
         size = [row["queue_size"] for row in scenario["trajectory"]]
-        chart = charts.Chart(
+        longest = [row["max_wait"] for row in scenario["trajectory"]]
+        span = f"from the week ending {display.uk_date(weeks[0])} to {display.uk_date(weeks[-1])}"
+        size_chart = charts.Chart(
             title=f"Projected number waiting: {scenario['description']}",
             description=(
-                f"Median projection from {size[0]['p50']:,.0f} in the week ending "
-                f"{display.uk_date(weeks[0])} to {size[-1]['p50']:,.0f} in the week ending "
-                f"{display.uk_date(weeks[-1])}; the shaded band holds 8 runs in 10. The table "
-                "below gives every week."
+                f"Median projection {span}: {size[0]['p50']:,.0f} to {size[-1]['p50']:,.0f}; "
+                "the shaded band holds 8 runs in 10. The table below gives every week."
             ),
             x=weeks,
-            bands=[
-                charts.Band(
-                    "10% to 90% of runs", [s["p10"] for s in size], [s["p90"] for s in size]
-                )
-            ],
+            bands=[charts.Band("10% to 90% of runs", [s["p10"] for s in size],
+                               [s["p90"] for s in size])],
             lines=[charts.Line("Median run", [s["p50"] for s in size], "ca-chart__median")],
-            rules=[
-                charts.Rule(
-                    f"Target list size {answer['formulas']['target_queue_size']:,.0f}",
-                    answer["formulas"]["target_queue_size"],
-                )
-            ]
-            if answer["formulas"].get("target_queue_size") is not None
+            rules=[charts.Rule(f"Target {targets['waiting']:,.0f} waiting", targets["waiting"])]
+            if targets["waiting"] is not None
             else [],
             y_label="people waiting",
+        )
+        wait_chart = charts.Chart(
+            title=f"Projected longest wait: {scenario['description']}",
+            description=(
+                f"Median projection {span}: {longest[0]['p50']:,.0f} to "
+                f"{longest[-1]['p50']:,.0f} {unit}; the shaded band holds 8 runs in 10."
+            ),
+            x=weeks,
+            bands=[charts.Band("10% to 90% of runs", [s["p10"] for s in longest],
+                               [s["p90"] for s in longest])],
+            lines=[charts.Line("Median run", [s["p50"] for s in longest], "ca-chart__median")],
+            rules=[charts.Rule(f"Target longest wait {targets['maximum']:g} {unit}",
+                               targets["maximum"])],
+            y_label=unit,
         )
         scenarios.append(
             {
                 "scenario": scenario,
-                "chart": charts.render(chart, f"scenario-{n}"),
+                "charts": [charts.render(size_chart, f"scenario-{n}"),
+                           charts.render(wait_chart, f"scenario-{n}-wait")],
                 "temporary": "; ".join(
-                    f"{t['fte']:.1f} FTE from {_uk(t['from'])} to {_uk(t['until'])}"
+                    f"{t['fte']:.1f} FTE ({t['cases_per_week']:.1f} cases a week) from "
+                    f"{_uk(t['from'])} to {_uk(t['until'])}"
                     for t in scenario["temporary"]
                 )
                 or "None",
                 "cleared": _when(scenario["backlog_cleared"]),
-                "met": _when(scenario["targets_first_met"]),
+                "met": when_text(scenario),
                 "weeks": list(zip(weeks, scenario["trajectory"], strict=True)),
+                "end": scenario["trajectory"][-1],
             }
         )
+    least = answer["least_extra_capacity"]
     return {
         "answer": answer,
         "queue_name": KIND_NAMES[answer["queue"]],
         "unit": unit,
+        "met_text": met_text(targets, unit),
+        "least_text": least_text(least) if least is not None else None,
         "scenarios": scenarios,
+        "backtest": answer["backtest"],
+        "backtest_figures": [("queue_size", "Waiting"), ("median_wait", f"Median wait ({unit})"),
+                             ("max_wait", f"Longest wait ({unit})")],
         "uk": _uk,
     }

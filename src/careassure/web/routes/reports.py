@@ -125,6 +125,15 @@ def dhsc_return(
     return _download(request, user, "dhsc", fmt, internal=internal, quarter=quarter)
 
 
+@router.get("/reports/preparation.{fmt}")
+def preparation_report(
+    request: Request, user: Annotated[SignedIn, Depends(Allow(STAFF))], fmt: str,
+    internal: bool = INTERNAL, as_of: date | None = AS_OF,
+) -> Response:
+    """The preparation-for-assessment document (staff: it quotes the self-assessment)."""
+    return _download(request, user, "preparation", fmt, internal=internal, as_of=as_of)
+
+
 @router.get("/reports/self-assessment.{fmt}")
 def self_assessment_report(
     request: Request, fmt: str, user: Annotated[SignedIn, Depends(Allow(STAFF))],
