@@ -2,7 +2,7 @@
 characteristics per quality statement and judgement level, and the level the evidence supports.
 
 Revision ID: 0010
-Revises: 0004
+Revises: 0007
 Create Date: 2026-12-03
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0004"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
