@@ -89,8 +89,8 @@ def read_csv(con: duckdb.DuckDBPyConnection, table: str, label: str, path: Path,
         return RawTable(table, label, [], empty_raw(con, table), f"rowid + {FIRST_DATA_ROW}"), []
     if len(header) > limits.max_fields:
         return None, [ValidationError(label, table, HEADER_ROW, None, None, TOO_LARGE.id,
-                                      f"has {len(header):,} columns, over the limit of "
-                                      f"{limits.max_fields:,}")]
+                                      f"has more than {limits.max_fields:,} columns, the "
+                                      "limit")]
     relation = f"raw_{table}"
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header))) + "}"
     scan = (f"read_csv({literal(str(path))}, {CSV_OPTIONS}, columns={columns}, "

@@ -68,7 +68,7 @@ UNREADABLE_FILE = _rule(
 TOO_LARGE = _rule(
     "too_large", "A file, sheet, row or cell stays within the ingest limits (columns, rows, "
     "characters in a cell, unpacked size; see docs/security.md).",
-    "has 100,000 columns, over the limit of 500")
+    "has more than 500 columns, the limit")
 UNREADABLE_ROW = _rule(
     "unreadable_row", "Every CSV row has as many fields as the header, closes its quotes and is "
     "UTF-8 text.", "has more fields than the header")

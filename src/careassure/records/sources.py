@@ -269,8 +269,8 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, table: str, label: str, path: 
         header = [name for name, *_ in described]
         if len(header) > limits.max_fields:
             return None, [ValidationError(label, table, None, None, None, TOO_LARGE.id,
-                                          f"has {len(header):,} columns, over the limit of "
-                                          f"{limits.max_fields:,}")]
+                                          f"has more than {limits.max_fields:,} columns, "
+                                          "the limit")]
         texts = [f"{_parquet_text(quote(name), kind, table, name)} AS c{i}"
                  for i, (name, kind, *_) in enumerate(described)]
         relation = f"raw_{table}"
@@ -369,8 +369,7 @@ def _sheet(sheet: Any, table: str, epoch: datetime,
     at the first row over a limit (columns, rows, characters in a cell), so a sheet built to
     exhaust memory is never held whole."""
     if (sheet.max_column or 0) > limits.max_fields:
-        raise _SheetTooLarge(1, f"has {sheet.max_column:,} columns, over the limit of "
-                                f"{limits.max_fields:,}")
+        raise _SheetTooLarge(1, f"has more than {limits.max_fields:,} columns, the limit")
     # A sheet that does not declare its size is read one column past the limit, to notice it.
     width = min(sheet.max_column or limits.max_fields + 1, limits.max_fields + 1)
     rows = sheet.iter_rows(values_only=True, max_col=width)
