@@ -25,13 +25,17 @@ class IngestLimits:
     """``max_uncompressed_bytes``: what a ZIP may expand to, in total; ``max_fields``: columns
     in a header or fields in a row; ``max_cell_chars``: characters in one cell (a CSV line may
     hold at most ``max_fields`` such cells); ``max_rows``: rows in one table;
-    ``max_errors_per_rule``: errors of one rule written to the report (the rest are counted)."""
+    ``max_errors_per_rule``: errors of one rule written to the report (the rest are counted);
+    ``worker_memory_bytes`` and ``worker_seconds``: the address space and wall-clock time of the
+    worker process a web upload is loaded in (:mod:`careassure.records.worker`)."""
 
     max_uncompressed_bytes: int = 4 * 1024**3
     max_fields: int = 500
     max_cell_chars: int = 10_000
     max_rows: int = 50_000_000
     max_errors_per_rule: int = 1_000
+    worker_memory_bytes: int = 6 * 1024**3
+    worker_seconds: int = 3_600
 
     @classmethod
     def from_environment(cls) -> IngestLimits:
