@@ -265,3 +265,19 @@ def test_rejected_loads_in_the_same_second_keep_their_own_reports(tmp_path: Path
     reports = {ingest(folder, store=tmp_path / "s.duckdb").error_report for _ in range(3)}
     assert len(reports) == 3
     assert all(p is not None and p.exists() for p in reports)
+
+
+def test_the_error_report_lists_the_first_errors_of_each_rule_and_counts_the_rest(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CAREASSURE_INGEST_MAX_ERRORS_PER_RULE", "1")
+    data = tables()
+    header, rows = data["people"]
+    for row in rows:
+        row[header.index("gender")] = "robot"
+    result = ingest(write_folder(tmp_path / "extract", data), store=tmp_path / "s.duckdb")
+    assert result.error_counts == {"allowed_value": 3}
+    assert result.error_report is not None
+    lines = result.error_report.read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 3  # the header, the first error, the count of the rest
+    assert lines[1].startswith('"people.csv","people",2,"gender","robot","allowed_value",')
+    assert lines[2] == ',,,,,"allowed_value","2 more errors of this rule are not listed"'

@@ -34,6 +34,7 @@ import pyarrow as pa
 
 from careassure.records import checks, report
 from careassure.records.cells import literal, quote, value_column
+from careassure.records.limits import IngestLimits
 from careassure.records.pseudonymise import hmac_pads, hmac_sql, load_key
 from careassure.records.rules import ValidationError
 from careassure.records.schema import CODE_PATTERN, LOAD_ORDER, TABLES
@@ -51,7 +52,8 @@ from careassure.records.store import (
 DEFAULT_EXTRACT = "local"
 CLD_EXTRACT = "cld"
 FORMATS = ("records", "cld")
-# Errors kept in memory for LoadResult.errors; the report file holds every one.
+# Errors kept in memory for LoadResult.errors; the report file holds the first
+# IngestLimits.max_errors_per_rule of each rule and counts the rest.
 MAX_ERRORS_LISTED = 1000
 _TARGET = "target"
 _PSEUDONYMS = "pseudonyms"
@@ -68,8 +70,8 @@ Progress = Callable[[str], None]
 @dataclass
 class LoadResult:
     """What a load did. ``errors`` lists the first MAX_ERRORS_LISTED problems in file and row
-    order (``error_count`` counts all, ``error_counts`` per rule; ``error_report`` holds every
-    one). ``row_counts`` are the rows read (rejected) or stored (accepted) per table."""
+    order (``error_count`` counts all, ``error_counts`` per rule; ``error_report`` holds the
+    first ``max_errors_per_rule`` of each rule and counts the rest). ``row_counts`` are the rows read (rejected) or stored (accepted) per table."""
 
     ok: bool
     errors: list[ValidationError]
@@ -274,7 +276,8 @@ def _load(con: duckdb.DuckDBPyConnection, source: Source, key: bytes, *,
         result.error_counts = report.counts_by_rule(con)
         result.error_report = error_report or default_report_path(target)
         progress(f"writing the error report {result.error_report.name}")
-        report.write_report(con, result.error_report)
+        report.write_report(con, result.error_report,
+                            IngestLimits.from_environment().max_errors_per_rule)
         return result
     progress("pseudonymising person ids")
     final = _pseudonymised(con, staged, key)

@@ -31,8 +31,8 @@ from careassure.records.csv_reader import FIRST_DATA_ROW, read_csv
 from careassure.records.limits import IngestLimits
 from careassure.records.rules import (
     TABLE_DUPLICATED,
-    TOO_LARGE,
     TABLE_MISSING,
+    TOO_LARGE,
     UNREADABLE_FILE,
     ValidationError,
 )
