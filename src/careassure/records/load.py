@@ -71,7 +71,8 @@ Progress = Callable[[str], None]
 class LoadResult:
     """What a load did. ``errors`` lists the first MAX_ERRORS_LISTED problems in file and row
     order (``error_count`` counts all, ``error_counts`` per rule; ``error_report`` holds the
-    first ``max_errors_per_rule`` of each rule and counts the rest). ``row_counts`` are the rows read (rejected) or stored (accepted) per table."""
+    first ``max_errors_per_rule`` of each rule and counts the rest). ``row_counts`` are the
+    rows read (rejected) or stored (accepted) per table."""
 
     ok: bool
     errors: list[ValidationError]
