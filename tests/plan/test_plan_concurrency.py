@@ -5,6 +5,7 @@ PostgreSQL, with real threads and connections."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable, Iterator
 
@@ -70,7 +71,7 @@ def test_concurrent_status_changes_each_record_the_true_before(engine: sa.Engine
     assert _race(change) == []
     updates = [e for e in _trail(engine, PlanAction) if e.action == "update"]
     assert len(updates) > THREADS
-    wrong = [(a.after["status"], b.before["status"]) for a, b in zip(updates, updates[1:])
+    wrong = [(a.after["status"], b.before["status"]) for a, b in itertools.pairwise(updates)
              if a.after["status"] != b.before["status"]]
     assert wrong == []
 
@@ -87,7 +88,7 @@ def test_concurrent_override_set_and_clear_never_collide(engine: sa.Engine) -> N
     assert _race(change) == []
     trail = _trail(engine, RagOverride)
     assert trail
-    for earlier, later in zip(trail, trail[1:]):
+    for earlier, later in itertools.pairwise(trail):
         # a create follows nothing (or a delete); an update or delete follows what was there
         if later.action == "create":
             assert earlier.action == "delete"

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from careassure.appdb import record_change, snapshot, transaction
 from careassure.web.roles import ADMIN, ROLES
-from careassure.web.tables import User, WebSession
+from careassure.web.tables import LoginFailure, User, WebSession
 
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,59}")
 MIN_PASSWORD = 8  # NCSC and GOV.UK guidance: length over complexity rules
@@ -147,6 +147,9 @@ def update_user(
     if after != before or password is not None:
         session.execute(delete(WebSession).where(WebSession.user_id == user.id))
         record_change(session, actor, "update", user, before, after)
+    if password is not None or active:
+        # An administrator's reset or reactivation lifts any sign-in throttling of the account.
+        session.execute(delete(LoginFailure).where(LoginFailure.username == user.username))
     return user
 
 
