@@ -281,3 +281,11 @@ def test_the_error_report_lists_the_first_errors_of_each_rule_and_counts_the_res
     assert len(lines) == 3  # the header, the first error, the count of the rest
     assert lines[1].startswith('"people.csv","people",2,"gender","robot","allowed_value",')
     assert lines[2] == ',,,,,"allowed_value","2 more errors of this rule are not listed"'
+
+
+def test_the_store_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    import stat
+
+    store = tmp_path / "store.duckdb"
+    assert ingest(write_folder(tmp_path / "extract"), store=store).ok
+    assert stat.S_IMODE(store.stat().st_mode) == 0o600

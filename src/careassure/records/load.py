@@ -392,6 +392,7 @@ def _write(con: duckdb.DuckDBPyConnection, final: Mapping[str, str], store: Path
             finally:
                 con.execute("USE memory")
                 con.execute(f"DETACH {_TARGET}")
+            os.chmod(copy, 0o600)  # pseudonymised, but still personal data: its owner only
             _fsync(copy)
             os.replace(copy, store)
             _fsync(store.parent)

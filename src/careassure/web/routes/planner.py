@@ -4,6 +4,7 @@ answer from ``careassure.forecast`` (the same ``CapacityPlan.to_json()`` as ``ca
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any
@@ -45,6 +46,8 @@ class Question:
         try:
             value = float(text)
         except ValueError:
+            value = math.nan
+        if not math.isfinite(value):  # "nan", "inf" and "1e999" parse as floats
             self.errors[name] = f"{label} must be a number"
             return 0.0
         if (
