@@ -269,6 +269,19 @@ def test_uploads_need_the_csrf_token_before_the_file(
     assert token_first.status_code == 400  # past the check: refused as not a real ZIP
 
 
+@pytest.mark.parametrize("body", [
+    b"--b\r\nContent-Disposition: form-data; name=\"csrftoken\"\r\n\r\nx\r\n--bX",
+    b"not multipart at all",
+    b"--b\r\n\x00\x00\x00\r\n\r\n",
+])
+def test_a_malformed_multipart_body_is_refused_not_a_server_error(
+        client_for: Callable[[str | None], TestClient], body: bytes) -> None:
+    client = client_for("analyst")
+    response = client.post("/data", content=body,
+                           headers={"content-type": "multipart/form-data; boundary=b"})
+    assert response.status_code in (400, 403)
+
+
 def test_oversized_form_bodies_are_refused_before_they_are_read(app: FastAPI) -> None:
     from careassure.web.body_limit import FORM_LIMIT
 
