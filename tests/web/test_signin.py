@@ -267,6 +267,7 @@ def test_uploads_need_the_csrf_token_before_the_file(
     assert "This form could not be accepted" in file_first.text
     token_first = client.post("/data", data={"csrftoken": token}, files=zip_file)
     assert token_first.status_code == 400  # past the check: refused as not a real ZIP
+    assert "careassure-upload-" not in token_first.text  # no server folder shown
 
 
 @pytest.mark.parametrize("body", [

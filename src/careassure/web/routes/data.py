@@ -19,7 +19,7 @@ import shutil
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
@@ -134,6 +134,14 @@ async def upload(
             shutil.rmtree(folder, ignore_errors=True)
 
 
+def _without_paths(message: str, upload: Path, settings: Any) -> str:
+    """A refusal's reason without the server's folders (the upload's temporary folder, the
+    store's), which are no business of the person uploading."""
+    for folder in (upload.parent, Path(settings.store_path).parent):
+        message = message.replace(f"{folder}{os.sep}", "").replace(str(folder), "the server")
+    return message
+
+
 async def _save(upload: UploadFile, path: Path, limit: int) -> tuple[str, int]:
     digest, size = hashlib.sha256(), 0
     with path.open("wb") as out:
@@ -157,7 +165,8 @@ def _ingest(
         result = ingest_in_worker(path, store=settings.store_path, loaded_by=user.username)
     except IngestError as exc:
         _log(request, user, name, digest, size, accepted=False, load_id=None, errors=1, rows=0)
-        return _refuse(request, f"{name} could not be read: {exc}")
+        reason = _without_paths(str(exc), path, settings)
+        return _refuse(request, f"{name} could not be read: {reason}")
     rows = sum(result.row_counts.values())
     _log(
         request,
