@@ -53,3 +53,15 @@ def test_sqlite_folder_is_created_and_foreign_keys_enforced(tmp_path: Path) -> N
         assert (tmp_path / "new" / "folder" / "app.db").exists()
     finally:
         engine.dispose()
+
+
+def test_a_new_sqlite_database_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    import stat
+
+    path = tmp_path / "app" / "careassure.db"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as connection:
+        connection.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+        connection.commit()
+    engine.dispose()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600

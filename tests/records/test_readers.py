@@ -203,8 +203,9 @@ def test_a_source_that_cannot_be_read_at_all_is_explained(tmp_path: Path, name: 
 
 
 def test_a_header_one_column_short_reports_every_row_and_lists_them_all(tmp_path: Path) -> None:
-    """The header lost a cell: every data row has a field too many. All are reported (in the
-    report file; the result lists the first MAX_ERRORS_LISTED)."""
+    """The header lost a cell: every data row has a field too many. All are counted; the report
+    file lists the first 1,000 (the default limit per rule) and counts the rest, and the result
+    lists the first MAX_ERRORS_LISTED."""
     folder = write_folder(tmp_path / "extract")
     rows = "".join(f"C{n:05d},2024-04-01T09:15:00,true,35,new_request\n" for n in range(3000))
     (folder / "contacts.csv").write_text("contact_id,received_at,answered,queue_seconds\n" + rows)
@@ -212,4 +213,6 @@ def test_a_header_one_column_short_reports_every_row_and_lists_them_all(tmp_path
     result = ingest(folder, store=tmp_path / "store.duckdb", error_report=report)
     assert result.error_counts == {"unreadable_row": 3000}
     assert [e.row for e in result.errors[:3]] == [2, 3, 4]
-    assert len(report.read_text(encoding="utf-8-sig").splitlines()) == 3001
+    lines = report.read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 1 + 1000 + 1
+    assert lines[-1].endswith('"2000 more errors of this rule are not listed"')

@@ -233,7 +233,7 @@ def test_every_rule_is_documented() -> None:
 def test_every_rule_is_exercised_by_a_test() -> None:
     tested = {case[4] for case in CELL_CASES} | {"population_duplicate", "table_missing",
                                                  "table_duplicated", "unreadable_file",
-                                                 "unreadable_row", "column_missing",
+                                                 "unreadable_row", "column_missing", "too_large",
                                                  "column_name", "column_duplicated"}
     assert tested == set(RULES)
 

@@ -46,6 +46,12 @@ def test_passwords_are_argon2_hashes_never_audited(migrated_url: str) -> None:
         ("jo smith", "analyst", "long enough", "Username must be"),
         ("jo", "superuser", "long enough", "Role must be one of"),
         ("jo", "analyst", "short", "Password must be at least 8"),
+        ("jo", "analyst", " " * 8, "Password must be at least 8"),
+        ("jo", "analyst", "  short  ", "Password must be at least 8"),
+        ("jo", "analyst", "password", "one of the first that guessers try"),
+        ("jo", "analyst", "Password1!", "one of the first that guessers try"),
+        ("jo", "analyst", "QWERTYUIOP", "one of the first that guessers try"),
+        ("jo", "analyst", "zzzzzzzzzz", "one of the first that guessers try"),
         ("admin", "analyst", "long enough", "already taken"),
     ],
 )

@@ -209,6 +209,15 @@ def test_planner_explains_bad_input(client_for: Clients) -> None:
     assert 'href="#target_median"' in text
 
 
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e999"])
+def test_planner_refuses_numbers_that_are_not_finite(client_for: Clients, value: str) -> None:
+    response = client_for("analyst").get(
+        f"/planner?queue=care_act_assessment&target_median={value}&target_max=56&extra_fte=0"
+        "&horizon=52&growth=0&cases_per_fte=2.5&runs=20")
+    assert response.status_code == 400
+    assert "Target median wait must be a number" in response.text
+
+
 def test_cqc_pages(client_for: Clients) -> None:
     client = client_for("workstream_lead")
     summary = client.get("/cqc")

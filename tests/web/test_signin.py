@@ -99,7 +99,7 @@ def test_session_cookie_flags(make_app: Callable[..., FastAPI]) -> None:
 
 def test_username_is_locked_after_five_failures(app: FastAPI) -> None:
     client = TestClient(app, follow_redirects=False)
-    for _ in range(throttle.USERNAME_LIMIT):
+    for _ in range(throttle.PAIR_LIMIT):
         assert sign_in(client, "analyst", "wrong password").status_code == 400
     locked = sign_in(client, "analyst")
     assert locked.status_code == 429
@@ -112,6 +112,51 @@ def test_username_is_locked_after_five_failures(app: FastAPI) -> None:
     assert sign_in(TestClient(app, follow_redirects=False), "analyst").status_code == 303
 
 
+def _from(app: FastAPI, address: str) -> TestClient:
+    return TestClient(app, follow_redirects=False, client=(address, 50000))
+
+
+def test_a_guesser_cannot_lock_the_real_user_out(app: FastAPI) -> None:
+    guesser = _from(app, "203.0.113.9")
+    for _ in range(throttle.PAIR_LIMIT):
+        assert sign_in(guesser, "admin", "wrong password").status_code == 400
+    assert sign_in(guesser, "admin").status_code == 429  # even the right password waits
+    assert sign_in(_from(app, "198.51.100.7"), "admin").status_code == 303
+
+
+def test_refused_tries_are_audited_and_lengthen_the_wait(app: FastAPI) -> None:
+    guesser = _from(app, "203.0.113.9")
+    for _ in range(throttle.PAIR_LIMIT):
+        sign_in(guesser, "analyst", "wrong password")
+    before = _audit_events(app)
+    waits = []
+    for _ in range(3):
+        refused = sign_in(guesser, "analyst", "wrong password")
+        assert refused.status_code == 429
+        with transaction(app.state.engine) as session:
+            waits.append(throttle.locked_until(session, "analyst", "203.0.113.9"))
+    assert _audit_events(app)[len(before):] == ["sign in refused: too many failures"] * 3
+    assert waits[0] < waits[1] < waits[2]
+
+
+@pytest.mark.parametrize("lift", ["password", "reactivate"])
+def test_an_administrator_reset_lifts_the_throttling(app: FastAPI, lift: str,
+                                                    client_for: Callable[[str | None],
+                                                                         TestClient]) -> None:
+    guesser = _from(app, "203.0.113.9")
+    for _ in range(throttle.PAIR_LIMIT):
+        sign_in(guesser, "analyst", "wrong password")
+    assert sign_in(guesser, "analyst").status_code == 429
+    admin = client_for("admin")
+    data = ({"username": "analyst", "password": PASSWORD + "!"} if lift == "password"
+            else {"active": "yes"})
+    path = "/admin/passwords" if lift == "password" else "/admin/users/analyst"
+    response = admin.post(path, data=data | {"csrftoken": csrf_token(admin)})
+    assert response.status_code == 303, response.text
+    password = PASSWORD + "!" if lift == "password" else PASSWORD
+    assert sign_in(guesser, "analyst", password).status_code == 303
+
+
 def test_client_address_is_locked_after_twenty_failures(app: FastAPI) -> None:
     client = TestClient(app, follow_redirects=False)
     for n in range(throttle.ADDRESS_LIMIT):
@@ -121,7 +166,7 @@ def test_client_address_is_locked_after_twenty_failures(app: FastAPI) -> None:
 
 def test_a_correct_sign_in_clears_the_username_failures(app: FastAPI) -> None:
     client = TestClient(app, follow_redirects=False)
-    for _ in range(throttle.USERNAME_LIMIT - 1):
+    for _ in range(throttle.PAIR_LIMIT - 1):
         sign_in(client, "analyst", "wrong password")
     assert sign_in(client, "analyst").status_code == 303
     assert sign_in(TestClient(app, follow_redirects=False), "analyst", "wrong").status_code == 400
@@ -222,6 +267,20 @@ def test_uploads_need_the_csrf_token_before_the_file(
     assert "This form could not be accepted" in file_first.text
     token_first = client.post("/data", data={"csrftoken": token}, files=zip_file)
     assert token_first.status_code == 400  # past the check: refused as not a real ZIP
+    assert "careassure-upload-" not in token_first.text  # no server folder shown
+
+
+@pytest.mark.parametrize("body", [
+    b"--b\r\nContent-Disposition: form-data; name=\"csrftoken\"\r\n\r\nx\r\n--bX",
+    b"not multipart at all",
+    b"--b\r\n\x00\x00\x00\r\n\r\n",
+])
+def test_a_malformed_multipart_body_is_refused_not_a_server_error(
+        client_for: Callable[[str | None], TestClient], body: bytes) -> None:
+    client = client_for("analyst")
+    response = client.post("/data", content=body,
+                           headers={"content-type": "multipart/form-data; boundary=b"})
+    assert response.status_code in (400, 403)
 
 
 def test_oversized_form_bodies_are_refused_before_they_are_read(app: FastAPI) -> None:

@@ -135,3 +135,16 @@ def test_figures_never_cache_the_replaced_store(
     after = figures.info()
     assert after is not None
     assert after.extract_date is None and after.loads == ()
+
+
+def test_forwarded_addresses_are_believed_only_from_configured_proxies(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from careassure.web.settings import TRUSTED_PROXIES_ENV, WebConfigError, proxy_options
+
+    monkeypatch.delenv(TRUSTED_PROXIES_ENV, raising=False)
+    assert proxy_options() == {"proxy_headers": False}  # not even loopback, uvicorn's default
+    monkeypatch.setenv(TRUSTED_PROXIES_ENV, " 10.0.0.5, 10.1.0.0/24 ")
+    assert proxy_options() == {"proxy_headers": True,
+                               "forwarded_allow_ips": "10.0.0.5,10.1.0.0/24"}
+    with pytest.raises(WebConfigError, match="'\\*' is not an address or network"):
+        proxy_options("*")

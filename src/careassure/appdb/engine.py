@@ -8,6 +8,7 @@ runs the shared web app: ``CAREASSURE_DATABASE_URL=postgresql+psycopg://user@hos
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -64,6 +65,14 @@ def _enable_sqlite_foreign_keys(dbapi_connection: object, _record: object) -> No
     cursor.close()
 
 
+def _private_file(path: Path) -> None:
+    """Create the SQLite file readable by its owner only (it holds accounts, sessions and the
+    audit trail; SQLite would create it 0644 under the usual umask), with its folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def create_engine(url: str | None = None) -> Engine:
     """An engine for ``url`` (default :func:`database_url`); SQLite's folder is created.
 
@@ -81,7 +90,7 @@ def create_engine(url: str | None = None) -> Engine:
             "use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB"
         )
     if backend == "sqlite" and parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        _private_file(Path(parsed.database).expanduser())
     engine = sa.create_engine(parsed)
     if backend == "sqlite":
         sa.event.listen(engine, "connect", _enable_sqlite_foreign_keys)

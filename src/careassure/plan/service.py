@@ -336,8 +336,23 @@ def remove_plan(session: Session, actor: str, key: str) -> None:
 # --- changing one item ----------------------------------------------------------------------
 
 
+def _lock(session: Session, row: Any) -> None:
+    """Take the write lock on ``row`` and re-read it, before its "before" is recorded or it is
+    tested (has it an override?). Without this two people changing one item at once both read
+    the old value: the trail recorded wrong "before" values and two overrides collided on the
+    database's unique key. PostgreSQL locks the row (SELECT ... FOR UPDATE, which also returns
+    the latest committed values); SQLite reads outside any transaction until a statement
+    writes, so a write that changes nothing comes first, which takes the database's write lock
+    (a second writer waits for the first to commit) and makes the re-read current."""
+    if session.get_bind().dialect.name == "sqlite":
+        table = row.__table__
+        session.execute(table.update().where(table.c.id == row.id).values(id=table.c.id))
+    session.refresh(row, with_for_update=True)
+
+
 def _update(session: Session, actor: str, row: Any, path: str | None, change: Any) -> None:
     """Apply ``change(row)`` and audit it, unless it changed nothing."""
+    _lock(session, row)
     before = _state(row, path)
     change(row)
     after = _state(row, path)
@@ -509,6 +524,7 @@ def set_override(
     text = check_text(reason, path, "reason", limit=MAX_NARRATIVE)
     now = datetime.now(UTC)
     where = _path(item)
+    _lock(session, item)
     if item.override is None:
         row = RagOverride(status=checked, reason=text, set_by=actor, set_at=now)
         item.override = row
@@ -524,9 +540,11 @@ def clear_override(
 ) -> None:
     """Return an item to its computed RAG; the override stays in the audit trail."""
     _, item = _find(session, path, plan_key)
+    _lock(session, item)
     if item.override is None:
         raise PlanError(f"{path}: has no override to clear")
     row = item.override
+    _lock(session, row)
     record_change(session, actor, "delete", row, _state(row, _path(item)), None)
     item.override = None
     session.flush()

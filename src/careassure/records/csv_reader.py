@@ -28,7 +28,8 @@ import numpy as np
 import pyarrow as pa
 
 from careassure.records.cells import literal, quote
-from careassure.records.rules import UNREADABLE_FILE, ValidationError
+from careassure.records.limits import IngestLimits
+from careassure.records.rules import TOO_LARGE, UNREADABLE_FILE, ValidationError
 from careassure.records.staging import RawTable, empty_raw
 
 # The first data row's spreadsheet number (the header is row 1).
@@ -50,24 +51,34 @@ _BLOCK = 1 << 26
 _NEWLINE, _CARRIAGE_RETURN, _QUOTE = ord("\n"), ord("\r"), ord('"')
 
 
-def read_header(path: Path) -> list[str]:
+def read_header(path: Path, max_bytes: int = -1) -> list[str]:
     """The header row as written (a byte order mark dropped); [] for an empty file. Only the first
     line is decoded, so a bad byte further down is reported on its own row, not as the header.
+    At most ``max_bytes`` are read (a file without line ends is not read whole into memory).
     Raises UnicodeDecodeError when the header itself is not UTF-8."""
     import csv
 
     with path.open("rb") as file:
-        first = file.readline()
-    return next(csv.reader([first.decode("utf-8-sig").rstrip("\r\n")]), [])
+        first = file.readline(max_bytes)
+    return next(csv.reader([first.decode("utf-8-sig", errors="strict").rstrip("\r\n")]), [])
 
 
-def read_csv(con: duckdb.DuckDBPyConnection, table: str, label: str,
-             path: Path) -> tuple[RawTable | None, list[ValidationError]]:
+def line_bytes(limits: IngestLimits) -> int:
+    """The longest CSV line read: one cell at its longest in UTF-8 (four bytes a character),
+    plus a generous row of ordinary cells. Longer lines are reported unreadable, so a huge cell
+    never reaches memory, the report or a page."""
+    return limits.max_cell_chars * 4 + 64 * 1024
+
+
+def read_csv(con: duckdb.DuckDBPyConnection, table: str, label: str, path: Path,
+             limits: IngestLimits) -> tuple[RawTable | None, list[ValidationError]]:
     """The CSV file at ``path`` as the raw staging table ``raw_<table>``, and the problems found
     reading it: the header not UTF-8 or the file unreadable (``unreadable_file``, no table), or
-    rows DuckDB cannot read (``unreadable_row``, one error per row; the other rows are staged)."""
+    rows DuckDB cannot read (``unreadable_row``, one error per row; the other rows are staged).
+    A header of more than ``limits.max_fields`` columns is refused before DuckDB reads the file
+    (``too_large``): a hundred thousand columns once took gigabytes."""
     try:
-        header = read_header(path)
+        header = read_header(path, line_bytes(limits))
     except UnicodeDecodeError:
         return None, [ValidationError(label, table, HEADER_ROW, None, None, UNREADABLE_FILE.id,
                                       NOT_UTF8)]
@@ -76,9 +87,14 @@ def read_csv(con: duckdb.DuckDBPyConnection, table: str, label: str,
                                       f"cannot be read: {exc.strerror or exc}")]
     if not header:
         return RawTable(table, label, [], empty_raw(con, table), f"rowid + {FIRST_DATA_ROW}"), []
+    if len(header) > limits.max_fields:
+        return None, [ValidationError(label, table, HEADER_ROW, None, None, TOO_LARGE.id,
+                                      f"has more than {limits.max_fields:,} columns, the "
+                                      "limit")]
     relation = f"raw_{table}"
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header))) + "}"
-    scan = f"read_csv({literal(str(path))}, {CSV_OPTIONS}, columns={columns}"
+    scan = (f"read_csv({literal(str(path))}, {CSV_OPTIONS}, columns={columns}, "
+            f"max_line_size={line_bytes(limits)}")
     skipped = empty_lines(path)
     unreadable = None
     try:

@@ -16,6 +16,7 @@ source system; each monthly refresh replaces the last), the national CLD file as
 from __future__ import annotations
 
 import contextlib
+import errno
 import getpass
 import json
 import os
@@ -33,6 +34,7 @@ import pyarrow as pa
 
 from careassure.records import checks, report
 from careassure.records.cells import literal, quote, value_column
+from careassure.records.limits import IngestLimits
 from careassure.records.pseudonymise import hmac_pads, hmac_sql, load_key
 from careassure.records.rules import ValidationError
 from careassure.records.schema import CODE_PATTERN, STORE_ORDER, TABLES
@@ -50,10 +52,17 @@ from careassure.records.store import (
 DEFAULT_EXTRACT = "local"
 CLD_EXTRACT = "cld"
 FORMATS = ("records", "cld")
-# Errors kept in memory for LoadResult.errors; the report file holds every one.
+# Errors kept in memory for LoadResult.errors; the report file holds the first
+# IngestLimits.max_errors_per_rule of each rule and counts the rest.
 MAX_ERRORS_LISTED = 1000
 _TARGET = "target"
 _PSEUDONYMS = "pseudonyms"
+# Names of what a load leaves while it runs, each carrying the process id, so that what a killed
+# load left is recognised and removed by the next one (see remove_leftovers).
+INGEST_PREFIX = "careassure-ingest-"
+UPLOAD_PREFIX = "careassure-upload-"
+_LOADING = re.compile(r"^\.(?P<store>.+)\.loading-(?P<pid>\d+)(\.wal)?$")
+_TEMPORARY = re.compile(rf"^(?:{INGEST_PREFIX}|{UPLOAD_PREFIX})(?P<pid>\d+)-")
 
 Progress = Callable[[str], None]
 
@@ -61,8 +70,9 @@ Progress = Callable[[str], None]
 @dataclass
 class LoadResult:
     """What a load did. ``errors`` lists the first MAX_ERRORS_LISTED problems in file and row
-    order (``error_count`` counts all, ``error_counts`` per rule; ``error_report`` holds every
-    one). ``row_counts`` are the rows read (rejected) or stored (accepted) per table."""
+    order (``error_count`` counts all, ``error_counts`` per rule; ``error_report`` holds the
+    first ``max_errors_per_rule`` of each rule and counts the rest). ``row_counts`` are the
+    rows read (rejected) or stored (accepted) per table."""
 
     ok: bool
     errors: list[ValidationError]
@@ -116,8 +126,9 @@ def ingest(path: str | Path, *, store: str | Path | None = None, extract: str | 
                           "format carries its own population table")
     extract = _extract_name(extract or DEFAULT_EXTRACT)
     _check_store(store_path(store))
+    remove_leftovers(store_path(store))
     key = load_key()
-    with _staging() as (con, work):
+    with _disk_full_explained(store_path(store)), _staging() as (con, work):
         source = read_source(source_path, con, work, step)
         result = _load(con, source, key, store=store, extract=extract,
                        source_path=str(source_path.resolve()), loaded_by=loaded_by, notes=None,
@@ -138,8 +149,9 @@ def load_tables(tables: Mapping[str, pa.Table], *, store: str | Path | None, ext
     step = progress or (lambda _message: None)
     extract = _extract_name(extract)
     _check_store(store_path(store))
+    remove_leftovers(store_path(store))
     key = load_key()
-    with _staging() as (con, _work):
+    with _disk_full_explained(store_path(store)), _staging() as (con, _work):
         source = stage_arrow(con, dict(tables))
         source.source_format = source_format
         source.file_hashes = dict(file_hashes)
@@ -161,7 +173,7 @@ def _extract_name(name: str) -> str:
 def _staging() -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
     """A private in-memory database, spilling to a temporary folder only its owner can read
     (the extract's raw values pass through it), removed afterwards."""
-    with tempfile.TemporaryDirectory(prefix="careassure-ingest-") as folder:
+    with tempfile.TemporaryDirectory(prefix=f"{INGEST_PREFIX}{os.getpid()}-") as folder:
         work = Path(folder)
         con = duckdb.connect(":memory:")
         try:
@@ -170,6 +182,68 @@ def _staging() -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
             yield con, work
         finally:
             con.close()
+
+
+@contextlib.contextmanager
+def _disk_full_explained(store: Path) -> Iterator[None]:
+    """A full disk, met anywhere in a load (unpacking, spilling, writing), as one IngestError
+    rather than a traceback. Everything the load wrote is removed by the exits it passes."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            raise
+        raise IngestError(_DISK_FULL.format(store=store.parent)) from exc
+    except duckdb.Error as exc:
+        if "no space left" not in str(exc).lower():
+            raise
+        raise IngestError(_DISK_FULL.format(store=store.parent)) from exc
+
+
+_DISK_FULL = ("the disk is full: the load was stopped and the store left as it was; free space "
+              "(in {store} and the temporary folder) and load again")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_leftovers(store: Path) -> list[Path]:
+    """Remove what killed loads left: copies of ``store`` being written (``.<store>.loading-<pid>``)
+    and temporary folders holding a raw extract (``careassure-ingest-<pid>-*``,
+    ``careassure-upload-<pid>-*``), whenever the process that made them is gone. Run before
+    every load and when the web app starts. Returns what was removed."""
+    import shutil
+
+    removed: list[Path] = []
+    candidates: list[tuple[Path, re.Match[str] | None]] = []
+    if store.parent.is_dir():
+        candidates += [(p, _LOADING.match(p.name)) for p in store.parent.iterdir()]
+    temporary = Path(tempfile.gettempdir())
+    candidates += [(p, _TEMPORARY.match(p.name)) for p in temporary.iterdir()
+                   if p.name.startswith((INGEST_PREFIX, UPLOAD_PREFIX))]
+    for path, match in candidates:
+        if match is None or _alive(int(match["pid"])):
+            continue
+        if match.re is _LOADING and match["store"] != store.name:
+            continue
+        with contextlib.suppress(OSError):
+            if path.is_dir() and not path.is_symlink():
+                if path.stat().st_uid != os.getuid():
+                    continue
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+            removed.append(path)
+    return removed
 
 
 def _check_store(target: Path) -> None:
@@ -208,10 +282,11 @@ def _load(con: duckdb.DuckDBPyConnection, source: Source, key: bytes, *,
         result.error_counts = report.counts_by_rule(con)
         result.error_report = error_report or default_report_path(target)
         progress(f"writing the error report {result.error_report.name}")
-        report.write_report(con, result.error_report)
+        report.write_report(con, result.error_report,
+                            IngestLimits.from_environment().max_errors_per_rule)
         return result
     progress("pseudonymising person ids")
-    _pseudonyms(con, staged["people"], key)
+    final = _pseudonymised(con, staged, key)
     progress(f"writing {sum(row_counts.values()):,} rows to the store")
     loaded_at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     load_id = f"{loaded_at:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
@@ -222,14 +297,15 @@ def _load(con: duckdb.DuckDBPyConnection, source: Source, key: bytes, *,
         "row_counts": json.dumps(row_counts), "extra_columns": json.dumps(extra),
         "notes": notes,
     }
-    _write(con, staged, target, extract, log)
+    _write(con, final, target, extract, log)
     result.ok, result.load_id = True, load_id
     return result
 
 
 def default_report_path(store: Path) -> Path:
     """Where a rejected load's errors go unless told: next to the store, stamped with the time."""
-    return store.parent / f"load-errors-{datetime.now():%Y%m%d-%H%M%S}.csv"
+    return store.parent / (f"load-errors-{datetime.now():%Y%m%d-%H%M%S}-"
+                           f"{secrets.token_hex(4)}.csv")
 
 
 def _count(con: duckdb.DuckDBPyConnection, relation: str) -> int:
@@ -244,36 +320,51 @@ def _os_user() -> str:
         return "unknown"
 
 
-def _pseudonyms(con: duckdb.DuckDBPyConnection, people: StagedTable, key: bytes) -> None:
-    """Hash each person id once into a lookup table that the write joins to (people holds each
-    id once and every id referenced elsewhere: validation saw to both). The key's pads are bound
-    as parameters, so they appear in no query text or error message."""
+def _pseudonymised(con: duckdb.DuckDBPyConnection, staged: Mapping[str, StagedTable],
+                   key: bytes) -> dict[str, str]:
+    """Each table as it will be stored (typed values, person ids replaced by their keyed hash),
+    built in the private staging database before the store is opened, and every table holding
+    raw ids dropped. So the store's file never receives a raw id, not even in a page it frees
+    later, and a load stopped while writing leaves nothing identifying in its copy. Each id is
+    hashed once into a lookup (people holds each id once and every id referenced elsewhere:
+    validation saw to both); the key's pads are bound as parameters, so they appear in no query
+    text or error message. Returns each table's relation."""
     inner, outer = hmac_pads(key)
     con.execute(f"CREATE OR REPLACE TABLE {_PSEUDONYMS} AS SELECT person_id AS raw, "
                 f"{hmac_sql('person_id', '$ipad', '$opad')} AS pseudonym "
-                f"FROM {quote(people.relation)}", {"ipad": inner, "opad": outer})
+                f"FROM {quote(staged['people'].relation)}", {"ipad": inner, "opad": outer})
+    final: dict[str, str] = {}
+    for name in STORE_ORDER:
+        if name not in staged:  # a table this reader does not fill
+            continue
+        table = TABLES[name]
+        values, joins = [], []
+        for column in table.columns:
+            if column.pseudonymised:
+                alias = f"p{len(joins)}"
+                joins.append(f"LEFT JOIN {_PSEUDONYMS} {alias} "
+                             f"ON {alias}.raw = s.{quote(column.name)}")
+                values.append(f"{alias}.pseudonym AS {quote(column.name)}")
+            else:
+                values.append(f"s.{quote(value_column(column))} AS {quote(column.name)}")
+        relation = f"final_{name}"
+        con.execute(f"CREATE OR REPLACE TABLE {quote(relation)} AS SELECT {', '.join(values)} "
+                    f"FROM {quote(staged[name].relation)} s " + " ".join(joins))
+        con.execute(f"DROP TABLE {quote(staged[name].relation)}")
+        final[name] = relation
+    con.execute(f"DROP TABLE {_PSEUDONYMS}")
+    return final
 
 
-def _insert(con: duckdb.DuckDBPyConnection, staged: StagedTable, extract: str) -> None:
-    """Replace one table's rows of ``extract`` with the staged rows, typed and pseudonymised."""
-    table = TABLES[staged.name]
-    values, joins = [], []
-    for column in table.columns:
-        if column.pseudonymised:
-            alias = f"p{len(joins)}"
-            joins.append(f"LEFT JOIN memory.main.{_PSEUDONYMS} {alias} "
-                         f"ON {alias}.raw = s.{quote(column.name)}")
-            values.append(f"{alias}.pseudonym")
-        else:
-            values.append(f"s.{quote(value_column(column))}")
-    names = ", ".join(quote(n) for n in (*table.column_names, EXTRACT_COLUMN))
-    con.execute(f"DELETE FROM {quote(staged.name)} WHERE {quote(EXTRACT_COLUMN)} = ?", [extract])
-    con.execute(f"INSERT INTO {quote(staged.name)} ({names}) SELECT {', '.join(values)}, "
-                f"{literal(extract)} FROM memory.main.{quote(staged.relation)} s "
-                + " ".join(joins))
+def _insert(con: duckdb.DuckDBPyConnection, name: str, relation: str, extract: str) -> None:
+    """Replace one table's rows of ``extract`` with its pseudonymised staged rows."""
+    names = ", ".join(quote(n) for n in (*TABLES[name].column_names, EXTRACT_COLUMN))
+    con.execute(f"DELETE FROM {quote(name)} WHERE {quote(EXTRACT_COLUMN)} = ?", [extract])
+    con.execute(f"INSERT INTO {quote(name)} ({names}) SELECT *, {literal(extract)} "
+                f"FROM memory.main.{quote(relation)}")
 
 
-def _write(con: duckdb.DuckDBPyConnection, staged: Mapping[str, StagedTable], store: Path,
+def _write(con: duckdb.DuckDBPyConnection, final: Mapping[str, str], store: Path,
            extract: str, log: dict[str, object]) -> None:
     """Write into a copy of the store in one transaction, then swap the copy in atomically."""
     store.parent.mkdir(parents=True, exist_ok=True)
@@ -295,8 +386,8 @@ def _write(con: duckdb.DuckDBPyConnection, staged: Mapping[str, StagedTable], st
                 try:
                     create_schema(con)
                     for name in STORE_ORDER:
-                        if name in staged:
-                            _insert(con, staged[name], extract)
+                        if name in final:
+                            _insert(con, name, final[name], extract)
                         else:  # a table this reader does not fill: the extract has none
                             con.execute(f"DELETE FROM {quote(name)} "
                                         f"WHERE {quote(EXTRACT_COLUMN)} = ?", [extract])
@@ -312,6 +403,7 @@ def _write(con: duckdb.DuckDBPyConnection, staged: Mapping[str, StagedTable], st
             finally:
                 con.execute("USE memory")
                 con.execute(f"DETACH {_TARGET}")
+            os.chmod(copy, 0o600)  # pseudonymised, but still personal data: its owner only
             _fsync(copy)
             os.replace(copy, store)
             _fsync(store.parent)

@@ -40,14 +40,26 @@ def first_errors(con: duckdb.DuckDBPyConnection, limit: int) -> list[ValidationE
     return [ValidationError(*row) for row in rows]
 
 
-def write_report(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """Every error, in order, as CSV with formula-leading cells escaped."""
+def write_report(con: duckdb.DuckDBPyConnection, path: Path, per_rule: int) -> None:
+    """The first ``per_rule`` errors of each rule, in order, as CSV with formula-leading cells
+    escaped, then one line per rule with more, counting the errors not listed: a file with
+    millions of bad rows once gave a report as large as itself."""
     import pyarrow.csv as pa_csv
 
     selected = [quote(c) if c == "row" else f"{safe_cell_sql(quote(c))} AS {quote(c)}"
                 for c in REPORT_COLUMNS]
-    data = con.execute(f"SELECT {', '.join(selected)} FROM {ERRORS_TABLE} ORDER BY {_ORDER}"
-                       ).to_arrow_table()
+    limit = int(per_rule)
+    data = con.execute(f"""
+        SELECT {', '.join(selected)} FROM (
+            SELECT *, 0 AS _part FROM (
+                SELECT *, row_number() OVER (PARTITION BY rule ORDER BY {_ORDER}) AS _n
+                FROM {ERRORS_TABLE}) WHERE _n <= {limit}
+            UNION ALL
+            SELECT NULL, NULL, NULL, NULL, NULL, rule,
+                   format('{{:d}} more errors of this rule are not listed', count(*) - {limit}),
+                   NULL, NULL, NULL, 1
+            FROM {ERRORS_TABLE} GROUP BY rule HAVING count(*) > {limit})
+        ORDER BY _part, {_ORDER}""").to_arrow_table()
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "wb") as file:

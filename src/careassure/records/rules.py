@@ -65,6 +65,10 @@ TABLE_DUPLICATED = _rule(
 UNREADABLE_FILE = _rule(
     "unreadable_file", "A table's file can be opened and read as its format.",
     "is not UTF-8 text: in Excel use Save As > CSV UTF-8")
+TOO_LARGE = _rule(
+    "too_large", "A file, sheet, row or cell stays within the ingest limits (columns, rows, "
+    "characters in a cell, unpacked size; see docs/security.md).",
+    "has more than 500 columns, the limit")
 UNREADABLE_ROW = _rule(
     "unreadable_row", "Every CSV row has as many fields as the header, closes its quotes and is "
     "UTF-8 text.", "has more fields than the header")

@@ -7,8 +7,10 @@ snapshot records only that the password changed, and when.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -19,11 +21,12 @@ from sqlalchemy.orm import Session
 
 from careassure.appdb import record_change, snapshot, transaction
 from careassure.web.roles import ADMIN, ROLES
-from careassure.web.tables import User, WebSession
+from careassure.web.tables import LoginFailure, User, WebSession
 
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,59}")
 MIN_PASSWORD = 8  # NCSC and GOV.UK guidance: length over complexity rules
 MAX_PASSWORD = 256  # bounds the work one sign-in attempt can cause
+COMMON_PASSWORDS = "common_passwords.txt"
 DEMO_USERS: tuple[tuple[str, str], ...] = (
     ("admin", "admin"),
     ("manager", "improvement_manager"),
@@ -66,11 +69,34 @@ def check_role(role: str) -> str:
     return role
 
 
+@functools.cache
+def _common_passwords() -> frozenset[str]:
+    """The bundled list of passwords guessers try first (see the file's header)."""
+    text = (Path(__file__).parent / COMMON_PASSWORDS).read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
+def _guessable(password: str) -> bool:
+    """A common password, ignoring case and the digits and punctuation people tack on, or one
+    character repeated."""
+    folded = password.strip().lower()
+    core = folded.rstrip("0123456789!@#$%^&*?._-")
+    common = _common_passwords()
+    return folded in common or core in common or len(set(folded)) <= 1
+
+
 def check_password(password: str) -> str:
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(f"Password must be at least {MIN_PASSWORD} characters")
+    """Long enough (NCSC: length over composition rules), not whitespace padding, and not on the
+    bundled list of common passwords."""
+    if len(password.strip()) < MIN_PASSWORD:
+        raise AccountError(f"Password must be at least {MIN_PASSWORD} characters, not counting "
+                           "spaces at either end")
     if len(password) > MAX_PASSWORD:
         raise AccountError(f"Password must be at most {MAX_PASSWORD} characters")
+    if _guessable(password):
+        raise AccountError("Password is one of the first that guessers try: choose another, "
+                           "for example three random words")
     return password
 
 
@@ -147,6 +173,9 @@ def update_user(
     if after != before or password is not None:
         session.execute(delete(WebSession).where(WebSession.user_id == user.id))
         record_change(session, actor, "update", user, before, after)
+    if password is not None or active:
+        # An administrator's reset or reactivation lifts any sign-in throttling of the account.
+        session.execute(delete(LoginFailure).where(LoginFailure.username == user.username))
     return user
 
 

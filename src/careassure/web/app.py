@@ -69,6 +69,10 @@ def create_app(
     except Exception:
         engine.dispose()
         raise
+    # A load killed with the server (SIGKILL, power cut) left its raw extract and half a store.
+    from careassure.records.load import remove_leftovers
+
+    remove_leftovers(settings.store_path)
     app = FastAPI(title="careassure", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.state.engine = engine

@@ -37,7 +37,8 @@ def current_user(request: Request) -> SignedIn | None:
 
 
 def client_ip(request: Request) -> str:
-    """The caller's address (behind a proxy, run uvicorn with --proxy-headers)."""
+    """The caller's address: the connection's, or X-Forwarded-For's when the connection
+    comes from a proxy listed in $CAREASSURE_TRUSTED_PROXIES (see settings.proxy_options)."""
     return request.client.host if request.client else "unknown"
 
 

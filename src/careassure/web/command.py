@@ -48,10 +48,11 @@ def serve(
 
     from careassure.appdb import DatabaseNotReady
     from careassure.web.app import create_app
-    from careassure.web.settings import WebConfigError
+    from careassure.web.settings import WebConfigError, proxy_options
 
     secure = not insecure_cookies and host not in ("127.0.0.1", "localhost", "::1")
     try:  # check before uvicorn starts, so a mistake is one clear line, not a traceback
+        proxies = proxy_options()
         create_app(store_path=Path(db) if db else None, secure_cookies=secure)
     except (DatabaseNotReady, WebConfigError, ValueError) as exc:
         _fail(str(exc))
@@ -63,7 +64,7 @@ def serve(
     typer.echo(f"careassure is at http://{host}:{port}/ (Ctrl+C stops it)")
     uvicorn.run(
         "careassure.web.command:app_from_environment", factory=True, host=host, port=port,
-        workers=workers, proxy_headers=True, server_header=False, log_level="info",
+        workers=workers, server_header=False, log_level="info", **proxies,  # type: ignore[arg-type]
     )
 
 

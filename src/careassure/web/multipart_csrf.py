@@ -15,6 +15,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
@@ -115,6 +116,8 @@ class MultipartCSRF:
                 parser.finalize()
             except _Found as found:
                 token = found.token
+            except FormParserError:
+                token = None  # a malformed body is refused like a missing token, never a 500
         if not (token and expected and secrets.compare_digest(token, expected)):
             await self.send_failed(scope, send, "multipart token missing or wrong")
             return

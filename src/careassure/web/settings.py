@@ -7,6 +7,7 @@ configured machine, and tests pass explicit values instead.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import secrets
@@ -19,6 +20,7 @@ SECRET_FILE = "web-secret.key"
 GOVUK_FRONTEND_ENV = "CAREASSURE_GOVUK_FRONTEND"
 GOVUK_FRONTEND_MAJOR = 6  # govuk-frontend-jinja 4.x ports the v6 templates
 MAX_UPLOAD_BYTES = 250 * 1024 * 1024
+TRUSTED_PROXIES_ENV = "CAREASSURE_TRUSTED_PROXIES"
 
 
 class WebConfigError(RuntimeError):
@@ -115,3 +117,22 @@ def resolve(
         council_code=council_code(),
         synthetic_load=synthetic_load_id(),
     )
+
+
+def proxy_options(configured: str | None = None) -> dict[str, object]:
+    """uvicorn's options for forwarded headers: ``X-Forwarded-For`` is believed only from the
+    proxies listed in ``$CAREASSURE_TRUSTED_PROXIES`` (addresses or networks, comma-separated),
+    and from no one when none is listed. uvicorn's own default trusts loopback, so anyone able
+    to send from the server itself (another local program, a proxy not meant for careassure)
+    could pick the address the sign-in throttling and the audit trail see."""
+    text = os.environ.get(TRUSTED_PROXIES_ENV, "") if configured is None else configured
+    proxies = [part.strip() for part in text.split(",") if part.strip()]
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError as exc:
+            raise WebConfigError(f"{TRUSTED_PROXIES_ENV}: {proxy!r} is not an address or "
+                                 "network (e.g. 10.0.0.5 or 10.0.0.0/24)") from exc
+    if not proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": ",".join(proxies)}

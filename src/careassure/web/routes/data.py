@@ -2,7 +2,9 @@
 report, and the history of loads.
 
 The upload goes through the same ``careassure.records.load.ingest`` as the command line, so it is
-validated, pseudonymised and loaded all or nothing. Checks before it reaches ingest: the request
+validated, pseudonymised and loaded all or nothing, but in a worker process with a memory and a
+time limit (``careassure.records.worker``), so that a file built to exhaust the server cannot
+stop pages being served. Checks before it reaches ingest: the request
 declares its size and it is under the limit (checked before the body is read), the name ends
 .zip or .xlsx, and the content starts as a ZIP container does (an XLSX workbook is one), so a
 renamed file of another kind is refused with a reason rather than a parser error.
@@ -11,12 +13,13 @@ renamed file of another kind is refused with a reason rather than a parser error
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
@@ -25,6 +28,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from careassure.appdb import record_change, snapshot, transaction
+from careassure.records.load import UPLOAD_PREFIX
 from careassure.web.auth import Allow
 from careassure.web.roles import DATA_LOADERS
 from careassure.web.sessions import SignedIn
@@ -110,7 +114,7 @@ async def upload(
         declared_type = (extract.content_type or "").split(";")[0].strip().lower()
         if declared_type not in CONTENT_TYPES:
             return _refuse(request, f"{name} was sent as {declared_type}, not a ZIP or XLSX file.")
-        folder = Path(tempfile.mkdtemp(prefix="careassure-upload-"))
+        folder = Path(tempfile.mkdtemp(prefix=f"{UPLOAD_PREFIX}{os.getpid()}-"))
         try:
             path = folder / name
             digest, size = await _save(extract, path, limit)
@@ -130,6 +134,14 @@ async def upload(
             shutil.rmtree(folder, ignore_errors=True)
 
 
+def _without_paths(message: str, upload: Path, settings: Any) -> str:
+    """A refusal's reason without the server's folders (the upload's temporary folder, the
+    store's), which are no business of the person uploading."""
+    for folder in (upload.parent, Path(settings.store_path).parent):
+        message = message.replace(f"{folder}{os.sep}", "").replace(str(folder), "the server")
+    return message
+
+
 async def _save(upload: UploadFile, path: Path, limit: int) -> tuple[str, int]:
     digest, size = hashlib.sha256(), 0
     with path.open("wb") as out:
@@ -145,15 +157,16 @@ async def _save(upload: UploadFile, path: Path, limit: int) -> tuple[str, int]:
 def _ingest(
     request: Request, user: SignedIn, path: Path, name: str, digest: str, size: int
 ) -> Response:
-    from careassure.records.load import ingest
     from careassure.records.sources import IngestError
+    from careassure.records.worker import ingest_in_worker
 
     settings = request.app.state.settings
     try:
-        result = ingest(path, store=settings.store_path, loaded_by=user.username)
+        result = ingest_in_worker(path, store=settings.store_path, loaded_by=user.username)
     except IngestError as exc:
         _log(request, user, name, digest, size, accepted=False, load_id=None, errors=1, rows=0)
-        return _refuse(request, f"{name} could not be read: {exc}")
+        reason = _without_paths(str(exc), path, settings)
+        return _refuse(request, f"{name} could not be read: {reason}")
     rows = sum(result.row_counts.values())
     _log(
         request,

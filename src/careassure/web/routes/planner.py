@@ -6,6 +6,7 @@ force: the stored improvement plan's measured outcomes, else the council's targe
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any
@@ -49,6 +50,8 @@ class Question:
         try:
             value = float(text)
         except ValueError:
+            value = math.nan
+        if not math.isfinite(value):  # "nan", "inf" and "1e999" parse as floats
             self.errors[name] = f"{label} must be a number"
             return 0.0
         if (

@@ -40,6 +40,8 @@ def login(
     context = {"next": target, "username": username[:60]}
     with transaction(engine) as session:
         locked = throttle.locked_until(session, name, address)
+        if locked is not None:
+            throttle.record_failure(session, name, address, refused=True)
     if locked is not None:
         error = (
             f"Too many failed sign-in attempts. Try again after {uk_datetime(locked)[-5:]}, "
@@ -49,14 +51,14 @@ def login(
     with transaction(engine) as session:
         user = accounts.get_user(session, name) if name else None
         if not name or not password or not accounts.verify(user, password):
-            throttle.record_failure(session, name or "(blank)", address)
+            throttle.record_failure(session, name, address)
             ok = False
         else:
             assert user is not None
             ok = True
             accounts.rehash_if_needed(user, password)
             user.last_login_at = accounts.now()
-            throttle.clear_failures(session, user.username)
+            throttle.clear_failures(session, user.username, address)
             purge_expired(session)
             token = start_session(session, user, address)
     if not ok:

@@ -1,0 +1,43 @@
+"""The load worker the web app uses: a separate process, stopped at its time limit, answering
+with the same result or refusal as an ingest in the same process."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from records_samples import with_cell, write_folder
+
+from careassure.records.limits import IngestLimits
+from careassure.records.load import UPLOAD_PREFIX
+from careassure.records.sources import IngestError
+from careassure.records.worker import ingest_in_worker
+
+
+def test_the_worker_loads_and_reports_as_ingest_does(tmp_path: Path) -> None:
+    store = tmp_path / "store.duckdb"
+    result = ingest_in_worker(write_folder(tmp_path / "extract"), store=store, loaded_by="ann")
+    assert result.ok and result.row_counts["people"] == 3 and store.exists()
+    rejected = ingest_in_worker(with_cell(tmp_path / "bad", "people", 0, "gender", "robot"),
+                                store=store, loaded_by="ann")
+    assert not rejected.ok and rejected.errors[0].rule == "allowed_value"
+    with pytest.raises(IngestError, match="does not exist"):
+        ingest_in_worker(tmp_path / "missing.zip", store=store, loaded_by="ann")
+
+
+def test_a_load_that_never_ends_is_stopped_at_its_time_limit(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    folder = write_folder(tmp_path / "extract")
+    (folder / "people.csv").unlink()
+    os.mkfifo(folder / "people.csv")  # reading it blocks for ever
+    limits = replace(IngestLimits(), worker_seconds=3)
+    with pytest.raises(IngestError, match="longer than 3 seconds, the limit, and was stopped"):
+        ingest_in_worker(folder, store=tmp_path / "s.duckdb", loaded_by="ann", limits=limits)
+    assert not [p for p in (tmp_path / "tmp").iterdir() if p.name.startswith(UPLOAD_PREFIX)]
+    assert not (tmp_path / "s.duckdb").exists()
