@@ -33,11 +33,10 @@ def test_a_load_that_never_ends_is_stopped_at_its_time_limit(tmp_path: Path,
                                                              ) -> None:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
-    folder = write_folder(tmp_path / "extract")
-    (folder / "people.csv").unlink()
-    os.mkfifo(folder / "people.csv")  # reading it blocks for ever
+    extract = tmp_path / "extract.zip"
+    os.mkfifo(extract)  # a pipe nobody writes to: reading it blocks for ever
     limits = replace(IngestLimits(), worker_seconds=3)
     with pytest.raises(IngestError, match="longer than 3 seconds, the limit, and was stopped"):
-        ingest_in_worker(folder, store=tmp_path / "s.duckdb", loaded_by="ann", limits=limits)
+        ingest_in_worker(extract, store=tmp_path / "s.duckdb", loaded_by="ann", limits=limits)
     assert not [p for p in (tmp_path / "tmp").iterdir() if p.name.startswith(UPLOAD_PREFIX)]
     assert not (tmp_path / "s.duckdb").exists()

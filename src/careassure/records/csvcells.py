@@ -29,8 +29,9 @@ def safe_cell(value: object) -> object:
 
 def safe_cell_sql(column: str) -> str:
     """The same rule as a DuckDB SQL expression over a text ``column``."""
-    leaders = "".join(re.escape(c) for c in FORMULA_START).replace("\t", "\\t").replace(
-        "\r", "\\r")
+    # RE2 spells tab and carriage return as \t and \r; "-" is escaped inside the class.
+    spelled = {"\t": "\\t", "\r": "\\r", "-": "\\-"}
+    leaders = "".join(spelled.get(c, c) for c in FORMULA_START)
     return (f"CASE WHEN regexp_matches({column}, '^[{leaders}]') "
             f"AND NOT regexp_full_match({column}, '{_NUMBER}') "
             f"THEN '''' || {column} ELSE {column} END")
