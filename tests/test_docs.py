@@ -20,11 +20,18 @@ SETTING = re.compile(r"CAREASSURE_[A-Z_]+")
 
 
 def settings_read_by_code() -> set[str]:
+    """Every setting named in the code, and the ingest limits, which are read by a prefix and
+    their field names (``CAREASSURE_INGEST_MAX_ROWS``)."""
+    from dataclasses import fields
+
+    from careassure.records.limits import ENV_PREFIX, IngestLimits
+
     names: set[str] = set()
     for folder in ("src", "benchmarks"):
         for path in (ROOT / folder).rglob("*.py"):
             names |= set(SETTING.findall(path.read_text(encoding="utf-8")))
-    return names
+    names = {name for name in names if not name.endswith("_")}  # a prefix, not a setting
+    return names | {ENV_PREFIX + field.name.upper() for field in fields(IngestLimits)}
 
 
 def settings_documented() -> set[str]:

@@ -30,10 +30,12 @@ LAYERS: dict[str, int] = {
     "plan": 5,  # improvement plan
     "forecast": 5,  # waiting-list formulas, simulation, capacity planning
     "framework": 5,  # CQC framework, scoring, assessment cycle, evidence
-    "reports": 6,  # committee, DHSC and self-assessment documents
-    "web": 7,  # the FastAPI app
-    "demo": 8,  # the demo: builds everything and serves the web app
-    "cli": 9,  # the `careassure` command
+    "compare": 5,  # published national figures, comparator groups, ranks
+    "budget": 6,  # the MTFS ledger and demand from the records (names the plan items it funds)
+    "reports": 7,  # committee, DHSC, self-assessment and preparation documents
+    "web": 8,  # the FastAPI app
+    "demo": 9,  # the demo: builds everything and serves the web app
+    "cli": 10,  # the `careassure` command
 }
 
 # Packages whose code is analytics or file handling only: no database, no web.
@@ -107,7 +109,8 @@ def test_pure_packages_use_no_database(path: Path) -> None:
 
 
 DOMAIN = ["careassure.records", "careassure.measures", "careassure.synth",
-          "careassure.forecast", "careassure.framework", "careassure.plan", "careassure.reports"]
+          "careassure.forecast", "careassure.framework", "careassure.plan", "careassure.compare",
+          "careassure.budget", "careassure.reports"]
 
 
 def test_domain_packages_import_without_a_web_app_or_database() -> None:
