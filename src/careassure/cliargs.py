@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, overload
 
 import typer
 
@@ -25,6 +25,12 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
+@overload
+def parse_day(text: str, option: str) -> date: ...
+@overload
+def parse_day(text: None, option: str) -> None: ...
+@overload
+def parse_day(text: str | None, option: str) -> date | None: ...
 def parse_day(text: str | None, option: str) -> date | None:
     """A date written YYYY-MM-DD or DD/MM/YYYY (None stays None); anything else ends the command
     with a message naming ``option``."""

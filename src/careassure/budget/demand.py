@@ -67,7 +67,8 @@ ALL = "all"
 
 def month_ends(first: date, last: date) -> list[date]:
     """Every month end from ``first``'s month to ``last``'s, both included when month ends."""
-    out, year, month = [], first.year, first.month
+    out: list[date] = []
+    year, month = first.year, first.month
     while True:
         following = date(year + month // 12, month % 12 + 1, 1)
         end = following - timedelta(days=1)

@@ -312,7 +312,8 @@ def _lines(
 
 def _revenue(table: _Table) -> tuple[list[RevenueLineSpec], list[PublishedTotal]]:
     table.require((*REVENUE_TEXT_COLUMNS, *REVENUE_COLUMNS))
-    lines, totals = [], []
+    lines: list[RevenueLineSpec] = []
+    totals: list[PublishedTotal] = []
     for row, record in table.numbered():
         kind = _row_kind(table, row, record)
         values = {c: _int(table, row, record, c) for c in REVENUE_COLUMNS}
@@ -357,7 +358,8 @@ def _capital(
     table: _Table, labels: Sequence[str],
 ) -> tuple[list[CapitalLineSpec], list[PublishedTotal]]:
     table.require((*CAPITAL_COLUMNS, *labels, "total"))
-    lines, totals = [], []
+    lines: list[CapitalLineSpec] = []
+    totals: list[PublishedTotal] = []
     for row, record in table.numbered():
         kind = _row_kind(table, row, record)
         amounts = _amounts(table, row, record, labels)

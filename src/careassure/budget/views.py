@@ -159,6 +159,8 @@ def demand_table(
         people, cost = shown[2 * i], shown[2 * i + 1]
         label = "All settings" if key == ALL and by == "setting" else (
             "All client groups" if key == ALL else labels[key])
-        rows.append(DemandRow(key, label, people.value if people.value is not None else 0,
-                              cost.value))
+        count = people.value if people.value is not None else 0
+        if isinstance(count, float):
+            raise TypeError(f"budget.service_users counts people, not {count!r}")
+        rows.append(DemandRow(key, label, count, cost.value))
     return rows

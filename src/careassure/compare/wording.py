@@ -44,7 +44,7 @@ def value_range(stats: GroupStats | None) -> str:
 
 def table_rows(comparisons: Sequence[MeasureComparison]) -> list[tuple[str, ...]]:
     """One row per measure, its latest period, in the order of :data:`COLUMNS`."""
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for comparison in comparisons:
         latest = comparison.latest
         neighbours = latest.neighbours

@@ -258,6 +258,13 @@ def _episodes_sql(team: str | None) -> str:
     """
 
 
+def _one(row: tuple[Any, ...] | None) -> tuple[Any, ...]:
+    """The row of a query that always returns one (an aggregate without GROUP BY)."""
+    if row is None:
+        raise RuntimeError("an aggregate query returned no row")
+    return row
+
+
 def _check_question(store: Store, queue: str, team: str | None) -> date:
     """The latest event date of the queue (and team); raises ForecastInputError when absent."""
     if queue not in QUEUE_KINDS:
@@ -265,9 +272,9 @@ def _check_question(store: Store, queue: str, team: str | None) -> date:
     params: dict[str, Any] = {"kind": queue}
     if team is not None:
         params["team"] = team
-    latest, rows = store.connection.execute(
+    latest, rows = _one(store.connection.execute(
         f"""SELECT max(greatest(r, l)), count(*) FROM ({_episodes_sql(team)})""", params
-    ).fetchone()
+    ).fetchone())
     if rows:
         return latest
     if team is None:
@@ -308,7 +315,9 @@ def observe_queue(
     if team is not None:
         params["team"] = team
     episodes = _episodes_sql(team)
-    (first,) = store.connection.execute(f"SELECT min(r) FROM ({episodes})", params).fetchone()
+    (first,) = _one(
+        store.connection.execute(f"SELECT min(r) FROM ({episodes})", params).fetchone()
+    )
     available = (end - first).days + 1
     weeks = min(history_weeks, available // 7)
     if weeks < MIN_HISTORY_WEEKS:
@@ -327,17 +336,17 @@ def observe_queue(
     withdrawals = rows["withdrawals"][1:]
     # A week is busy when the list was non-empty at the end of the day before it and of each of
     # its days: windows of 8 end-of-day counts, stepping by 7.
-    busy = np.lib.stride_tricks.sliding_window_view(waiting > 0, 8)[::7].all(axis=1)
-    (since,) = store.connection.execute(
+    busy = np.asarray(np.lib.stride_tricks.sliding_window_view(waiting > 0, 8)[::7].all(axis=1))
+    (since,) = _one(store.connection.execute(
         f"SELECT list(r ORDER BY r) FROM ({episodes}) "
         f"WHERE r <= $end AND coalesce(l, {_FAR_FUTURE}) > $end",
         {**params, "end": end},
-    ).fetchone()
-    urgent, removed = store.connection.execute(
+    ).fetchone())
+    urgent, removed = _one(store.connection.execute(
         f"SELECT count(*) FILTER (WHERE datediff('day', r, l) <= {URGENT_DAYS}), count(*) "
         f"FROM ({episodes}) WHERE NOT withdrawn AND l BETWEEN $start AND $end",
         {**params, "start": start, "end": end},
-    ).fetchone()
+    ).fetchone())
     return QueueObservation(
         queue=queue,
         team=team,

@@ -109,11 +109,11 @@ class Targets:
 
     @property
     def mean_from_median(self) -> float:
-        return self.median / formulas.factor_for_proportion(0.5)
+        return self.median / float(formulas.factor_for_proportion(0.5))
 
     @property
     def mean_from_maximum(self) -> float:
-        return formulas.target_mean_wait(self.maximum, self.max_factor)
+        return float(formulas.target_mean_wait(self.maximum, self.max_factor))
 
     @property
     def mean_wait(self) -> float:
@@ -207,7 +207,7 @@ class Scenario:
         so the answer and the chart cannot disagree."""
         sim = self.simulation
         bands = sim.bands()
-        trajectory = [
+        trajectory: list[dict[str, Any]] = [
             {"week_ending": str(week_end)}
             | {name: _band(values[:, w]) for name, values in bands.items()}
             for w, week_end in enumerate(sim.week_ends)
@@ -282,7 +282,7 @@ class CapacityPlan:
                 "waiting": t.waiting,
                 "sources": dict(t.sources),
                 "max_factor": t.max_factor,
-                "max_proportion": _round(formulas.proportion_for_factor(t.max_factor)),
+                "max_proportion": _round(float(formulas.proportion_for_factor(t.max_factor))),
                 "mean_wait_from_median": _round(t.mean_from_median),
                 "mean_wait_from_maximum": _round(t.mean_from_maximum),
                 "target_mean_wait": _round(t.mean_wait),
@@ -429,13 +429,13 @@ def plan(observation: QueueObservation, request: PlanRequest) -> CapacityPlan:
     max_weeks = targets.maximum / units_per_week
     factor = targets.effective_factor
     size = observation.waiting_now
-    target_size = formulas.target_queue_size(lam, max_weeks, factor)
-    hold_now = formulas.target_capacity(lam, max_weeks, factor, cv_demand, cv_capacity)
-    hold_end = formulas.target_capacity(lam_end, max_weeks, factor, cv_demand, cv_capacity)
-    relief = formulas.relief_capacity(lam, size, target_size, request.clear_within_weeks)
+    target_size = float(formulas.target_queue_size(lam, max_weeks, factor))
+    hold_now = float(formulas.target_capacity(lam, max_weeks, factor, cv_demand, cv_capacity))
+    hold_end = float(formulas.target_capacity(lam_end, max_weeks, factor, cv_demand, cv_capacity))
+    relief = float(formulas.relief_capacity(lam, size, target_size, request.clear_within_weeks))
     values = {
-        "load": formulas.queue_load(lam, mu),
-        "target_mean_wait_weeks": formulas.target_mean_wait(max_weeks, factor),
+        "load": float(formulas.queue_load(lam, mu)),
+        "target_mean_wait_weeks": float(formulas.target_mean_wait(max_weeks, factor)),
         "steady_queue_size": target_size,
         "queue_size": float(size),
         "target_capacity_per_week": hold_now,
@@ -448,9 +448,9 @@ def plan(observation: QueueObservation, request: PlanRequest) -> CapacityPlan:
         "extra_fte_for_relief": max(relief - mu, 0.0) / cpf,
     }
     if observation.mean_wait_now is not None:
-        values["pressure"] = formulas.waiting_list_pressure(
+        values["pressure"] = float(formulas.waiting_list_pressure(
             observation.mean_wait_now, targets.maximum
-        )
+        ))
 
     project = projector(observation, request)
     last_day = start + timedelta(days=days - 1)

@@ -24,6 +24,8 @@ from datetime import date
 
 import numpy as np
 
+from careassure.forecast.workdays import as_day
+
 DAY = np.timedelta64(1, "D")
 # A slot array beyond this is a mistyped capacity, not a plan: refuse rather than exhaust memory.
 MAX_SLOTS = 50_000_000
@@ -35,8 +37,8 @@ def compatible_slots(
     capacity_per_week: float,
 ) -> np.ndarray:
     """Slot days (datetime64[D], ascending, repeated when several fall on one day)."""
-    start = np.datetime64(start_date, "D")
-    end = np.datetime64(end_date, "D")
+    start = as_day(start_date)
+    end = as_day(end_date)
     days = int((end - start) / DAY)
     daily_capacity = capacity_per_week / 7
     if not daily_capacity > 0 or days < 1:

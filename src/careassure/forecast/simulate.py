@@ -38,6 +38,7 @@ import numpy as np
 from careassure.forecast.schedule import fcfs_schedule
 from careassure.forecast.workdays import (
     DAY,
+    as_day,
     day_range,
     day_types,
     is_working_day,
@@ -371,7 +372,7 @@ def simulate(
     if wait_unit not in ("days", "working_days"):
         raise ValueError(f"wait_unit must be 'days' or 'working_days' (got {wait_unit!r})")
 
-    start_day = np.datetime64(start, "D")
+    start_day = as_day(start)
     dates = day_range(start_day, days)
     backlog = np.zeros(0, dtype="datetime64[D]")
     if waiting_since is not None and len(waiting_since):

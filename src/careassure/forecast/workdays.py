@@ -35,9 +35,16 @@ def bank_holidays(first: np.datetime64, last: np.datetime64) -> np.ndarray:
     return days[(days >= first) & (days <= last)]
 
 
+def as_day(value: date | str | np.datetime64) -> np.datetime64:
+    """``value`` as a datetime64[D] (a datetime64 of another unit is truncated to its day)."""
+    if isinstance(value, np.datetime64):
+        return value.astype("datetime64[D]")
+    return np.datetime64(value, "D")
+
+
 def day_range(start: date | np.datetime64, days: int) -> np.ndarray:
     """``days`` consecutive dates from ``start``, as datetime64[D]."""
-    return np.datetime64(start, "D") + np.arange(days)
+    return as_day(start) + np.arange(days)
 
 
 def day_types(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -313,7 +313,7 @@ _YEAR = "over the 12 months to D (the financial year when D is 31 March)"
 
 def _ascof_measures() -> list[MeasureDef]:
     """ASCOF from CLD, as DHSC computes them (measures/ascof.py); whole area only."""
-    none = frozenset()
+    none: frozenset[str] = frozenset()
     admissions = [
         MeasureDef(
             f"ascof.{code}",

@@ -231,6 +231,8 @@ def measures(
         from careassure.measures import compute
 
         when = day or latest
+        if when is None:
+            _fail("the store holds no records yet: load an extract first (careassure ingest)")
         _within_data(when, latest, "--as-of")
         try:
             single_date(when, start)
@@ -258,7 +260,7 @@ def series(
 ) -> None:
     """The measures each week, month or quarter end between two dates, as `measures` does.
 
-    Flow measures cover the week (7 days), calendar month or quarter ending at each date.
+    Flow measures cover the three months to each date, as they do everywhere (docs/measures.md).
 
     Example: [bold]careassure series --from 2024-12-29 -m care_act_assessment.waiting[/bold]
     """
@@ -275,6 +277,8 @@ def series(
         from careassure.measures import series as evaluate_series
 
         until = last or latest
+        if until is None:
+            _fail("the store holds no records yet: load an extract first (careassure ingest)")
         _within_data(until, latest, "--to")
         if until < first:
             _fail(f"the store's data ends on {until:%d/%m/%Y}, before --from {first:%d/%m/%Y}")

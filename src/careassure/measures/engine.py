@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 import ibis
 
@@ -186,7 +186,7 @@ def _evaluate(
             groups = ctx.groups if ctx.applies(breakdowns_of(measure_id)) else ()
             for grp in (None, *groups):
                 cell = cells[(measure_id, as_of, grp)]
-                status = None
+                status: Literal["met", "not_met"] | None = None
                 if target is not None and cell.value is not None:
                     status = "met" if target.met(cell.value) else "not_met"
                 values.append(

@@ -116,7 +116,7 @@ class Facts:
             movement = self._movement()
             if movement is not None and self.baseline.as_of != _as_of(self.current):
                 found["direction"] = f"{movement} from {found['baseline']}"
-        if self._peak_shown():
+        if self.peak is not None and self._peak_shown():
             word = "a peak" if _DIRECTIONS[self.measure] == "lower" else "a low"
             found["peak"] = f"{word} of {self._figure(self.peak)} on {uk_date(self.peak.as_of)}"
         if self.target is not None:
@@ -132,7 +132,7 @@ class Facts:
         met"."""
         parts = self.fragments()
         comparisons = []
-        if self._uses_peak() and self._peak_shown():
+        if self.peak is not None and self._uses_peak() and self._peak_shown():
             comparisons.append(f"{self.direction_to_peak()} from {parts['peak']}")
             if self.peak.as_of != _as_of(self.baseline) and parts["direction"]:
                 comparisons.append(parts["direction"])
@@ -148,7 +148,8 @@ class Facts:
     def direction_to_peak(self) -> Movement | None:
         """Which way the value has moved since the peak ("down" from a waiting-list peak, "up"
         from the lowest share of reviews in time)."""
-        if self.peak is None or self.current is None or self.current.value is None:
+        if (self.peak is None or self.peak.value is None or self.current is None
+                or self.current.value is None):
             return None
         return _movement(self.current.value - self.peak.value)
 
@@ -192,8 +193,11 @@ def _movement(delta: float) -> Movement:
     return "down" if delta < 0 else "up" if delta > 0 else "unchanged"
 
 
-def _worse(a: float, b: float, better: Direction) -> bool:
-    """Whether ``a`` is worse than ``b`` for a measure where ``better`` is better."""
+def _worse(a: float | None, b: float | None, better: Direction) -> bool:
+    """Whether ``a`` is worse than ``b`` for a measure where ``better`` is better (a missing
+    value is never worse, nor anything worse than it)."""
+    if a is None or b is None:
+        return False
     return a > b if better == "lower" else a < b
 
 

@@ -87,7 +87,7 @@ def _breakdown_sets(values: Sequence[MeasureValue]) -> list[tuple[int | None, li
         else:
             groups.setdefault((*point, column), []).append(i)
     return [
-        (totals.get(key[:3]), sorted(members, key=lambda i: values[i].breakdown[key[3]]))
+        (totals.get(key[:3]), sorted(members, key=lambda i: (values[i].breakdown or {})[key[3]]))
         for key, members in groups.items()
     ]
 

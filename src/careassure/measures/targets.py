@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, cast, get_args
 
 import yaml
 
@@ -169,7 +169,8 @@ def parse_targets(raw: Any, source: str) -> Targets:
         value = spec.get("value")
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise TargetsError(f"{where}: value {value!r} is not a number")
-        parsed[str(key)] = Target(comparator, float(value), str(spec.get("source") or source))
+        parsed[str(key)] = Target(cast(Comparator, comparator), float(value),
+                                  str(spec.get("source") or source))
     tolerance = raw.get(TOLERANCE_KEY, 0)
     if isinstance(tolerance, bool) or not isinstance(tolerance, int | float) or not (
         0 <= tolerance < 50

@@ -133,7 +133,7 @@ def _status(
     from careassure.plan.live import plan_status
 
     try:
-        return plan_status(plan, as_of, store=store, every=every.value, publish=publish)  # type: ignore[arg-type]
+        return plan_status(plan, as_of, store=store, every=every.value, publish=publish)
     except (OSError, ValueError) as exc:
         _fail(f"cannot compute the plan's measures: {exc}")
 

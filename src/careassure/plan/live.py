@@ -90,7 +90,7 @@ def fetch_points(
     points: list[MeasureValue] = []
     for column, measure_ids in by_column.items():
         wanted = [m for m in order if m in measure_ids]
-        points += series(backend, start, as_of, step, measures=wanted, by=column,  # type: ignore[arg-type]
+        points += series(backend, start, as_of, step, measures=wanted, by=column,
                          also_at=also_at)
     # A baseline date off the grid is kept only for the measures whose outcomes start there.
     return [p for p in points if p.as_of in regular or (p.measure, p.as_of) in baselines]

@@ -326,8 +326,8 @@ def remove_plan(session: Session, actor: str, key: str) -> None:
             doomed.append((area.override, area.key))
     doomed += [(r, None) for r in plan.risks]
     doomed += [(a, a.key) for a in plan.areas]
-    for row, path in doomed:
-        record_change(session, actor, "delete", row, _state(row, path), None)
+    for row, where in doomed:
+        record_change(session, actor, "delete", row, _state(row, where), None)
     record_change(session, actor, "delete", plan, _state(plan), None)
     session.delete(plan)
     session.flush()

@@ -135,7 +135,7 @@ def _merge(base: dict[str, Any], extra: dict[str, Any], source: Path) -> dict[st
     """Add a council's spellings to the packaged lists. Only spellings may be added (``also``,
     ``prefix`` and ``not_known``): what a code means stays the same for every council, so that two
     councils' numbers are computed alike."""
-    merged = {column: {code: dict(entry) for code, entry in entries.items()}
+    merged: dict[str, Any] = {column: {code: dict(entry) for code, entry in entries.items()}
               for column, entries in base.items() if column not in _OTHER_SECTIONS}
     merged["measures"] = base.get("measures")
     merged["not_known"] = {c: list(v) for c, v in (base.get("not_known") or {}).items()}

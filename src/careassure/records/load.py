@@ -338,7 +338,8 @@ def _pseudonymised(con: duckdb.DuckDBPyConnection, staged: Mapping[str, StagedTa
         if name not in staged:  # a table this reader does not fill
             continue
         table = TABLES[name]
-        values, joins = [], []
+        values: list[str] = []
+        joins: list[str] = []
         for column in table.columns:
             if column.pseudonymised:
                 alias = f"p{len(joins)}"

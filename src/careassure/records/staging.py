@@ -123,8 +123,8 @@ def shape(con: duckdb.DuckDBPyConnection, raw: RawTable) -> tuple[StagedTable,
 
     texts = [f"{raw.row} AS _row"]
     for column in table.columns:
-        found = positions.get(column.name)
-        text = cleaned(f"c{found[0]}") if found else "NULL::VARCHAR"
+        at = positions.get(column.name)
+        text = cleaned(f"c{at[0]}") if at else "NULL::VARCHAR"
         texts.append(f"{text} AS {quote(column.name)}")
     values = [f"{typed(c, quote(c.name))} AS {quote(value_column(c))}"
               for c in table.columns if value_column(c) != c.name]

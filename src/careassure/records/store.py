@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
@@ -110,7 +110,7 @@ class Store:
         """Rows per record table, in load order, then the tables only some readers fill
         (``cld_events``) when they hold rows."""
         counts = {
-            name: self.connection.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+            name: _one(self.connection.execute(f'SELECT count(*) FROM "{name}"').fetchone())
             for name in self._tables()
         }
         return {name: n for name, n in counts.items() if n or TABLES[name].required_table}
@@ -133,7 +133,7 @@ class Store:
 
     def extracts(self) -> list[str]:
         """The extracts the store holds rows of, by name."""
-        found = set()
+        found: set[str] = set()
         for name in self._tables():
             found.update(r[0] for r in self.connection.execute(
                 f'SELECT DISTINCT "{EXTRACT_COLUMN}" FROM "{name}"').fetchall())
@@ -225,3 +225,10 @@ def data_end(path: str | Path | None = None) -> date | None:
         return None
     with open_store(resolved) as store:
         return store.extract_date()
+
+
+def _one(row: tuple[Any, ...] | None) -> Any:
+    """The single value of a one-row, one-column query (``count(*)`` always returns a row)."""
+    if row is None:
+        raise RuntimeError("the store answered an aggregate query with no row")
+    return row[0]

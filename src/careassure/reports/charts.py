@@ -22,6 +22,7 @@ def line_chart(
     """A line of ``points`` (None values leave a gap: empty populations and suppressed counts
     are not drawn), with the target as a dashed line when there is one."""
     import matplotlib
+    import numpy as np
 
     matplotlib.use("Agg")
     from matplotlib import dates as mdates
@@ -29,7 +30,8 @@ def line_chart(
 
     figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
     axes = figure.add_subplot()
-    days = [day for day, _ in points]
+    # datetime64 rather than date objects: the same date axis, in a type matplotlib declares.
+    days = np.array([day for day, _ in points], dtype="datetime64[D]")
     values = [float("nan") if value is None else value for _, value in points]
     axes.plot(days, values, color=LINE, linewidth=1.8, marker="o", markersize=2.5)
     if target is not None:

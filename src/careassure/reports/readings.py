@@ -67,7 +67,7 @@ class Readings:
         if missing:
             for measure in missing:
                 self._series[(measure, start, every)] = []
-            for value in series(self.store, start, self.as_of, every,  # type: ignore[arg-type]
+            for value in series(self.store, start, self.as_of, every,
                                 measures=missing):
                 if value.breakdown is None:
                     self._series[(value.measure, start, every)].append(value)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 import yaml
 
@@ -75,6 +75,14 @@ def _texts(data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
     if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
         raise ReportSettingsError(f"{where}: {key}: expected a list of text entries")
     return tuple(" ".join(v.split()) for v in values)
+
+
+@overload
+def _day(data: dict[str, Any], key: str, where: str, required: Literal[True]) -> date: ...
+
+
+@overload
+def _day(data: dict[str, Any], key: str, where: str, required: bool) -> date | None: ...
 
 
 def _day(data: dict[str, Any], key: str, where: str, required: bool) -> date | None:

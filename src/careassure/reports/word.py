@@ -125,6 +125,15 @@ def _footer(doc: WordDocument, text: str) -> None:
         run._r.append(field)
 
 
+def _usable_cm(doc: WordDocument) -> float:
+    """The width between the margins of the last section, in centimetres (360000 EMU each)."""
+    last = doc.sections[-1]
+    width, left, right = last.page_width, last.left_margin, last.right_margin
+    if width is None or left is None or right is None:
+        raise ValueError("the Word document's page width or margins are not set")
+    return (width - left - right) / 360000
+
+
 def _turn_page(doc: WordDocument, wide: bool) -> None:
     """Start a new Word section in landscape (``wide``) or back in portrait."""
     from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -159,8 +168,7 @@ def render_docx(document: Document) -> bytes:
         if section.wide != wide:
             wide = section.wide
             _turn_page(doc, wide)
-        usable = (doc.sections[-1].page_width - doc.sections[-1].left_margin
-                  - doc.sections[-1].right_margin) / 360000
+        usable = _usable_cm(doc)
         doc.add_heading(section.title, level=section.level)
         for block in section.blocks:
             if isinstance(block, Paragraph):
@@ -203,6 +211,5 @@ def _trace(doc: WordDocument, document: Document) -> None:
             (", ".join(f"{k}: {v}" for k, v in f.breakdown.items()) if f.breakdown
              else "whole area",),
             ("" if f.value is None else str(f.value),), (f.shown,))))
-    usable = (doc.sections[-1].page_width - doc.sections[-1].left_margin
-              - doc.sections[-1].right_margin) / 360000
+    usable = _usable_cm(doc)
     _table(doc, Table(columns, tuple(rows), widths=(1, 3, 5, 2, 2, 2, 1.5, 1.5)), usable)

@@ -97,7 +97,7 @@ def page_routes(app: FastAPI) -> list[tuple[str, str]]:
         found = []
         for route in routes:
             if isinstance(route, APIRoute):
-                found += [(method, prefix + route.path) for method in sorted(route.methods)]
+                found += [(method, prefix + route.path) for method in sorted(route.methods or ())]
             elif hasattr(route, "original_router"):
                 found += walk(route.original_router.routes, prefix + route.include_context.prefix)
         return found

@@ -159,9 +159,10 @@ def render(chart: Chart, chart_id: str) -> Markup:
         labels.append(f'<text class="ca-chart__label" x="{x}" y="{y - 6:.1f}" '
                       f'text-anchor="{anchor}">{escape(rule.label)}</text>')
     for line in chart.lines:
-        points = [(px(i), py(v)) if v is not None else None for i, v in enumerate(line.values)]
-        out.append(f'<path class="{line.css}" d="{_path(points)}"/>')
-        for point in points:
+        line_points = [(px(i), py(v)) if v is not None else None
+                       for i, v in enumerate(line.values)]
+        out.append(f'<path class="{line.css}" d="{_path(line_points)}"/>')
+        for point in line_points:
             if point is not None and n <= 40:
                 out.append(f'<circle class="{line.css}-point" cx="{point[0]:.1f}" '
                            f'cy="{point[1]:.1f}" r="3"/>')

@@ -16,7 +16,7 @@ from careassure.cliargs import app_database as _database
 from careassure.cliargs import fail as _fail
 
 if TYPE_CHECKING:
-    pass
+    from fastapi import FastAPI
 
 users_app = typer.Typer(help="Web app accounts.", no_args_is_help=True)
 
@@ -68,7 +68,7 @@ def serve(
     )
 
 
-def app_from_environment():  # type: ignore[no-untyped-def]
+def app_from_environment() -> FastAPI:
     """The app for uvicorn's workers, configured by ``serve`` through the environment."""
     import os
     import threading

@@ -70,7 +70,7 @@ def _parser(boundary: bytes) -> MultipartParser:
     def on_end() -> None:
         raise _Found(None)
 
-    return MultipartParser(boundary, {  # type: ignore[arg-type]
+    return MultipartParser(boundary, {
         "on_part_begin": on_part_begin,
         "on_header_field": on_header_field,
         "on_header_value": on_header_value,

@@ -8,16 +8,17 @@ developer's own Alembic command (for ``alembic revision --autogenerate``) it con
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy.engine import Connection
 
 from careassure.appdb.engine import create_engine
 from careassure.appdb.migrate import target_metadata
 
 
-def _run(connection: object) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata(),
-        render_as_batch=connection.dialect.name == "sqlite",  # type: ignore[attr-defined]
+        render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )
     with context.begin_transaction():

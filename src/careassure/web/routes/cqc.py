@@ -219,9 +219,11 @@ def cqc_evidence_file(
     with transaction(request.app.state.engine) as session:
         item = session.get(EvidenceItem, item_id)
         found = (item.file_sha256, item.file_name, item.content_type) if item else None
-    if found is None or found[0] is None:
+    if found is None:
         raise HTTPException(status_code=404)
     sha256, name, content_type = found
+    if sha256 is None:
+        raise HTTPException(status_code=404)
     path = stored_path(sha256, request.app.state.settings.evidence_dir)
     if not path.is_file():
         raise HTTPException(status_code=404)

@@ -208,15 +208,16 @@ def _trend_chart(
     if target is not None:
         rules.append(charts.Rule(f"Target {target_words(target)}", target.target.value))
     first = whole[0] if whole else None
-    if first is not None and display.plottable(first) is not None:
+    baseline = display.plottable(first) if first is not None else None
+    if first is not None and baseline is not None:
         rules.append(
             charts.Rule(
                 f"Baseline {display.show(first)} ({display.uk_date(first.as_of)})",
-                display.plottable(first),
+                baseline,
                 "ca-chart__baseline",
                 label_at_start=True,
             )
-        )  # type: ignore[arg-type]
+        )
     title = definition.title
     if whole:
         title += (
