@@ -431,6 +431,30 @@ def test_preparation_for_assessment(client_for: Clients) -> None:
     assert "Record an assessment" not in lead.get("/cqc/preparation").text
 
 
+def test_rating_characteristics_and_supported_levels(client_for: Clients) -> None:
+    """The two rating-level forms: a saved text shows as coverage; a level outside 1-4, an
+    unknown statement or evidence that is not a number is refused naming the field."""
+    manager = client_for("improvement_manager")
+    saved = manager.post("/cqc/preparation/characteristics", data={
+        "csrftoken": csrf_token(manager), "statement": "QS1", "level": "3",
+        "text": "People get an assessment within   four weeks"}, follow_redirects=False)
+    assert saved.status_code == 303
+    assert saved.headers["location"] == "/cqc/preparation?changed=characteristic#levels"
+    assert "1 of 4" in manager.get("/cqc/preparation").text
+    level = manager.post("/cqc/preparation/characteristics", data={
+        "csrftoken": csrf_token(manager), "statement": "QS1", "level": "7", "text": "x"})
+    assert level.status_code == 400 and "Judgement level 7 is not one of 1, 2, 3, 4" in level.text
+    unknown = manager.post("/cqc/preparation/levels", data={
+        "csrftoken": csrf_token(manager), "level_statement": "QS99", "supported": "2",
+        "evidence": ""})
+    assert unknown.status_code == 400 and "QS99" in unknown.text
+    words = manager.post("/cqc/preparation/levels", data={
+        "csrftoken": csrf_token(manager), "level_statement": "QS1", "supported": "2",
+        "evidence": "three"})
+    assert words.status_code == 400
+    assert "Evidence items are numbers, for example 3, 7" in words.text
+
+
 def test_case_tracking_and_sampling(client_for: Clients) -> None:
     client = client_for("analyst")
     page = client.get("/cqc/case-tracking?size=5&seed=3&per_team=2")

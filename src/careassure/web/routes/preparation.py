@@ -38,8 +38,23 @@ def _day(text: str, label: str, errors: dict[str, str], field: str, *,
             return datetime.strptime(text, pattern).date()
         except ValueError:
             continue
-    errors[field] = f"{label[:1].upper()}{label[1:]} must be a real date, for example 05/01/2026"
+    errors[field] = _sentence(f"{label} must be a real date, for example 05/01/2026")
     return None
+
+
+def _sentence(message: object) -> str:
+    """An error raised in the domain's lower case, as the first word of a GOV.UK message."""
+    text = str(message)
+    return text[:1].upper() + text[1:]
+
+
+def _answer(request: Request, user: SignedIn, errors: dict[str, str], form: dict[str, str],
+            changed: str) -> Response:
+    """Every form here ends the same way: the page again with its errors, or back to the
+    section that changed (post/redirect/get), so a refresh never resubmits."""
+    if errors:
+        return _page(request, user, errors=errors, form=form, status_code=400)
+    return RedirectResponse(f"{PAGE}?changed={changed}", status_code=303)
 
 
 def _extract_date(request: Request) -> date | None:
@@ -171,10 +186,8 @@ async def add_assessment(
                                   assessment_date=when, outcome=form["outcome"], scope=scope,
                                   published_on=published, report_link=form["report_link"])
         except CycleError as exc:
-            errors["kind"] = str(exc)[:1].upper() + str(exc)[1:]
-    if errors:
-        return _page(request, user, errors=errors, form=form, status_code=400)
-    return RedirectResponse(f"{PAGE}?changed=assessment#assessments", status_code=303)
+            errors["kind"] = _sentence(exc)
+    return _answer(request, user, errors, form, "assessment#assessments")
 
 
 @router.post(f"{PAGE}/meetings")
@@ -214,10 +227,8 @@ async def add_meeting(
                                agenda=[str(v) for v in data.getlist("agenda")],
                                actions=actions, pack=pack)
         except CycleError as exc:
-            errors["attendees"] = str(exc)[:1].upper() + str(exc)[1:]
-    if errors:
-        return _page(request, user, errors=errors, form=form, status_code=400)
-    return RedirectResponse(f"{PAGE}?changed=meeting#meetings", status_code=303)
+            errors["attendees"] = _sentence(exc)
+    return _answer(request, user, errors, form, "meeting#meetings")
 
 
 @router.post(f"{PAGE}/characteristics")
@@ -235,10 +246,8 @@ async def edit_characteristic(
             set_characteristic(session, _framework(), user.username, form["statement"],
                                int(form["level"] or 0), form["text"])
     except (RatingTextError, ValueError) as exc:
-        errors["statement"] = str(exc)[:1].upper() + str(exc)[1:]
-    if errors:
-        return _page(request, user, errors=errors, form=form, status_code=400)
-    return RedirectResponse(f"{PAGE}?changed=characteristic#levels", status_code=303)
+        errors["statement"] = _sentence(exc)
+    return _answer(request, user, errors, form, "characteristic#levels")
 
 
 @router.post(f"{PAGE}/levels")
@@ -259,10 +268,8 @@ async def edit_supported_level(
     except (RatingTextError, ValueError) as exc:
         message = str(exc) if isinstance(exc, RatingTextError) else (
             "evidence items are numbers, for example 3, 7")
-        errors["level_statement"] = message[:1].upper() + message[1:]
-    if errors:
-        return _page(request, user, errors=errors, form=form, status_code=400)
-    return RedirectResponse(f"{PAGE}?changed=level#levels", status_code=303)
+        errors["level_statement"] = _sentence(message)
+    return _answer(request, user, errors, form, "level#levels")
 
 
 @router.get(PAGE + "/meetings/{meeting_id}/pack")
@@ -352,7 +359,7 @@ def case_tracking(
 
         drawn = request.app.state.figures.cached(key, draw)
         if isinstance(drawn, str):
-            errors["size"] = drawn[:1].upper() + drawn[1:]
+            errors["size"] = _sentence(drawn)
         else:
             tracked, sampled = drawn
     if params.get("format") == "csv" and not errors:
