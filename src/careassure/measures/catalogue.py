@@ -185,6 +185,13 @@ def _queue_measures(kind: str) -> list[MeasureDef]:
     ]
 
 
+def queue_measure_names(kind: Kind) -> tuple[str, ...]:
+    """The names after ``<queue>.`` of the queue measures of one kind (snapshot or flow), in
+    catalogue order. The engine routes ids to their family by these, so a queue measure added
+    above is computed without a second list to keep in step."""
+    return tuple(m.id.partition(".")[2] for m in _queue_measures(QUEUE_KINDS[0]) if m.kind == kind)
+
+
 _LTS = (
     "In long-term support at D: a long-term service with start_date <= D and end_date NULL or "
     "after D. LTS start: the earliest start_date of the unbroken run of long-term services "

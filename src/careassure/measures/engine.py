@@ -33,7 +33,12 @@ from careassure.measures.calendar import (
     series_dates,
     single_date,
 )
-from careassure.measures.catalogue import MeasureDef, breakdowns_of, declared_measures
+from careassure.measures.catalogue import (
+    MeasureDef,
+    breakdowns_of,
+    declared_measures,
+    queue_measure_names,
+)
 from careassure.measures.context import Cells, Context, calendar_table, grid_table
 from careassure.measures.result import MeasureValue
 from careassure.measures.targets import Targets, load_targets
@@ -41,13 +46,8 @@ from careassure.records.schema import QUEUE_KINDS, STORE_ORDER, TABLES, ColumnTy
 
 Family = Callable[[Context, set[str]], Cells]
 
-QUEUE_SNAPSHOT = ("waiting", "median_wait", "max_wait", "pct_over_28", "over_6_months")
-QUEUE_FLOW = (
-    "median_wait_to_allocation",
-    "max_wait_to_allocation",
-    "pct_allocated_within_28",
-    "pct_allocated_within_56",
-)
+QUEUE_SNAPSHOT = queue_measure_names("snapshot")
+QUEUE_FLOW = queue_measure_names("flow")
 
 
 def family_of(measure_id: str) -> Family:
