@@ -191,6 +191,7 @@ UNIT_LABELS = {
     "ratio": "ratio",
     "seconds": "seconds",
     "per_100k": "per 100,000",
+    "pounds": "£ a week",
 }
 
 
