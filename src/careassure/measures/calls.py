@@ -9,6 +9,8 @@ Calls are counted per day and category first, as in :mod:`careassure.measures.co
 
 from __future__ import annotations
 
+from datetime import date
+
 from careassure.measures.context import Cells, Context, aggregate
 from careassure.measures.outcome_catalogue import CALL_CATEGORIES, CALL_CATEGORY_PREFIX
 from careassure.measures.values import percent_cell
@@ -23,7 +25,7 @@ def categories(ctx: Context, wanted: set[str]) -> Cells:
     grid = ctx.grid
     units = days.join(grid, [days.day > grid.period_start, days.day <= grid.as_of])
     rows = aggregate(units, ["category"], {"calls": lambda u: u.calls.sum()}, grouped=False)
-    totals: dict[object, int] = {}
+    totals: dict[date, int] = {}
     for (as_of, _category, _grp), row in rows.items():
         totals[as_of] = totals.get(as_of, 0) + int(row["calls"])
     cells: Cells = {}
