@@ -6,7 +6,7 @@ hand; DuckDB and Spark."""
 
 from __future__ import annotations
 
-from measure_spec import call, d, episode, figures, person, service, whole_area
+from measure_spec import call, d, episode, figures, person, service, team, whole_area
 
 from careassure.measures import compute
 
@@ -279,3 +279,22 @@ def test_service_users_and_average_weekly_cost_by_setting(store) -> None:
     # (400 + 200.50 + 500 + 1,000) / 3 = 700.1666... -> 700.17.
     assert figures(got[USERS + "all"]) == (4, 4, None)
     assert figures(got[COST + "all"]) == (700.17, None, 3)
+
+
+def test_reablement_outcomes_by_team(store) -> None:
+    # Follow-up days in (31/12/2024, 31/03/2025]: Home First has one at home and one readmitted
+    # (50.0 %), Rapid has one at home (100.0 %); the whole area 2 of 3.
+    backend = store(
+        teams=[team("Home First", "other"), team("Rapid", "other")],
+        episodes=[
+            episode("reablement", "2024-10-01", person_id="P1", team="Home First",
+                    completed="2024-11-01", outcome="at_home_91_days"),
+            episode("reablement", "2024-10-01", person_id="P2", team="Home First",
+                    completed="2024-11-01", outcome="readmitted_to_hospital"),
+            episode("reablement", "2024-10-01", person_id="P3", team="Rapid",
+                    completed="2024-11-01", outcome="at_home_91_days"),
+        ],
+    )
+    result = compute(backend, d("2025-03-31"), measures=[AT_HOME], by="team")
+    by_team = {v.breakdown["team"] if v.breakdown else None: figures(v) for v in result}
+    assert by_team == {None: (66.7, 2, 3), "Home First": (50.0, 1, 2), "Rapid": (100.0, 1, 1)}
