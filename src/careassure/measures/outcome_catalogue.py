@@ -62,6 +62,13 @@ _ACTIVE = (
     "a long-term service is active at D when start_date <= D and end_date is NULL or after D"
 )
 
+_CALL_WORDS = {
+    "allocated_worker": "trying to reach an allocated worker",
+    "new_request": "asking for support for the first time",
+    "safeguarding": "raising a safeguarding concern",
+    "other": "about anything else",
+}
+
 
 def _calls() -> list[MeasureDef]:
     return [
@@ -75,13 +82,6 @@ def _calls() -> list[MeasureDef]:
         for category in CALL_CATEGORIES
     ]
 
-
-_CALL_WORDS = {
-    "allocated_worker": "trying to reach an allocated worker",
-    "new_request": "asking for support for the first time",
-    "safeguarding": "raising a safeguarding concern",
-    "other": "about anything else",
-}
 
 _FINANCIAL_TITLES: dict[str, tuple[str, Unit]] = {
     "waiting": ("number waiting", "count"),
