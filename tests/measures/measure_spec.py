@@ -72,12 +72,14 @@ def service(
     }
 
 
-def call(received_at: str, answered: bool, queue_seconds: int | None = None) -> Row:
+def call(received_at: str, answered: bool, queue_seconds: int | None = None,
+         category: str | None = None) -> Row:
     return {
         "contact_id": f"C{received_at}",
         "received_at": datetime.fromisoformat(received_at),
         "answered": answered,
         "queue_seconds": queue_seconds,
+        "category": category,
     }
 
 

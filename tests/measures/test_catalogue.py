@@ -60,7 +60,7 @@ def test_every_catalogue_measure_is_documented() -> None:
 
 UNIT_WORDS = {"count": "count", "days": "calendar days", "working_days": "working days",
               "percent": "%", "ratio": "ratio", "seconds": "seconds",
-              "per_100k": "per 100,000"}
+              "per_100k": "per 100,000", "pounds": "pounds"}
 
 
 @pytest.mark.parametrize("measure", list(CATALOGUE))
@@ -91,7 +91,7 @@ def test_every_measure_has_an_engine_family_and_a_coherent_declaration() -> None
     for measure in CATALOGUE.values():
         family_of(measure.id)
         assert measure.unit in ("count", "days", "working_days", "percent", "ratio", "seconds",
-                                "per_100k")
+                                "per_100k", "pounds")
         assert measure.direction in ("lower", "higher", None)
         assert measure.kind in ("snapshot", "flow")
         assert measure.title and measure.definition.endswith(".")

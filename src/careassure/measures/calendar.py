@@ -139,7 +139,8 @@ class Calendar:
     Columns: ``day``; ``wd`` = working days before the day (weekends and England and Wales bank
     holidays excluded); ``plus_3m`` = day + 3 months; ``plus_12m`` = day + 12 months;
     ``plus_12m_6m`` = (day + 12 months) + 6 months (a review's due date, then 6 months after it:
-    not the same as + 18 months when the due date was clamped to 28 February); ``minus_3m`` and
+    not the same as + 18 months when the due date was clamped to 28 February); ``plus_12m_24m``
+    = (day + 12 months) + 24 months (two years past that due date); ``minus_3m`` and
     ``minus_12m`` = day - 3 and - 12 months (DHSC's "existing client" look-back).
     """
 
@@ -171,6 +172,7 @@ def build_calendar(first: date, last: date) -> Calendar:
             "plus_3m": add_months(days, 3),
             "plus_12m": plus_12m,
             "plus_12m_6m": add_months(plus_12m, 6),
+            "plus_12m_24m": add_months(plus_12m, 24),
             "minus_3m": add_months(days, -3),
             "minus_12m": add_months(days, -12),
         }

@@ -22,7 +22,9 @@ from typing import Literal
 from careassure.measures.labels import COLUMN_LABELS, code_label
 from careassure.records.schema import ETHNICITIES, QUEUE_KINDS
 
-Unit = Literal["count", "days", "working_days", "percent", "ratio", "seconds", "per_100k"]
+Unit = Literal[
+    "count", "days", "working_days", "percent", "ratio", "seconds", "per_100k", "pounds"
+]
 Direction = Literal["lower", "higher"]
 Kind = Literal["snapshot", "flow"]
 Comparator = Literal["<=", "<", ">=", ">", "abs<"]
@@ -368,8 +370,11 @@ def _ascof_measures() -> list[MeasureDef]:
 
 
 def declared_measures() -> list[MeasureDef]:
+    # Imported here: outcome_catalogue builds on this module's MeasureDef.
+    from careassure.measures.outcome_catalogue import outcome_measures
+
     measures = [m for kind in QUEUE_KINDS for m in _queue_measures(kind)]
-    return measures + _other_measures()
+    return measures + _other_measures() + outcome_measures()
 
 
 @cache

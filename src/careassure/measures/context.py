@@ -32,6 +32,7 @@ CALENDAR_SCHEMA = {
     "plus_3m": "date",
     "plus_12m": "date",
     "plus_12m_6m": "date",
+    "plus_12m_24m": "date",
     "minus_3m": "date",
     "minus_12m": "date",
 }

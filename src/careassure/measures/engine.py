@@ -16,11 +16,16 @@ import ibis
 
 from careassure.measures import (
     ascof,
+    calls,
     contacts,
     equity,
+    financial,
     national,
+    outcome_catalogue,
     quality,
     queues,
+    reablement,
+    service_users,
     support,
     timeliness,
 )
@@ -53,6 +58,20 @@ QUEUE_FLOW = queue_measure_names("flow")
 def family_of(measure_id: str) -> Family:
     """The function that computes a measure (each computes a group of related measures)."""
     kind, _, name = measure_id.partition(".")
+    if measure_id in financial.MEASURES:
+        return financial.by_subtype
+    if measure_id.startswith(outcome_catalogue.CALL_CATEGORY_PREFIX):
+        return calls.categories
+    if measure_id.startswith(equity.SAFEGUARDING_PREFIX):
+        return equity.safeguarding
+    if measure_id.startswith(equity.LTS_PREFIX):
+        return equity.long_term_support
+    if measure_id in reablement.MEASURES:
+        return reablement.outcomes
+    if measure_id in service_users.MEASURES:
+        return service_users.by_setting
+    if measure_id in support.COMMUNITY_SHARES:
+        return support.community_shares
     if kind in QUEUE_KINDS and name in QUEUE_SNAPSHOT:
         return queues.snapshot
     if kind in QUEUE_KINDS and name in QUEUE_FLOW:
@@ -67,8 +86,6 @@ def family_of(measure_id: str) -> Family:
         return timeliness.completed_in_time
     if kind == "review":
         return support.reviews
-    if measure_id == "direct_payments.pct":
-        return support.direct_payments
     if kind == "contacts":
         return contacts.calls
     if kind == "data_quality":

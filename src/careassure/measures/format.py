@@ -1,4 +1,5 @@
-"""Measure values as people read them: "1,203", "18 days", "14 working days", "78.0%", "1.04".
+"""Measure values as people read them: "1,203", "18 days", "14 working days", "78.0%", "1.04",
+"£612.40".
 
 One formatter for the demo, the web app, reports and the narrative sentences, so a figure reads
 the same wherever it is quoted. The unit comes from the catalogue; the number of decimal places
@@ -54,6 +55,8 @@ def format_number(number: float | int | str | None, unit: Unit) -> str:
             return f"{_plain(number)} second{'' if number == 1 else 's'}"
         case "per_100k":
             return f"{number:,.1f} per 100,000"
+        case "pounds":
+            return f"£{number:,.2f}"
     raise ValueError(f"unknown unit {unit!r}")  # pragma: no cover
 
 

@@ -31,15 +31,16 @@ CARE_ACT = "care_act_assessment"
 DISPARITY = f"{CARE_ACT}.team_disparity"
 
 
-def _snapshot_units(ctx: Context, kinds: tuple[str, ...]) -> ir.Table:
-    """One row per episode of ``kinds`` waiting at each grid date, with its wait so far."""
+def waiting_units(ctx: Context, kinds: tuple[str, ...], keep: tuple[str, ...] = ()) -> ir.Table:
+    """One row per episode of ``kinds`` waiting at each grid date, with its wait so far (and the
+    episode columns in ``keep``, for families that split a queue, e.g. by subtype)."""
     episodes = ctx.tables["episodes"]
     ep = episodes.filter(episodes.kind.isin(kinds))
     far = ibis.date(FAR_FUTURE)
     ended = ibis.least(ep.completed_date.fill_null(far), ep.closed_date.fill_null(far))
     # The first day the episode is no longer waiting: waiting at D <=> received <= D < leaves.
     leaves = (ep.kind == S42).ifelse(ended, ibis.least(ended, ep.allocated_date.fill_null(far)))
-    ep = ep.select("kind", "person_id", "team", "received_date", leaves=leaves)
+    ep = ep.select("kind", "person_id", "team", "received_date", *keep, leaves=leaves)
     working = any(k in WORKING_DAY_KINDS for k in kinds)
     if working:
         ep = look_up(ep, "received_date", ctx.calendar_table, wd="wd_received")
@@ -49,32 +50,44 @@ def _snapshot_units(ctx: Context, kinds: tuple[str, ...]) -> ir.Table:
     if working:  # busday_count(received, D) = wd(D) - wd(received)
         wait = units.kind.isin(WORKING_DAY_KINDS).ifelse(units.wd_as_of - units.wd_received, wait)
     return units.select(
-        "kind", "person_id", "team", "as_of", wait=wait,
+        "kind", "person_id", "team", "as_of", *keep, wait=wait,
         old=units.received_date <= units.before_6m,  # received + 6 months < D
     )
+
+
+# The aggregates every waiting list needs (see waiting_cells).
+WAITING_METRICS = {
+    "n": lambda u: u.count(),
+    "median": lambda u: u.wait.median(),
+    "max": lambda u: u.wait.max(),
+    "over_28": lambda u: count_if(u.wait > 28),
+    "over_42": lambda u: count_if(u.wait > 42),
+    "old": lambda u: count_if(u.old),
+}
+
+
+def waiting_cells(row: dict) -> dict[str, Cell]:
+    """A queue's snapshot figures from its WAITING_METRICS row, by measure name (``waiting``,
+    ``median_wait`` ...)."""
+    n = row.get("n", 0)
+    return {
+        "waiting": count_cell(n),
+        "median_wait": statistic_cell(row.get("median"), n, whole=False),
+        "max_wait": statistic_cell(row.get("max"), n, whole=True),
+        "pct_over_28": percent_cell(row.get("over_28"), n),
+        "over_6_months": count_cell(row.get("old")),
+    }
 
 
 def snapshot(ctx: Context, wanted: set[str]) -> Cells:
     """Waiting-list measures of the four queues and the open S42 enquiries as at each date, and
     the team disparity, from one pass over the waiting episodes."""
     kinds = tuple(k for k in (*QUEUE_KINDS, S42) if any(w.startswith(f"{k}.") for w in wanted))
-    units = _snapshot_units(ctx, kinds)
+    units = waiting_units(ctx, kinds)
     if DISPARITY in wanted:
         units = _with_team_type_copies(ctx, units)
     units = attach_group(units, ctx.by, ctx.tables)
-    rows = aggregate(
-        units,
-        ["kind"],
-        {
-            "n": lambda u: u.count(),
-            "median": lambda u: u.wait.median(),
-            "max": lambda u: u.wait.max(),
-            "over_28": lambda u: count_if(u.wait > 28),
-            "over_42": lambda u: count_if(u.wait > 42),
-            "old": lambda u: count_if(u.old),
-        },
-        grouped=ctx.by is not None,
-    )
+    rows = aggregate(units, ["kind"], WAITING_METRICS, grouped=ctx.by is not None)
     cells: Cells = {}
     for as_of, grp in ctx.keys(ctx.by is not None):
         for kind in kinds:
@@ -86,13 +99,7 @@ def snapshot(ctx: Context, wanted: set[str]) -> Cells:
                     f"{S42}.pct_open_over_6_weeks": percent_cell(row.get("over_42"), n),
                 }
             else:
-                found = {
-                    f"{kind}.waiting": count_cell(n),
-                    f"{kind}.median_wait": statistic_cell(row.get("median"), n, whole=False),
-                    f"{kind}.max_wait": statistic_cell(row.get("max"), n, whole=True),
-                    f"{kind}.pct_over_28": percent_cell(row.get("over_28"), n),
-                    f"{kind}.over_6_months": count_cell(row.get("old")),
-                }
+                found = {f"{kind}.{name}": cell for name, cell in waiting_cells(row).items()}
             cells.update(((m, as_of, grp), c) for m, c in found.items() if m in wanted)
     if DISPARITY in wanted:
         grouped = ctx.applies(breakdowns_of(DISPARITY))

@@ -1,4 +1,4 @@
-"""Long-term support measures: annual reviews and direct payments.
+"""Long-term support measures: annual reviews, direct payments and personal budgets.
 
 Both start from *runs*: each person's long-term services merged into unbroken stretches (services
 that overlap or touch, ``end_date`` = next ``start_date``). The spec defines the LTS start by
@@ -21,10 +21,14 @@ from careassure.measures.breakdowns import attach_group
 from careassure.measures.calendar import FAR_FUTURE
 from careassure.measures.catalogue import breakdowns_of
 from careassure.measures.context import Cells, Context, aggregate, count_if, look_up
+from careassure.measures.outcome_catalogue import PERSONAL_BUDGETS, REVIEW_OVER_2_YEARS
 from careassure.measures.values import count_cell, percent_cell, statistic_cell
 
 RESIDENTIAL_SETTINGS = ("residential", "nursing")
 DIRECT_PAYMENT = "direct_payment"
+PERSONAL_BUDGET_MECHANISMS = (DIRECT_PAYMENT, "managed_personal_budget")
+DIRECT_PAYMENTS = "direct_payments.pct"
+COMMUNITY_SHARES = (DIRECT_PAYMENTS, PERSONAL_BUDGETS)
 
 
 def runs(services: ir.Table) -> ir.Table:
@@ -54,7 +58,8 @@ def _long_term(ctx: Context) -> ir.Table:
 
 def _review_pieces(ctx: Context) -> ir.Table:
     """Pieces of LTS runs with a constant last review: ``person_id, run_start, lo, hi,
-    reviewed`` (NULL before the first review), ``due``, ``due_6m``; the piece holds for D in
+    reviewed`` (NULL before the first review), ``due``, ``due_6m``, ``due_2y`` (due + 6 months,
+    due + 24 months); the piece holds for D in
     [lo, hi). Only pieces overlapping the evaluation dates are kept."""
     far = ibis.date(FAR_FUTURE)
     first_date, last_date = ctx.first_date, ctx.last_date
@@ -102,7 +107,8 @@ def _review_pieces(ctx: Context) -> ir.Table:
         (pieces.lo < pieces.hi) & (pieces.lo <= last_date) & (pieces.hi > first_date)
     )
     pieces = pieces.mutate(anchor=pieces.reviewed.fill_null(pieces.run_start))
-    pieces = look_up(pieces, "anchor", ctx.calendar_table, plus_12m="due", plus_12m_6m="due_6m")
+    pieces = look_up(pieces, "anchor", ctx.calendar_table, plus_12m="due", plus_12m_6m="due_6m",
+                     plus_12m_24m="due_2y")
     return pieces.drop("anchor")
 
 
@@ -120,6 +126,7 @@ def reviews(ctx: Context, wanted: set[str]) -> Cells:
         # NULL unless overdue: median/max skip NULLs (portable, unlike an aggregate's where=)
         overdue_days=overdue.ifelse(units.as_of.delta(units.due, unit="day"), ibis.null()),
         over_6m=units.due_6m < units.as_of,
+        over_2y=units.due_2y < units.as_of,
         eligible=units.run_start <= units.back_12m,
         recent=units.reviewed.notnull() & (units.reviewed > units.back_12m),
     )
@@ -133,6 +140,7 @@ def reviews(ctx: Context, wanted: set[str]) -> Cells:
             "median": lambda u: u.overdue_days.median(),
             "max": lambda u: u.overdue_days.max(),
             "over_6m": lambda u: count_if(u.over_6m),
+            "over_2y": lambda u: count_if(u.over_2y),
             "eligible": lambda u: count_if(u.eligible),
             "recent": lambda u: count_if(u.eligible & u.recent),
         },
@@ -147,6 +155,7 @@ def reviews(ctx: Context, wanted: set[str]) -> Cells:
             "review.median_overdue": statistic_cell(row.get("median"), n_overdue, whole=False),
             "review.max_overdue": statistic_cell(row.get("max"), n_overdue, whole=True),
             "review.pct_overdue_over_6_months": percent_cell(row.get("over_6m"), row.get("n")),
+            REVIEW_OVER_2_YEARS: count_cell(row.get("over_2y")),
             "review.pct_reviewed_within_12_months": percent_cell(
                 row.get("recent"), row.get("eligible")
             ),
@@ -155,11 +164,11 @@ def reviews(ctx: Context, wanted: set[str]) -> Cells:
     return cells
 
 
-def direct_payments(ctx: Context, wanted: set[str]) -> Cells:
+def community_shares(ctx: Context, wanted: set[str]) -> Cells:
     """Of people with community (not residential or nursing) long-term support at D, the % with
-    such a service paid as a direct payment."""
-    measure = "direct_payments.pct"
-    grouped = ctx.applies(breakdowns_of(measure))
+    such a service paid as a direct payment, and the % with one taken as a personal budget (a
+    direct payment or a council-managed personal budget: self-directed support)."""
+    grouped = ctx.applies(breakdowns_of(DIRECT_PAYMENTS))
     lt = _long_term(ctx)
     # Only coverage of the evaluation dates matters here (not where a run started), so services
     # that cover none of them can be left out before merging.
@@ -168,26 +177,32 @@ def direct_payments(ctx: Context, wanted: set[str]) -> Cells:
         & (lt.end_date.isnull() | (lt.end_date > ctx.first_date))
     )
     community = lt.filter(~lt.setting.isin(RESIDENTIAL_SETTINGS))
-    paid = community.filter(
-        (community.delivery_mechanism == DIRECT_PAYMENT) | (community.setting == DIRECT_PAYMENT)
+    by_dp = (community.delivery_mechanism == DIRECT_PAYMENT) | (community.setting == DIRECT_PAYMENT)
+    paid = community.filter(by_dp)
+    budget = community.filter(
+        by_dp | community.delivery_mechanism.isin(PERSONAL_BUDGET_MECHANISMS)
     )
-    both = runs(community).mutate(paid=0).union(runs(paid).mutate(paid=1))
+    # share 0: community support; 1: direct payment; 2: personal budget.
+    both = ibis.union(runs(community).mutate(share=0), runs(paid).mutate(share=1),
+                      runs(budget).mutate(share=2))
     grid = ctx.grid
     units = both.join(grid, [both.run_start <= grid.as_of, both.run_end > grid.as_of])
-    units = units.select("person_id", "as_of", "paid")
+    units = units.select("person_id", "as_of", "share")
     units = attach_group(units, ctx.by if grouped else None, ctx.tables)
     rows = aggregate(
         units,
         [],
         {
-            "community": lambda u: count_if(u.paid == 0),
-            "paid": lambda u: count_if(u.paid == 1),
+            "community": lambda u: count_if(u.share == 0),
+            DIRECT_PAYMENTS: lambda u: count_if(u.share == 1),
+            PERSONAL_BUDGETS: lambda u: count_if(u.share == 2),
         },
         grouped=grouped,
     )
-    return {
-        (measure, as_of, grp): percent_cell(
-            rows.get((as_of, grp), {}).get("paid"), rows.get((as_of, grp), {}).get("community")
-        )
-        for as_of, grp in ctx.keys(grouped)
-    }
+    cells: Cells = {}
+    for as_of, grp in ctx.keys(grouped):
+        row = rows.get((as_of, grp), {})
+        for measure in COMMUNITY_SHARES:
+            if measure in wanted:
+                cells[(measure, as_of, grp)] = percent_cell(row.get(measure), row.get("community"))
+    return cells

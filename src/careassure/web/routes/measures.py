@@ -40,7 +40,10 @@ KIND_NAMES = {
     "equipment_delivery": "Equipment and adaptations",
     "minor_adaptation": "Equipment and adaptations",
     "major_adaptation": "Equipment and adaptations",
-    "direct_payments": "Direct payments",
+    "direct_payments": "Direct payments and personal budgets",
+    "personal_budgets": "Direct payments and personal budgets",
+    "long_term_support": "Long-term support",
+    "reablement": "Reablement",
     "contacts": "Contacts",
     "data_quality": "Data quality",
     "dhsc": "National comparators (DHSC)",
@@ -191,6 +194,7 @@ UNIT_LABELS = {
     "ratio": "ratio",
     "seconds": "seconds",
     "per_100k": "per 100,000",
+    "pounds": "£ a week",
 }
 
 
