@@ -286,7 +286,8 @@ def test_assessments_linked_to_the_nearest_preceding_progressed_request(tmp_path
                         ("2024-06-01", "2024-06-01")]
     report = extract.report
     assert (report.requests_progressed, report.requests_linked) == (3, 2)
-    assert report.requests_not_progressed == {"no_further_action": 1, "admitted_to_hospital": 1}
+    assert report.requests_not_progressed == {"no_further_action_other": 1,
+                                              "admitted_to_hospital": 1}
     assert report.assessments_linked == {"care_act_assessment": 2}
     assert report.assessments_unlinked == {"care_act_assessment": 2, "financial_assessment": 1}
     assert any("financial_assessment.median_wait_to_allocation" in line
