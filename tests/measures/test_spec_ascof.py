@@ -10,7 +10,10 @@ from typing import Any
 
 from measure_spec import Row, d, figures, person, whole_area
 
-from careassure.measures import compute
+from careassure.measures import ascof, compute
+from careassure.measures.national import NO_FURTHER_ACTION
+from careassure.measures.reablement import OUTCOME_HIERARCHY
+from careassure.records.cld_values import value_lists
 
 D = d("2025-03-31")
 _ids = count(1)
@@ -147,3 +150,80 @@ def test_carers_with_self_directed_support_and_direct_payments(store) -> None:
     got = whole_area(compute(backend, D, measures=["ascof.3d.1b", "ascof.3d.2b"]))
     assert figures(got["ascof.3d.1b"]) == (75.0, 3, 4)
     assert figures(got["ascof.3d.2b"]) == (50.0, 2, 4)
+
+
+def event(who: str, event_type: str, start: str, end: str | None, **columns: Any) -> Row:
+    order = next(_ids)
+    return {"event_id": f"e{order}", "person_id": who, "event_type": event_type,
+            "client_type": "service_user", "start_date": d(start),
+            "end_date": d(end) if end else None, "period_end": D, "record_order": order,
+            **columns}
+
+
+def st_max(who: str, start: str, end: str, outcome: str) -> Row:
+    return event(who, "service", start, end, service_type="sts_st_max",
+                 service_component="reablement", outcome=outcome)
+
+
+def test_short_term_support_with_no_further_request_for_ongoing_support(store) -> None:
+    # Spells of reablement (ST-Max) ending in 2024/25, people born 1950 (65+) or 1980 (18-64).
+    # 65+: A ends "NFA: information and advice", nothing after: numerator. B's sequel is
+    # long-term community support starting 3 days after: denominator only. C has two ST-Max 5
+    # days apart, one spell whose outcome is the later one's, "support ended as planned":
+    # numerator, counted once. D had long-term support ending 31 days before: not a new client,
+    # left out. H died 5 days after the end: "NFA: deceased", left out. I's ended 31/03/2024,
+    # before the year. J was admitted to hospital: left out. L ends "continuation" (says
+    # nothing) and an assessment starting 2 days after ends "NFA: referral to NHS services":
+    # that is the sequel, left out. M's long-term support ended 92 days before (not under 91):
+    # a new client; "support ended as planned": numerator.
+    # 18-64: E ends "continuation", then other short-term support in a short-term residential
+    # home 2 days after: "short-term residential or nursing care", denominator only. F ends
+    # "progress to services" (says nothing), a review nested in the spell ending 5 days before
+    # its end says "NFA: support ended for other reason": numerator. G ends "progress to
+    # services" with equipment given during the spell: "ongoing low level", numerator.
+    # Unknown age: K, long-term residential care from the spell's last day: denominator.
+    # 65+ 3 of 4 = 75.0%; 18-64 2 of 3 = 66.7%; all ages 5 of 8 = 62.5%.
+    old, young = "1950-01", "1980-01"
+    people = [person(w, birth_month=old) for w in "ABCDHIJLM"]
+    people += [person(w, birth_month=young) for w in "EFG"] + [person("K")]
+    events = [
+        st_max("A", "2024-06-01", "2024-06-30", "no_further_action"),
+        st_max("B", "2024-06-01", "2024-06-30", "progress_to_services"),
+        lts("B", "2024-07-03"),
+        st_max("C", "2024-06-01", "2024-06-15", "continuation"),
+        st_max("C", "2024-06-20", "2024-06-30", "no_further_action_ended_as_planned"),
+        lts("D", "2024-01-01", "2024-05-01"),
+        st_max("D", "2024-06-01", "2024-06-30", "no_further_action"),
+        st_max("H", "2024-06-01", "2024-06-30", "no_further_action"),
+        st_max("I", "2024-03-01", "2024-03-31", "no_further_action"),
+        st_max("J", "2024-06-01", "2024-06-30", "admitted_to_hospital"),
+        st_max("L", "2024-06-01", "2024-06-30", "continuation"),
+        event("L", "assessment", "2024-07-02", "2024-07-20", assessment_type="long_term",
+              outcome="no_further_action_nhs"),
+        lts("M", "2024-01-01", "2024-03-01"),
+        st_max("M", "2024-06-01", "2024-06-30", "no_further_action_ended_as_planned"),
+        st_max("E", "2024-06-01", "2024-06-30", "continuation"),
+        event("E", "service", "2024-07-02", "2024-07-20", service_type="sts_other",
+              service_component="short_term_residential"),
+        st_max("F", "2024-06-01", "2024-06-30", "progress_to_services"),
+        event("F", "review", "2024-06-10", "2024-06-25",
+              outcome="no_further_action_ended_other"),
+        st_max("G", "2024-06-01", "2024-06-30", "progress_to_services"),
+        event("G", "service", "2024-06-05", "2024-06-10", service_type="sts_ongoing_low_level",
+              service_component="equipment"),
+        st_max("K", "2024-06-01", "2024-06-30", "progress_to_services"),
+        lts("K", "2024-06-30", service_type="lts_residential"),
+    ]
+    backend = store(people=people, cld_events=events,
+                    cld_people=[details("H", death="2024-07-05")])
+    got = whole_area(compute(backend, D, measures=list(ascof.SHORT_TERM)))
+    assert figures(got["ascof.2a.65_and_over"]) == (75.0, 3, 4)
+    assert figures(got["ascof.2a.18_to_64"]) == (66.7, 2, 3)
+    assert figures(got["ascof.2a"]) == (62.5, 5, 8)
+
+
+def test_every_no_further_action_outcome_the_measures_name_is_a_cld_code() -> None:
+    outcomes = value_lists()["event_outcome"]
+    nfa = {code for code, is_nfa in outcomes.attributes("nfa").items() if is_nfa}
+    assert set(NO_FURTHER_ACTION) == nfa
+    assert set(OUTCOME_HIERARCHY) == set(outcomes.codes)

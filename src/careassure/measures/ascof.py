@@ -38,16 +38,20 @@ import ibis.expr.types as ir
 from careassure.measures.context import Cells, Context, aggregate
 from careassure.measures.equity import population_by_ethnicity
 from careassure.measures.national import LONG_TERM, aged, days_lived
+from careassure.measures.reablement import COUNTED, NO_ONGOING_SUPPORT, sequels
 from careassure.measures.values import Cell, percent_cell, rounded
 
 PREFIX = "ascof."
 PER = 100_000
+# ASCOF 2A by DHSC's age bands at the end of the reablement (the total counts unknown ages too).
+SHORT_TERM = {f"{PREFIX}2a": None, f"{PREFIX}2a.18_to_64": "18-64",
+              f"{PREFIX}2a.65_and_over": "65+"}
 ADMISSIONS = {f"{PREFIX}2b": "18-64", f"{PREFIX}2c": "65+"}
 HOME = {f"{PREFIX}2e.18_to_64": "18-64", f"{PREFIX}2e.65_and_over": "65+",
         f"{PREFIX}2e.learning_disability": "ld"}
 SELF_DIRECTED = (f"{PREFIX}3d.1a", f"{PREFIX}3d.2a")
 CARERS = (f"{PREFIX}3d.1b", f"{PREFIX}3d.2b")
-MEASURES = (*ADMISSIONS, *HOME, *SELF_DIRECTED, *CARERS)
+MEASURES = (*SHORT_TERM, *ADMISSIONS, *HOME, *SELF_DIRECTED, *CARERS)
 
 CARE_HOMES = ("lts_residential", "lts_nursing")
 CARE_HOME_COMPONENTS = ("long_term_residential", "long_term_nursing")
@@ -88,6 +92,27 @@ def _in_year(table: ir.Table, ctx: Context, condition: Callable[[ir.Table], Any]
     grid = ctx.grid.select("as_of", year_before="back_12m")
     joined = table.cross_join(grid)
     return joined.filter(condition(joined))
+
+
+def short_term_support(ctx: Context, wanted: set[str]) -> Cells:
+    """ASCOF 2A: of new clients' spells of reablement ending in the 12 months to D, the share
+    whose sequel was no ongoing support (measures/reablement.py)."""
+    found = sequels(ctx)
+    found = _in_year(found, ctx, lambda t: (t.c_end > t.year_before) & (t.c_end <= t.as_of))
+    found = found.mutate(counted=found.sequel.isin(COUNTED).fill_null(False).ifelse(1, 0),
+                         ended=found.sequel.isin(NO_ONGOING_SUPPORT).fill_null(False)
+                         .ifelse(1, 0))
+    rows = aggregate(found, ["band"], {"n": lambda u: u.counted.sum(),
+                                       "ended": lambda u: u.ended.sum()}, grouped=False)
+    cells: Cells = {}
+    for as_of, _ in ctx.keys(False):
+        for measure, band in SHORT_TERM.items():
+            if measure in wanted:
+                parts = [row for (day, b, _g), row in rows.items()
+                         if day == as_of and (band is None or b == band)]
+                cells[(measure, as_of, None)] = percent_cell(
+                    sum(int(r["ended"]) for r in parts), sum(int(r["n"]) for r in parts))
+    return cells
 
 
 def admissions(ctx: Context, wanted: set[str]) -> Cells:

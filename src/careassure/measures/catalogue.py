@@ -314,6 +314,17 @@ _YEAR = "over the 12 months to D (the financial year when D is 31 March)"
 def _ascof_measures() -> list[MeasureDef]:
     """ASCOF from CLD, as DHSC computes them (measures/ascof.py); whole area only."""
     none: frozenset[str] = frozenset()
+    short_term = [
+        MeasureDef(
+            f"ascof.2a{suffix}",
+            f"ASCOF 2A: short-term support with no further request for ongoing support{title}",
+            f"DHSC's CLD method: of the spells of reablement (ST-Max) of new clients{who} "
+            f"ending {_YEAR}, % whose sequel was short-term or no ongoing support.",
+            "percent", "higher", "snapshot", breakdowns=none,
+        )
+        for suffix, title, who in (("", "", ""), (".18_to_64", ", aged 18-64", " aged 18-64"),
+                                   (".65_and_over", ", aged 65+", " aged 65+"))
+    ]
     admissions = [
         MeasureDef(
             f"ascof.{code}",
@@ -357,7 +368,7 @@ def _ascof_measures() -> list[MeasureDef]:
         )
         for part, what in (("1b", "self-directed support"), ("2b", "direct payments"))
     ]
-    return [*admissions, *home, *sds, *carers]
+    return [*short_term, *admissions, *home, *sds, *carers]
 
 
 def declared_measures() -> list[MeasureDef]:

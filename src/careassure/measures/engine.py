@@ -75,6 +75,8 @@ def family_of(measure_id: str) -> Family:
         return quality.missing
     if measure_id in national.MEASURES:
         return national.waiting_times
+    if measure_id in ascof.SHORT_TERM:
+        return ascof.short_term_support
     if measure_id in ascof.ADMISSIONS:
         return ascof.admissions
     if measure_id in ascof.HOME:
