@@ -80,18 +80,28 @@ def test_long_term_support_at_home_or_with_family(store) -> None:
     # learning disability, E's support ended 31/03/2024 (before the year). 65+: F settled.
     # G (born 2008) is 16: left out. 2E 18-64: 2 of 4 = 50.0%; 65+: 1 of 1 = 100.0%;
     # learning disability 18-64: 1 of 1.
-    people = [person(w, birth_month="1980-05") for w in "ABCE"]
-    people += [person("D", birth_month="1980-05", primary_support_reason="learning_disability"),
-               person("F", birth_month="1950-05"), person("G", birth_month="2008-05")]
+    # By gender (A and F women, B, C and D men): 18-64 women 1 of 1, men 1 (D) of 3 = 33.3%;
+    # 65+ women 1 of 1, men none; learning disability men 1 of 1, women none.
+    sex = {"A": "female", "B": "male", "C": "male", "D": "male", "E": "female", "F": "female"}
+    people = [person(w, birth_month="1980-05", gender=sex[w]) for w in "ABCE"]
+    people += [person("D", birth_month="1980-05", primary_support_reason="learning_disability",
+                      gender="male"),
+               person("F", birth_month="1950-05", gender="female"),
+               person("G", birth_month="2008-05", gender="female")]
     events = [lts(w, "2024-01-01") for w in "ABCDFG"] + [lts("E", "2023-01-01", "2024-03-31")]
     extra = [details("A", settled=True), details("B", settled=False), details("D", settled=True),
              details("E", settled=True), details("F", settled=True), details("G", settled=True)]
     backend = store(people=people, cld_events=events, cld_people=extra)
-    measures = ["ascof.2e.18_to_64", "ascof.2e.65_and_over", "ascof.2e.learning_disability"]
-    got = whole_area(compute(backend, D, measures=measures))
+    got = whole_area(compute(backend, D, measures=list(ascof.HOME)))
     assert figures(got["ascof.2e.18_to_64"]) == (50.0, 2, 4)
     assert figures(got["ascof.2e.65_and_over"]) == (100.0, 1, 1)
     assert figures(got["ascof.2e.learning_disability"]) == (100.0, 1, 1)
+    assert figures(got["ascof.2e.18_to_64.female"]) == (100.0, 1, 1)
+    assert figures(got["ascof.2e.18_to_64.male"]) == (33.3, 1, 3)
+    assert figures(got["ascof.2e.65_and_over.female"]) == (100.0, 1, 1)
+    assert figures(got["ascof.2e.65_and_over.male"]) == (None, 0, 0)
+    assert figures(got["ascof.2e.learning_disability.male"]) == (100.0, 1, 1)
+    assert figures(got["ascof.2e.learning_disability.female"]) == (None, 0, 0)
 
 
 def test_self_directed_support_and_direct_payments(store) -> None:
@@ -99,8 +109,8 @@ def test_self_directed_support_and_direct_payments(store) -> None:
     # commissioned): DP. B community, managed personal budget. C community, commissioned. D
     # community, no mechanism. E residential and community DP: residential outranks community,
     # left out. F's community DP ended 30/03/2025: not at D. 1a = A, B of A-D: 50.0%; 2a = A:
-    # 25.0%.
-    people = [person(w, birth_month="1950-01") for w in "ABCDEF"]
+    # 25.0%. A and B are 18-64 at D: 1a 2 of 2, 2a 1 of 2; C and D 65+: 0 of 2 for both.
+    people = [person(w, birth_month="1980-01" if w in "AB" else "1950-01") for w in "ABCDEF"]
     events = [
         lts("A", "2024-01-01", service_component="direct_payment",
             delivery_mechanism="council_commissioned"),
@@ -112,9 +122,13 @@ def test_self_directed_support_and_direct_payments(store) -> None:
         lts("F", "2024-01-01", "2025-03-30", delivery_mechanism="direct_payment"),
     ]
     backend = store(people=people, cld_events=events)
-    got = whole_area(compute(backend, D, measures=["ascof.3d.1a", "ascof.3d.2a"]))
+    got = whole_area(compute(backend, D, measures=list(ascof.SELF_DIRECTED)))
     assert figures(got["ascof.3d.1a"]) == (50.0, 2, 4)
     assert figures(got["ascof.3d.2a"]) == (25.0, 1, 4)
+    assert figures(got["ascof.3d.1a.18_to_64"]) == (100.0, 2, 2)
+    assert figures(got["ascof.3d.2a.18_to_64"]) == (50.0, 1, 2)
+    assert figures(got["ascof.3d.1a.65_and_over"]) == (0.0, 0, 2)
+    assert figures(got["ascof.3d.2a.65_and_over"]) == (0.0, 0, 2)
 
 
 def test_a_store_not_loaded_from_cld_has_no_ascof_figures(store) -> None:
@@ -129,11 +143,13 @@ def test_carers_with_self_directed_support_and_direct_payments(store) -> None:
     # personal budget (component: carer respite), C commissioned (sitting service), D managed
     # personal budget with no component (DHSC's code gives it no category: left out), E both
     # commissioned and direct payment (the direct payment counts), F's ended 31/03/2024, before
-    # the year. 1b = A, B, E of A, B, C, E: 75.0%; 2b = A, E: 50.0%.
+    # the year. 1b = A, B, E of A, B, C, E: 75.0%; 2b = A, E: 50.0%. A (born 1990) is 18-64:
+    # 1 of 1 for both; B, C, E are 65+: 1b 2 of 3 = 66.7%, 2b 1 of 3 = 33.3%.
     def carer(who: str, start: str, end: str | None = None, **columns: Any) -> Row:
         return lts(who, start, end, service_type="carer_direct", client_type="carer", **columns)
 
-    people = [person(w, birth_month="1960-01", client_type="carer") for w in "ABCDEF"]
+    people = [person(w, birth_month="1990-01" if w == "A" else "1960-01", client_type="carer")
+              for w in "ABCDEF"]
     events = [
         carer("A", "2024-06-01", "2024-06-01", service_component="direct_payment"),
         carer("B", "2024-06-01", delivery_mechanism="managed_personal_budget",
@@ -147,9 +163,13 @@ def test_carers_with_self_directed_support_and_direct_payments(store) -> None:
         carer("F", "2023-06-01", "2024-03-31", delivery_mechanism="direct_payment"),
     ]
     backend = store(people=people, cld_events=events)
-    got = whole_area(compute(backend, D, measures=["ascof.3d.1b", "ascof.3d.2b"]))
+    got = whole_area(compute(backend, D, measures=list(ascof.CARERS)))
     assert figures(got["ascof.3d.1b"]) == (75.0, 3, 4)
     assert figures(got["ascof.3d.2b"]) == (50.0, 2, 4)
+    assert figures(got["ascof.3d.1b.18_to_64"]) == (100.0, 1, 1)
+    assert figures(got["ascof.3d.2b.18_to_64"]) == (100.0, 1, 1)
+    assert figures(got["ascof.3d.1b.65_and_over"]) == (66.7, 2, 3)
+    assert figures(got["ascof.3d.2b.65_and_over"]) == (33.3, 1, 3)
 
 
 def event(who: str, event_type: str, start: str, end: str | None, **columns: Any) -> Row:

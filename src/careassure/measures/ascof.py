@@ -47,10 +47,24 @@ PER = 100_000
 SHORT_TERM = {f"{PREFIX}2a": None, f"{PREFIX}2a.18_to_64": "18-64",
               f"{PREFIX}2a.65_and_over": "65+"}
 ADMISSIONS = {f"{PREFIX}2b": "18-64", f"{PREFIX}2c": "65+"}
-HOME = {f"{PREFIX}2e.18_to_64": "18-64", f"{PREFIX}2e.65_and_over": "65+",
-        f"{PREFIX}2e.learning_disability": "ld"}
-SELF_DIRECTED = (f"{PREFIX}3d.1a", f"{PREFIX}3d.2a")
-CARERS = (f"{PREFIX}3d.1b", f"{PREFIX}3d.2b")
+# DHSC publishes 2E by gender (female, male; the total counts every gender) and 3D by age band
+# (at D; the total counts unknown ages too): the last id segment names the group.
+GENDERS = ("female", "male")
+AGE_BANDS = {"18_to_64": "18-64", "65_and_over": "65+"}
+_HOME_BANDS = {f"{PREFIX}2e.18_to_64": "18-64", f"{PREFIX}2e.65_and_over": "65+",
+               f"{PREFIX}2e.learning_disability": "ld"}
+HOME = {f"{base}{suffix}": (band, gender) for base, band in _HOME_BANDS.items()
+        for suffix, gender in (("", None), *((f".{g}", g) for g in GENDERS))}
+
+
+def _by_age(parts: tuple[str, ...]) -> dict[str, tuple[str, str | None]]:
+    """Each 3D part's measure id -> (part id, age band or None for all ages)."""
+    return {f"{m}{suffix}": (m, band) for m in parts
+            for suffix, band in (("", None), *((f".{k}", v) for k, v in AGE_BANDS.items()))}
+
+
+SELF_DIRECTED = _by_age((f"{PREFIX}3d.1a", f"{PREFIX}3d.2a"))
+CARERS = _by_age((f"{PREFIX}3d.1b", f"{PREFIX}3d.2b"))
 MEASURES = (*SHORT_TERM, *ADMISSIONS, *HOME, *SELF_DIRECTED, *CARERS)
 
 CARE_HOMES = ("lts_residential", "lts_nursing")
@@ -78,7 +92,8 @@ def _services(ctx: Context) -> ir.Table:
     ev = ev.filter((ev.event_type == "service") & (ev.client_type == "service_user")
                    & (ev.end_date.isnull() | (ev.end_date >= ev.start_date)))
     people = ctx.tables["people"].select(
-        b_person="person_id", birth_month="birth_month", reason="primary_support_reason")
+        b_person="person_id", birth_month="birth_month", gender="gender",
+        reason="primary_support_reason")
     details = ctx.tables["cld_people"].select(
         d_person="person_id", death="date_of_death", settled="settled_accommodation")
     ev = ev.join(people, ev.person_id == people.b_person)
@@ -164,24 +179,26 @@ def living_at_home(ctx: Context, wanted: set[str]) -> Cells:
     capped = ibis.least(lts.end_date.fill_null(lts.as_of), lts.as_of)
     lts = lts.mutate(capped=capped)
     people = lts.group_by(["as_of", "person_id"]).aggregate(
-        last_day=lts.capped.max(), birth_month=lts.birth_month.max(),
+        last_day=lts.capped.max(), birth_month=lts.birth_month.max(), gender=lts.gender.max(),
         reason=lts.reason.max(), settled=lts.settled.fill_null(False).ifelse(1, 0).max())
     lived = days_lived(people.birth_month, people.last_day)
     people = people.filter(lived.isnull() | aged(lived, 18))
-    people = people.mutate(band=ibis.cases((lived.isnull(), "unknown"),
-                                           (aged(lived, 65), "65+"), else_="18-64"))
+    people = people.mutate(band=_band(lived))
     ld = people.filter((people.band == "18-64") & (people.reason == "learning_disability"))
-    units = ibis.union(people.select("as_of", "person_id", "band", "settled"),
+    units = ibis.union(people.select("as_of", "person_id", "band", "gender", "settled"),
                        ld.select("as_of", "person_id", band=ibis.literal("ld"),
-                                 settled=ld.settled))
-    rows = aggregate(units, ["band"], {"n": lambda u: u.count(),
-                                       "home": lambda u: u.settled.sum()}, grouped=False)
+                                 gender=ld.gender, settled=ld.settled))
+    rows = aggregate(units, ["band", "gender"], {"n": lambda u: u.count(),
+                                                 "home": lambda u: u.settled.sum()},
+                     grouped=False)
     cells: Cells = {}
     for as_of, _ in ctx.keys(False):
-        for measure, band in HOME.items():
+        for measure, (band, gender) in HOME.items():
             if measure in wanted:
-                row = rows.get((as_of, band, None), {})
-                cells[(measure, as_of, None)] = percent_cell(row.get("home"), row.get("n"))
+                parts = [row for (day, b, g, _grp), row in rows.items()
+                         if day == as_of and b == band and gender in (None, g)]
+                cells[(measure, as_of, None)] = percent_cell(
+                    sum(int(r["home"]) for r in parts), sum(int(r["n"]) for r in parts))
     return cells
 
 
@@ -209,17 +226,31 @@ def self_directed(ctx: Context, wanted: set[str]) -> Cells:
     lived = days_lived(people.birth_month, people.as_of)
     people = people.filter((lived.isnull() | aged(lived, 18))
                            & people.rank.isin(COMMUNITY_RANKS))
+    return _by_age_cells(ctx, people.mutate(band=_band(lived)), SELF_DIRECTED,
+                         SELF_DIRECTED_RANKS, wanted)
+
+
+def _band(lived: ir.IntegerValue) -> ir.StringValue:
+    """DHSC's age band of an adult (or of unknown age) from the days lived."""
+    return ibis.cases((lived.isnull(), "unknown"), (aged(lived, 65), "65+"), else_="18-64")
+
+
+def _by_age_cells(ctx: Context, people: ir.Table, measures: dict[str, tuple[str, str | None]],
+                  ranks: dict[str, tuple[int, ...]], wanted: set[str]) -> Cells:
+    """3D's cells: per age band (``band`` of ``people``) and for all ages, the share of the
+    people whose ``rank`` is one of the part's."""
     metrics = {"n": lambda u: u.count()}
-    for measure, ranks in SELF_DIRECTED_RANKS.items():
-        metrics[measure] = (lambda r: lambda u: u.rank.isin(r).ifelse(1, 0).sum())(ranks)
-    rows = aggregate(people.mutate(whole=ibis.literal("all")), ["whole"], metrics,
-                     grouped=False)
+    for part, wins in ranks.items():
+        metrics[part] = (lambda r: lambda u: u.rank.isin(r).ifelse(1, 0).sum())(wins)
+    rows = aggregate(people, ["band"], metrics, grouped=False)
     cells: Cells = {}
     for as_of, _ in ctx.keys(False):
-        row = rows.get((as_of, "all", None), {})
-        for measure in SELF_DIRECTED:
+        for measure, (part, band) in measures.items():
             if measure in wanted:
-                cells[(measure, as_of, None)] = percent_cell(row.get(measure), row.get("n"))
+                parts = [row for (day, b, _grp), row in rows.items()
+                         if day == as_of and band in (None, b)]
+                cells[(measure, as_of, None)] = percent_cell(
+                    sum(int(r[part]) for r in parts), sum(int(r["n"]) for r in parts))
     return cells
 
 
@@ -256,15 +287,5 @@ def carers(ctx: Context, wanted: set[str]) -> Cells:
         rank=ev.rank.min(), lived=ev.lived.min())
     people_in = people_in.filter((people_in.lived.isnull() | aged(people_in.lived, 18))
                                  & people_in.rank.isin(CARER_DIRECT_RANKS))
-    metrics = {"n": lambda u: u.count()}
-    for measure, ranks in CARER_SUPPORT_RANKS.items():
-        metrics[measure] = (lambda r: lambda u: u.rank.isin(r).ifelse(1, 0).sum())(ranks)
-    rows = aggregate(people_in.mutate(whole=ibis.literal("all")), ["whole"], metrics,
-                     grouped=False)
-    cells: Cells = {}
-    for as_of, _ in ctx.keys(False):
-        row = rows.get((as_of, "all", None), {})
-        for measure in CARERS:
-            if measure in wanted:
-                cells[(measure, as_of, None)] = percent_cell(row.get(measure), row.get("n"))
-    return cells
+    return _by_age_cells(ctx, people_in.mutate(band=_band(people_in.lived)), CARERS,
+                         CARER_SUPPORT_RANKS, wanted)
