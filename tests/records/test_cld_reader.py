@@ -563,6 +563,33 @@ def test_accommodation_status_and_date_of_death_per_person(tmp_path: Path) -> No
         "paid_under_16_hours", None)
 
 
+def test_client_funding_status_latest_known_per_person_and_checked(tmp_path: Path) -> None:
+    # A: the later submission's status wins over Q1's; an "Unknown" on a later row does not
+    # overwrite it. B: two statuses on equally recent rows disagree: unknown. C: a value that
+    # is not one of the three fails the data-quality check and is stored as unknown.
+    header = [*PERSON_R2, *EVENT_COLUMNS, "Client_Funding_Status"]
+    review = {"Event_Type": "Review", "Event_Start_Date": "2024-06-01",
+              "Event_End_Date": "2024-06-02"}
+    path = write(tmp_path / "cld.csv", [
+        r2(**review, LA_Person_Unique_Identifier="A", Reporting_Period_End_Date="2024-06-30",
+           Client_Funding_Status="Fully client funded"),
+        r2(**review, LA_Person_Unique_Identifier="A",
+           Client_Funding_Status="Joint client and social care funded"),
+        r2(**{**review, "Event_Start_Date": "2024-07-01"}, LA_Person_Unique_Identifier="A",
+           Client_Funding_Status="Unknown"),
+        r2(**review, LA_Person_Unique_Identifier="B", Client_Funding_Status="Fully client funded"),
+        r2(**{**review, "Event_Type": "Assessment"}, Assessment_Type="Long term assessment",
+           LA_Person_Unique_Identifier="B", Client_Funding_Status="Fully social care funded"),
+        r2(**review, LA_Person_Unique_Identifier="C", Client_Funding_Status="Council funded"),
+    ], header)
+    extract = read_cld(path)
+    rows = {r["person_id"][-1]: r["client_funding_status"]
+            for r in extract.tables["cld_people"].to_pylist()}
+    assert rows == {"A": "joint_funded", "B": None, "C": None}
+    check = {c.field: c for c in extract.report.data_quality}["Client_Funding_Status"]
+    assert (check.rows, check.mandatory, check.invalid, check.valid) == (6, 0, 1, 5)
+
+
 def test_a_population_file_is_read_as_the_population_table(tmp_path: Path) -> None:
     path = write(tmp_path / "cld.csv", [
         r2(Event_Type="Review", Event_Start_Date="2025-01-10", Event_End_Date="2025-01-12")])

@@ -281,6 +281,8 @@ CLD_PEOPLE = Table(
         Column("settled_accommodation", ColumnType.BOOL, False, "living in their own home or "
                "with family (ASCOF 2E)"),
         Column("employment_status", _C, False, "the latest known employment status"),
+        Column("client_funding_status", _C, False, "DHSC's latest known client funding "
+               "status (conflicting latest rows: unknown)"),
     ),
     required_table=False,
 )
