@@ -71,7 +71,7 @@ CARE_HOMES = ("lts_residential", "lts_nursing")
 CARE_HOME_COMPONENTS = ("long_term_residential", "long_term_nursing")
 SELF_FUNDED = "no_further_action_self_funded"
 # DHSC's ASCOF 3D ranking of a client's long-term services at D (lowest wins).
-_RANKS = {("lts_nursing", None): 1, ("lts_residential", None): 2,
+RANKS = {("lts_nursing", None): 1, ("lts_residential", None): 2,
           ("lts_community", "direct_payment"): 3,
           ("lts_community", "managed_personal_budget"): 4,
           ("lts_community", "council_commissioned"): 5, ("lts_community", None): 6,
@@ -112,7 +112,7 @@ def _in_year(table: ir.Table, ctx: Context, condition: Callable[[ir.Table], Any]
 def short_term_support(ctx: Context, wanted: set[str]) -> Cells:
     """ASCOF 2A: of new clients' spells of reablement ending in the 12 months to D, the share
     whose sequel was no ongoing support (measures/reablement.py)."""
-    found = sequels(ctx)
+    found = sequels(ctx.tables)
     found = _in_year(found, ctx, lambda t: (t.c_end > t.year_before) & (t.c_end <= t.as_of))
     found = found.mutate(counted=found.sequel.isin(COUNTED).fill_null(False).ifelse(1, 0),
                          ended=found.sequel.isin(NO_ONGOING_SUPPORT).fill_null(False)
@@ -210,17 +210,7 @@ def self_directed(ctx: Context, wanted: set[str]) -> Cells:
         (t.start_date <= t.as_of) & (t.end_date.isnull() | (t.end_date >= t.as_of))
         & (t.death.isnull() | (t.death >= t.as_of))
     ))
-    # A Direct Payment component is a direct payment whatever the mechanism says.
-    mechanism = (active.service_component == "direct_payment").ifelse(
-        "direct_payment", active.delivery_mechanism)
-    rank = ibis.cases(
-        *(((active.service_type == stype) & (mechanism == how), value)
-          for (stype, how), value in _RANKS.items() if how is not None),
-        *(((active.service_type == stype), value)
-          for (stype, how), value in _RANKS.items() if how is None),
-        else_=ibis.null().cast("int64"),
-    )
-    active = active.mutate(rank=rank)
+    active = active.mutate(rank=setting_rank(active))
     people = active.group_by(["as_of", "person_id"]).aggregate(
         rank=active.rank.min(), birth_month=active.birth_month.max())
     lived = days_lived(people.birth_month, people.as_of)
@@ -228,6 +218,22 @@ def self_directed(ctx: Context, wanted: set[str]) -> Cells:
                            & people.rank.isin(COMMUNITY_RANKS))
     return _by_age_cells(ctx, people.mutate(band=_band(lived)), SELF_DIRECTED,
                          SELF_DIRECTED_RANKS, wanted)
+
+
+def setting_rank(services: ir.Table) -> ir.IntegerValue:
+    """DHSC's ASCOF 3D rank of a long-term service (``RANKS``; lower wins): nursing,
+    residential, community by direct payment, managed personal budget, commissioned support, no
+    known mechanism, then prison. A Direct Payment component is a direct payment whatever the
+    mechanism says."""
+    mechanism = (services.service_component == "direct_payment").ifelse(
+        "direct_payment", services.delivery_mechanism)
+    return ibis.cases(
+        *(((services.service_type == stype) & (mechanism == how), value)
+          for (stype, how), value in RANKS.items() if how is not None),
+        *(((services.service_type == stype), value)
+          for (stype, how), value in RANKS.items() if how is None),
+        else_=ibis.null().cast("int64"),
+    )
 
 
 def _band(lived: ir.IntegerValue) -> ir.StringValue:

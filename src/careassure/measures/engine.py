@@ -122,6 +122,12 @@ def _tables(backend: Any) -> dict[str, Any]:
     return _Tables(backend)
 
 
+def record_tables(backend: Any) -> dict[str, Any]:
+    """The record tables of an Ibis backend or a Store, for what reads them outside a measure
+    family (the activity tables, measures/activity.py)."""
+    return _tables(backend)
+
+
 def _calendar_bounds(tables: dict[str, Any], dates: Sequence[GridDate]) -> tuple[date, date]:
     """The days the calendar must cover: from the earliest episode, service or CLD event date to
     the last evaluation date (every day a measure looks up is on or before its evaluation date)."""

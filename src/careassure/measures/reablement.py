@@ -32,12 +32,12 @@ around its end. The rules, in DHSC's order (docs/measures.md, "ASCOF from CLD"):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 import ibis
 import ibis.expr.types as ir
 
-from careassure.measures.context import Context
 from careassure.measures.national import LONG_TERM, aged, days_lived
 
 NEVER = date(9999, 1, 1)  # DHSC's end of an open event
@@ -90,9 +90,9 @@ def _hierarchy(outcome: ir.StringValue) -> ir.IntegerValue:
                       else_=UNKNOWN_OUTCOME)
 
 
-def _events(ctx: Context) -> ir.Table:
+def _events(tables: Mapping[str, ir.Table]) -> ir.Table:
     """Service users' events (ending on or after they start), open ends set to DHSC's 9999."""
-    ev = ctx.tables["cld_events"]
+    ev = tables["cld_events"]
     ev = ev.filter((ev.client_type == "service_user")
                    & (ev.end_date.isnull() | (ev.end_date >= ev.start_date)))
     return ev.select("person_id", "event_id", "event_type", "service_type",
@@ -101,11 +101,11 @@ def _events(ctx: Context) -> ir.Table:
                      hier=_hierarchy(ev.outcome))
 
 
-def spells(ctx: Context) -> ir.Table:
+def spells(tables: Mapping[str, ir.Table]) -> ir.Table:
     """Rules 1 and 2 without the year: every spell of reablement of a new adult client, with its
     ``person_id``, ``spell`` number, ``c_start``, ``c_end``, ``c_outcome``, ``c_hier``, ``band``
     (``18-64``, ``65+``, ``unknown``) and the person's ``death``."""
-    ev = _events(ctx)
+    ev = _events(tables)
     stmax = ev.filter((ev.event_type == "service") & (ev.service_type == ST_MAX))
     order = ["start", "last", "hier", ibis.desc("record_order")]
     before = ibis.window(group_by="person_id", order_by=order, rows=(None, -1))
@@ -123,9 +123,9 @@ def spells(ctx: Context) -> ir.Table:
         e_person="person_id", e_spell="spell", c_outcome="outcome", c_hier="hier")
     found = bounds.join(ending, [bounds.person_id == ending.e_person,
                                  bounds.spell == ending.e_spell]).drop("e_person", "e_spell")
-    people = ctx.tables["people"].select(
+    people = tables["people"].select(
         b_person="person_id", birth_month="birth_month")
-    details = ctx.tables["cld_people"].select(
+    details = tables["cld_people"].select(
         d_person="person_id", death="date_of_death")
     found = found.join(people, found.person_id == people.b_person)
     found = found.left_join(details, found.person_id == details.d_person)
@@ -146,11 +146,11 @@ def spells(ctx: Context) -> ir.Table:
                                       found.spell == existing.x_spell])
 
 
-def sequels(ctx: Context) -> ir.Table:
+def sequels(tables: Mapping[str, ir.Table]) -> ir.Table:
     """Rule 3: every spell of :func:`spells` with its ``sequel`` (a CLD outcome or service type
     code, or ``sts_residential_or_nursing``; NULL when the spell's own outcome is unknown)."""
-    found = spells(ctx)
-    ev = _events(ctx).rename(e_person="person_id")
+    found = spells(tables)
+    ev = _events(tables).rename(e_person="person_id")
     pairs = found.join(ev, found.person_id == ev.e_person)
     # The spell's own ST-Max services are not events around it (DHSC blanks them).
     pairs = pairs.filter(~((pairs.event_type == "service") & (pairs.service_type == ST_MAX)

@@ -1107,6 +1107,7 @@ def _cld_events(events: pd.DataFrame, id_key: bytes) -> pd.DataFrame:
         "service_component": events["component"],
         "delivery_mechanism": events["delivery"],
         "route_of_access": events["route_code"],
+        "review_reason": events["reason"],
         "record_order": order.astype("int64").astype(str),
     })
 

@@ -261,6 +261,7 @@ CLD_EVENTS = Table(
         Column("service_component", _C, False, "service component code"),
         Column("delivery_mechanism", _C, False, "delivery mechanism code"),
         Column("route_of_access", _C, False, "request route of access code"),
+        Column("review_reason", _C, False, "review reason code (planned, unplanned)"),
         Column("record_order", ColumnType.INTEGER, True, "place of the row in the files read "
                "(a later submission is higher): DHSC's last tie-break", non_negative=True),
     ),
