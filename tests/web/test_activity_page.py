@@ -27,7 +27,8 @@ def test_downloads_as_csv_and_xlsx(client_for: Callable[[str | None], TestClient
     assert data.status_code == 200
     assert data.headers["content-type"].startswith("text/csv")
     lines = data.text.lstrip("\ufeff").splitlines()
-    assert lines[0] == "\"Requests for support from new clients, by outcome\",01/01/2025 to 31/12/2025"
+    assert lines[0] == ("\"Requests for support from new clients, by outcome\","
+                        "01/01/2025 to 31/12/2025")
     book = client.get("/activity.xlsx")
     assert book.status_code == 200
     sheets = openpyxl.load_workbook(io.BytesIO(book.content)).sheetnames

@@ -301,15 +301,18 @@ class ActivityFormat(StrEnum):
     csv = "csv"
 
 
+TABLE = typer.Option(None, "--table", "-t", help="A table id (requests, short_term, "
+                     "long_term_in_year, ...); repeat for more. Default: every table.")
+ACTIVITY_FORMAT = typer.Option(ActivityFormat.table, "--format", "-f",
+                               help="table (for people) or csv.")
+
+
 def activity(
     as_of: str | None = typer.Option(None, "--as-of", help="The last day of the 12 months "
                                      "(YYYY-MM-DD; 31 March for a financial year). Default: "
                                      "the store's latest date."),
-    table: list[str] | None = typer.Option(None, "--table", "-t", help="A table id "
-                                           "(requests, short_term, long_term_in_year, ...); "
-                                           "repeat for more. Default: every table."),
-    output_format: ActivityFormat = typer.Option(ActivityFormat.table, "--format", "-f",
-                                                 help="table (for people) or csv."),
+    table: list[str] | None = TABLE,
+    output_format: ActivityFormat = ACTIVITY_FORMAT,
     xlsx: str | None = typer.Option(None, "--xlsx", help="Also write the tables to this "
                                     "XLSX workbook, one sheet per table."),
     publish: bool = PUBLISH,
