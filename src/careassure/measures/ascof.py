@@ -7,6 +7,9 @@ year when D is 31 March. They read the CLD events and person details a CLD load 
 (every value empty, denominators 0). Ages are DHSC's: floor(days from the 1st of the birth month
 / 365.25). The rules, measure by measure, are in docs/measures.md ("ASCOF from CLD").
 
+* 2A: of new clients' spells of reablement ending in the year, the share whose sequel was
+  short-term support or no further action, by the age band at the spell's end (the sequel
+  chain is measures/reablement.py).
 * 2B / 2C: people (service users, birth month known, alive at the year's start) with a new
   long-term residential or nursing care service starting in the year, per 100,000 adults aged
   18-64 / 65+ of the ``population`` table. New: no such service of the person started before it
@@ -20,6 +23,9 @@ year when D is 31 March. They read the CLD events and person details a CLD load 
   (nursing, then residential, then community, then prison) is community support, the share
   with self-directed support (direct payment or council-managed personal budget; 1a) and with
   direct payments (2a).
+* DHSC's breakdowns are measures of their own, beside each total: 2E by gender (female, male;
+  other and unknown count only in the total), 3D by age band at D (unknown ages only in the
+  total).
 * 3D (carers): of the carers (not under 18 at D, alive at the year's start) whose best support
   in the year was direct to them by direct payment, managed personal budget or commissioned
   support, the share by direct payment or managed personal budget (1b) and by direct payment
