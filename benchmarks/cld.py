@@ -40,7 +40,7 @@ from careassure.measures.national import (
     SHORT_TERM,
     SHORT_TERM_LOOK_BACK,
 )
-from careassure.measures.reablement import (
+from careassure.measures.stmax import (
     COUNTED,
     NO_ONGOING_SUPPORT,
     OUTCOME_HIERARCHY,
@@ -380,7 +380,7 @@ def _pandas_ascof(events: pd.DataFrame, people: pd.DataFrame, details: pd.DataFr
 
 def _pandas_sequels(users: pd.DataFrame, born: pd.Series, death: pd.Series) -> pd.DataFrame:
     """ASCOF 2A's spells of reablement of new adult clients with their sequels (the rules of
-    measures/reablement.py, step by step)."""
+    measures/stmax.py, step by step)."""
     users = users.assign(last=users["end_date"].fillna(_NEVER),
                          hier=users["outcome"].map(OUTCOME_HIERARCHY).fillna(999))
     stmax = users[(users["event_type"] == "service") & (users["service_type"] == "sts_st_max")]

@@ -12,7 +12,7 @@ from measure_spec import Row, d, figures, person, whole_area
 
 from careassure.measures import ascof, compute
 from careassure.measures.national import NO_FURTHER_ACTION
-from careassure.measures.reablement import OUTCOME_HIERARCHY
+from careassure.measures.stmax import OUTCOME_HIERARCHY
 from careassure.records.cld_values import value_lists
 
 D = d("2025-03-31")

@@ -25,7 +25,7 @@ from careassure.measures.calendar import plus_months
 from careassure.measures.engine import record_tables
 from careassure.measures.national import LONG_TERM, NO_FURTHER_ACTION, aged, days_lived
 from careassure.measures.publish import SUPPRESSED, suppress
-from careassure.measures.reablement import HOSPITAL, RESIDENTIAL_OR_NURSING, sequels
+from careassure.measures.stmax import HOSPITAL, RESIDENTIAL_OR_NURSING, sequels
 from careassure.measures.result import MeasureValue
 from careassure.records.cld_values import value_lists
 

@@ -9,7 +9,7 @@ year when D is 31 March. They read the CLD events and person details a CLD load 
 
 * 2A: of new clients' spells of reablement ending in the year, the share whose sequel was
   short-term support or no further action, by the age band at the spell's end (the sequel
-  chain is measures/reablement.py).
+  chain is measures/stmax.py).
 * 2B / 2C: people (service users, birth month known, alive at the year's start) with a new
   long-term residential or nursing care service starting in the year, per 100,000 adults aged
   18-64 / 65+ of the ``population`` table. New: no such service of the person started before it
@@ -44,7 +44,7 @@ import ibis.expr.types as ir
 from careassure.measures.context import Cells, Context, aggregate
 from careassure.measures.equity import population_by_ethnicity
 from careassure.measures.national import LONG_TERM, aged, days_lived
-from careassure.measures.reablement import COUNTED, NO_ONGOING_SUPPORT, sequels
+from careassure.measures.stmax import COUNTED, NO_ONGOING_SUPPORT, sequels
 from careassure.measures.values import Cell, percent_cell, rounded
 
 PREFIX = "ascof."
@@ -117,7 +117,7 @@ def _in_year(table: ir.Table, ctx: Context, condition: Callable[[ir.Table], Any]
 
 def short_term_support(ctx: Context, wanted: set[str]) -> Cells:
     """ASCOF 2A: of new clients' spells of reablement ending in the 12 months to D, the share
-    whose sequel was no ongoing support (measures/reablement.py)."""
+    whose sequel was no ongoing support (measures/stmax.py)."""
     found = sequels(ctx.tables)
     found = _in_year(found, ctx, lambda t: (t.c_end > t.year_before) & (t.c_end <= t.as_of))
     found = found.mutate(counted=found.sequel.isin(COUNTED).fill_null(False).ifelse(1, 0),
