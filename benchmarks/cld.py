@@ -5,11 +5,12 @@ what mapping, de-duplication, linking and building the six tables cost on top, s
 across machines. Sizes: a large county's rolling 12-month CLD file holds roughly 100,000-300,000
 rows.
 
-Then the national set: DHSC's waiting times (``dhsc.*``, every quarter of the extract) computed by
-the engine on DuckDB from the events read, against the same rules written the straightforward way
-in pandas (``_pandas_waits``); the figures are checked equal, so both do the same work. Size:
-``CAREASSURE_BENCH_CLD_PEOPLE`` (default 40,000 people, about 200,000 CLD rows; 200,000 people
-write about 1 million).
+Then the whole national set: DHSC's waiting times (``dhsc.*``, every quarter of the extract) and
+the ASCOF measures (``ascof.*``, the financial year 2024/25) computed by the engine on DuckDB from
+the events read, against the same rules written the straightforward way in pandas
+(``_pandas_waits``, ``_pandas_ascof``); the figures are checked equal, so both do the same work.
+Size: ``CAREASSURE_BENCH_CLD_PEOPLE`` (default 40,000 people, about 200,000 CLD rows; 200,000
+people write about 1 million: ``CAREASSURE_BENCH_CLD_PEOPLE=200000 python -m benchmarks cld``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import os
 import tempfile
 import time
 from datetime import date
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,7 @@ import pandas as pd
 import pyarrow as pa
 from dateutil.relativedelta import relativedelta
 
-from careassure.measures import CATALOGUE, series
+from careassure.measures import CATALOGUE, ascof, compute, series
 from careassure.measures.national import (
     ASSESSMENT_TYPES,
     FIRST_REQUESTS,
@@ -38,6 +40,15 @@ from careassure.measures.national import (
     SHORT_TERM,
     SHORT_TERM_LOOK_BACK,
 )
+from careassure.measures.stmax import (
+    COUNTED,
+    NO_ONGOING_SUPPORT,
+    OUTCOME_HIERARCHY,
+    RESIDENTIAL_OR_NURSING,
+    SERVICE_HIERARCHY,
+    SHORT_TERM_CARE_HOMES,
+)
+from careassure.measures.values import rounded
 from careassure.records.cld import read_cld
 from careassure.records.store import EXTRACT_COLUMN, create_schema
 from careassure.synth.cld import to_cld, write_cld
@@ -75,12 +86,16 @@ def _county(people: int, seed: int) -> dict[str, pd.DataFrame]:
                       "received_date": reviewed, "allocated_date": reviewed,
                       "completed_date": reviewed, "closed_date": pd.NaT, "outcome": None}),
     ], ignore_index=True)
-    start = completed + pd.Timedelta(days=3)
+    # Reablement for 3 days, then long-term support 1 to 15 days after it ends: within 7 days
+    # it is what followed the reablement (ASCOF 2A's denominator only), later the reablement
+    # ended with no further action (its numerator).
+    reabled = completed + pd.Timedelta(days=3)
+    start = reabled + pd.to_timedelta(rng.integers(0, 15, people), "D")
     services = pd.concat([
         pd.DataFrame({"service_id": [f"s{n}" for n in range(people)], "person_id": ids,
                       "support_type": "short_term", "setting": "home_care",
                       "delivery_mechanism": "council_commissioned", "start_date": completed,
-                      "end_date": start, "weekly_cost": None}),
+                      "end_date": reabled, "weekly_cost": None}),
         pd.DataFrame({"service_id": [f"t{n}" for n in range(people)], "person_id": ids,
                       "support_type": "long_term",
                       "setting": rng.choice(["home_care", "residential", "direct_payment"],
@@ -220,26 +235,220 @@ def _pandas_waits(events: pd.DataFrame, people: pd.DataFrame) -> dict[tuple[str,
 
 
 def national() -> None:
-    """The dhsc.* measures on the CLD extract, engine (DuckDB) against pandas, checked equal."""
+    """The whole national set on the CLD extract, engine (DuckDB) against pandas, checked equal:
+    DHSC's waiting times every quarter and the ASCOF measures for the financial year."""
     with tempfile.TemporaryDirectory() as folder:
         path = write_cld(to_cld(_county(PEOPLE, SEED), period_end=pd.Timestamp("2025-09-30")),
                          Path(folder) / "cld.csv")
         extract = read_cld(path)
     backend = _store(extract.tables)
-    measures = [m for m in CATALOGUE if m.startswith("dhsc.")]
+    waits = [m for m in CATALOGUE if m.startswith("dhsc.")]
+    outcomes = [m for m in CATALOGUE if m.startswith(ascof.PREFIX)]
     began = time.perf_counter()
-    got = series(backend, *QUARTERS, "quarter", measures=measures)
+    got = series(backend, *QUARTERS, "quarter", measures=waits)
+    year = compute(backend, YEAR_END, measures=outcomes)
     engine = time.perf_counter() - began
     events = extract.tables["cld_events"].to_pandas()
     people = extract.tables["people"].to_pandas()
+    details = extract.tables["cld_people"].to_pandas()
     began = time.perf_counter()
     expected = _pandas_waits(events, people)
+    expected_year = _pandas_ascof(events, people, details, YEAR_END)
     baseline = time.perf_counter() - began
     computed = {(v.measure, v.as_of): v.value for v in got if v.value is not None}
     wanted = {k: round(v, 1) for k, v in expected.items()
               if QUARTERS[0] <= k[1] <= QUARTERS[1]}
-    assert computed == wanted, "the engine and pandas disagree"
+    assert computed == wanted, "the engine and pandas disagree on dhsc.*"
+    figures = {v.measure: (v.value, v.numerator, v.denominator) for v in year}
+    assert figures == expected_year, "the engine and pandas disagree on ascof.*"
     rows = extract.tables["cld_events"].num_rows
-    print(f"dhsc.* over {len(got) // len(measures)} quarters from {rows:,} CLD events: "
-          f"engine {engine:.2f} s, pandas {baseline:.2f} s "
-          f"({baseline / engine:.1f}x the baseline's speed); figures agree")
+    print(f"dhsc.* over {len(got) // len(waits)} quarters and {len(outcomes)} ascof.* figures "
+          f"for the year to {YEAR_END:%d/%m/%Y}, from {rows:,} CLD events: engine {engine:.2f} s, "
+          f"pandas {baseline:.2f} s ({baseline / engine:.1f}x the baseline's speed); "
+          "figures agree")
+
+
+# --- ASCOF the straightforward way in pandas (docs/measures.md, "ASCOF from CLD") -------------
+
+YEAR_END = date(2025, 3, 31)
+_NEVER = pd.Timestamp("2262-01-01")  # an open event's end (DHSC's 9999)
+
+
+def _days(later: pd.Series, earlier: pd.Series) -> pd.Series:
+    return (later - earlier).dt.days
+
+
+def _at_least(lived: pd.Series, years: int) -> pd.Series:
+    return (lived * 4 >= years * 1461).fillna(False)
+
+
+def _band(lived: pd.Series) -> pd.Series:
+    return pd.Series(np.where(lived.isna(), "unknown",
+                              np.where(_at_least(lived, 65), "65+", "18-64")), index=lived.index)
+
+
+def _share(numerator: int, denominator: int) -> tuple[float | None, int, int]:
+    value = rounded(Fraction(100 * numerator, denominator)) if denominator else None
+    return value, numerator, denominator
+
+
+def _pandas_ascof(events: pd.DataFrame, people: pd.DataFrame, details: pd.DataFrame,
+                  as_of: date) -> dict[str, tuple[float | None, int, int]]:
+    """Every ascof.* figure at ``as_of`` as (value, numerator, denominator)."""
+    ev = events.copy()
+    for column in ("start_date", "end_date"):
+        ev[column] = pd.to_datetime(ev[column])
+    ev["record_order"] = ev["record_order"].astype(int)
+    person = people.set_index("person_id")
+    detail = details.set_index("person_id")
+    born = pd.to_datetime(person["birth_month"] + "-01")
+    death = pd.to_datetime(detail["date_of_death"]).reindex(person.index)
+    settled = detail["settled_accommodation"].eq("true").reindex(person.index).fillna(False)
+    d = pd.Timestamp(as_of)
+    year_before = d - relativedelta(months=12)
+    figures: dict[str, tuple[float | None, int, int]] = {}
+    users = ev[(ev["client_type"] == "service_user")
+               & (ev["end_date"].isna() | (ev["end_date"] >= ev["start_date"]))].copy()
+    # 2A: spells of reablement and their sequels.
+    sequels = _pandas_sequels(users, born, death)
+    sequels = sequels[(sequels["c_end"] > year_before) & (sequels["c_end"] <= d)]
+    for measure, band in ascof.SHORT_TERM.items():
+        mine = sequels if band is None else sequels[sequels["band"] == band]
+        figures[measure] = _share(int(mine["sequel"].isin(NO_ONGOING_SUPPORT).sum()),
+                                  int(mine["sequel"].isin(COUNTED).sum()))
+    # 2B/2C: new admissions to care homes (the store holds no population: no rate).
+    lts = users[(users["event_type"] == "service") & users["service_type"].isin(LONG_TERM)]
+    homes = lts[lts["service_type"].isin(ascof.CARE_HOMES)
+                & lts["service_component"].isin(ascof.CARE_HOME_COMPONENTS)
+                & lts["person_id"].map(born).notna()]
+    admitted = homes[(homes["start_date"] > year_before) & (homes["start_date"] <= d)
+                     & ~(homes["person_id"].map(death) <= year_before)
+                     & (homes["outcome"] != ascof.SELF_FUNDED)]
+    pairs = admitted.reset_index().merge(homes[["person_id", "start_date", "end_date"]],
+                                         on="person_id", suffixes=("", "_p"))
+    earlier = pairs[(pairs["start_date_p"] < pairs["start_date"])
+                    & (pairs["end_date_p"].isna()
+                       | (_days(pairs["start_date"], pairs["end_date_p"]) < 365))]
+    new = admitted[~admitted.index.isin(earlier["index"])]
+    lived = _days(new["start_date"], new["person_id"].map(born))
+    new = new[_at_least(lived, 18)].assign(young=~_at_least(lived, 65))
+    young = new.groupby("person_id")["young"].max()
+    for measure, band in ascof.ADMISSIONS.items():
+        n = int(young.sum() if band == "18-64" else (~young).sum())
+        figures[measure] = (None, n, 0)
+    # 2E: long-term support in the year, living at home or with family, by band and gender.
+    year = lts[(lts["start_date"] <= d) & (lts["end_date"].isna() | (lts["end_date"] > year_before))
+               & ~(lts["person_id"].map(death) <= year_before)]
+    last = year["end_date"].fillna(d).clip(upper=d).groupby(year["person_id"]).max()
+    lived = (last - born.reindex(last.index)).dt.days
+    home = pd.DataFrame({"lived": lived, "settled": settled.reindex(last.index),
+                         "gender": person["gender"].reindex(last.index),
+                         "reason": person["primary_support_reason"].reindex(last.index)})
+    home = home[home["lived"].isna() | _at_least(home["lived"], 18)]
+    home["band"] = _band(home["lived"])
+    for measure, (band, gender) in ascof.HOME.items():
+        mine = home[(home["band"] == "18-64") & (home["reason"] == "learning_disability")] \
+            if band == "ld" else home[home["band"] == band]
+        if gender is not None:
+            mine = mine[mine["gender"] == gender]
+        figures[measure] = _share(int(mine["settled"].sum()), len(mine))
+    # 3D clients: highest place at D, community support by mechanism.
+    active = lts[(lts["start_date"] <= d) & (lts["end_date"].isna() | (lts["end_date"] >= d))
+                 & ~(lts["person_id"].map(death) < d)]
+    how = active["delivery_mechanism"].mask(active["service_component"] == "direct_payment",
+                                            "direct_payment")
+    rank = pd.Series([ascof.RANKS.get((t, h), ascof.RANKS.get((t, None)))
+                      for t, h in zip(active["service_type"], how, strict=True)],
+                     index=active.index)
+    place = rank.groupby(active["person_id"]).min()
+    lived = (d - born.reindex(place.index)).dt.days
+    clients = pd.DataFrame({"rank": place, "lived": lived})
+    clients = clients[(clients["lived"].isna() | _at_least(clients["lived"], 18))
+                      & clients["rank"].isin(ascof.COMMUNITY_RANKS)]
+    clients["band"] = _band(clients["lived"])
+    for measure, (part, band) in ascof.SELF_DIRECTED.items():
+        mine = clients if band is None else clients[clients["band"] == band]
+        wins = ascof.SELF_DIRECTED_RANKS[part]
+        figures[measure] = _share(int(mine["rank"].isin(wins).sum()), len(mine))
+    # 3D carers: the synthetic county has none, so every figure is empty.
+    carers = ev[(ev["client_type"] == "carer") & (ev["service_type"] == "carer_direct")]
+    assert carers.empty, "the benchmark's county has no carers"
+    for measure in ascof.CARERS:
+        figures[measure] = (None, 0, 0)
+    return figures
+
+
+def _pandas_sequels(users: pd.DataFrame, born: pd.Series, death: pd.Series) -> pd.DataFrame:
+    """ASCOF 2A's spells of reablement of new adult clients with their sequels (the rules of
+    measures/stmax.py, step by step)."""
+    users = users.assign(last=users["end_date"].fillna(_NEVER),
+                         hier=users["outcome"].map(OUTCOME_HIERARCHY).fillna(999))
+    stmax = users[(users["event_type"] == "service") & (users["service_type"] == "sts_st_max")]
+    stmax = stmax.sort_values(["person_id", "start_date", "last", "hier", "record_order"],
+                              ascending=[True, True, True, True, False])
+    reach = stmax.groupby("person_id")["last"].cummax().groupby(stmax["person_id"]).shift(1)
+    starts = reach.isna() | (_days(stmax["start_date"], reach) > 7)
+    stmax = stmax.assign(spell=starts.astype(int).groupby(stmax["person_id"]).cumsum())
+    ending = stmax.sort_values(["person_id", "spell", "last", "hier", "record_order"],
+                               ascending=[True, True, False, True, False])
+    ending = ending.drop_duplicates(["person_id", "spell"]).set_index(["person_id", "spell"])
+    spells = stmax.groupby(["person_id", "spell"]).agg(c_start=("start_date", "min"),
+                                                       c_end=("last", "max"))
+    spells = spells.assign(c_outcome=ending["outcome"], c_hier=ending["hier"]).reset_index()
+    spells["death"] = spells["person_id"].map(death)
+    lived = _days(spells["c_end"], spells["person_id"].map(born))
+    spells = spells[(lived.isna() | _at_least(lived, 18))
+                    & (spells["death"].isna() | (spells["death"] >= spells["c_start"]))]
+    spells = spells.assign(band=_band(lived.reindex(spells.index)))
+    lts = users[(users["event_type"] == "service") & users["service_type"].isin(LONG_TERM)]
+    pairs = spells.reset_index().merge(lts[["person_id", "start_date", "last"]], on="person_id")
+    old = pairs[(pairs["start_date"] < pairs["c_start"])
+                & (_days(pairs["c_start"], pairs["last"]) < 91)]
+    spells = spells[~spells.index.isin(old["index"])].reset_index(drop=True)
+    ev = spells.reset_index().merge(users, on="person_id")
+    own = ((ev["event_type"] == "service") & (ev["service_type"] == "sts_st_max")
+           & ev["start_date"].between(ev["c_start"], ev["c_end"]))
+    ev = ev[~own]
+    window = ev[(ev["start_date"] >= ev["c_start"]) & (ev["last"] > ev["c_end"])
+                & (_days(ev["start_date"], ev["c_end"]) <= 7)]
+    nested = ev[(ev["start_date"] >= ev["c_start"]) & (ev["last"] > ev["c_start"])
+                & (ev["last"] <= ev["c_end"])]
+    found = []
+
+    def add(rows: pd.DataFrame, priority: pd.Series | int, sequel: pd.Series | str) -> None:
+        found.append(pd.DataFrame({"index": rows["index"], "priority": priority,
+                                   "sequel": sequel}))
+
+    died = spells.reset_index()
+    died = died[_days(died["death"], died["c_end"]) <= 7]
+    add(died, 1000, "no_further_action_deceased")
+    hospital = spells.reset_index()
+    hospital = hospital[hospital["c_outcome"] == "admitted_to_hospital"]
+    add(hospital, 2000, "admitted_to_hospital")
+    services = window[(window["event_type"] == "service")
+                      & window["service_type"].isin(list(SERVICE_HIERARCHY))]
+    care_home = services["service_component"].isin(SHORT_TERM_CARE_HOMES)
+    add(services, 3000 + services["service_type"].map(SERVICE_HIERARCHY) * 2 + ~care_home,
+        services["service_type"].mask((services["service_type"] == "sts_other") & care_home,
+                                      RESIDENTIAL_OR_NURSING))
+    others = window[(window["event_type"] != "service")
+                    & (window["outcome"] != "no_further_action_ended_as_planned")
+                    & ((window["c_hier"] < 100) | (window["hier"] < 100))]
+    add(others, 4000 + others["c_hier"], others["c_outcome"])
+    told = others[others["hier"] < 100]
+    add(told, 4000 + told["hier"], told["outcome"])
+    late = nested[nested["event_type"].isin(["assessment", "review"])
+                  & (_days(nested["c_end"], nested["last"]) < 14) & (nested["hier"] < 100)]
+    late = late.sort_values(["index", "last", "hier"], ascending=[True, False, True])
+    late = late.drop_duplicates("index")
+    add(late, 4000 + late["hier"], late["outcome"])
+    quiet = spells.reset_index()
+    quiet = quiet[~quiet["index"].isin(window["index"]) & (quiet["c_hier"] < 100)]
+    add(quiet, 4000 + quiet["c_hier"], quiet["c_outcome"])
+    equipment = nested[(nested["event_type"] == "service")
+                       & (nested["service_component"] == "equipment")]
+    add(equipment, 5000, "sts_ongoing_low_level")
+    everyone = spells.reset_index()
+    add(everyone, 6000, everyone["c_outcome"])
+    chosen = pd.concat(found).sort_values(["index", "priority"]).drop_duplicates("index")
+    return spells.assign(sequel=chosen.set_index("index")["sequel"].reindex(spells.index))

@@ -68,10 +68,12 @@ from careassure.records.command import loads as loads_command  # noqa: E402
 
 app.command("ingest")(ingest_command)
 app.command("loads")(loads_command)
+from careassure.measures.command import activity as activity_command  # noqa: E402
 from careassure.measures.command import measures as measures_command  # noqa: E402
 from careassure.measures.command import series as series_command  # noqa: E402
 
 app.command("measures")(measures_command)
+app.command("activity")(activity_command)
 app.command("series")(series_command)
 from careassure.demo import demo as demo_command  # noqa: E402
 

@@ -41,6 +41,8 @@ def test_every_page_an_administrator_can_reach(page_for: Any, site: Any) -> None
         ("viewer", "/plan/timeliness/care-act-assessment/median-wait", 200),
         ("viewer", "/measures/care_act_assessment.waiting?by=team", 200),
         ("viewer", "/compare", 200),
+        ("viewer", "/activity", 200),
+        ("analyst", "/activity", 200),
         ("analyst", "/planner?queue=care_act_assessment&runs=100", 200),
         ("analyst", "/planner?queue=care_act_assessment&target_median=-1", 400),
         ("analyst", "/planner?queue=ot_assessment&runs=100&permanent_fte=2&outsourced=3"

@@ -286,7 +286,8 @@ def test_assessments_linked_to_the_nearest_preceding_progressed_request(tmp_path
                         ("2024-06-01", "2024-06-01")]
     report = extract.report
     assert (report.requests_progressed, report.requests_linked) == (3, 2)
-    assert report.requests_not_progressed == {"no_further_action": 1, "admitted_to_hospital": 1}
+    assert report.requests_not_progressed == {"no_further_action_other": 1,
+                                              "admitted_to_hospital": 1}
     assert report.assessments_linked == {"care_act_assessment": 2}
     assert report.assessments_unlinked == {"care_act_assessment": 2, "financial_assessment": 1}
     assert any("financial_assessment.median_wait_to_allocation" in line
@@ -560,6 +561,33 @@ def test_accommodation_status_and_date_of_death_per_person(tmp_path: Path) -> No
     assert rows["A"]["date_of_death"] == "2025-01-05"
     assert (rows["A"]["employment_status"], rows["B"]["employment_status"]) == (
         "paid_under_16_hours", None)
+
+
+def test_client_funding_status_latest_known_per_person_and_checked(tmp_path: Path) -> None:
+    # A: the later submission's status wins over Q1's; an "Unknown" on a later row does not
+    # overwrite it. B: two statuses on equally recent rows disagree: unknown. C: a value that
+    # is not one of the three fails the data-quality check and is stored as unknown.
+    header = [*PERSON_R2, *EVENT_COLUMNS, "Client_Funding_Status"]
+    review = {"Event_Type": "Review", "Event_Start_Date": "2024-06-01",
+              "Event_End_Date": "2024-06-02"}
+    path = write(tmp_path / "cld.csv", [
+        r2(**review, LA_Person_Unique_Identifier="A", Reporting_Period_End_Date="2024-06-30",
+           Client_Funding_Status="Fully client funded"),
+        r2(**review, LA_Person_Unique_Identifier="A",
+           Client_Funding_Status="Joint client and social care funded"),
+        r2(**{**review, "Event_Start_Date": "2024-07-01"}, LA_Person_Unique_Identifier="A",
+           Client_Funding_Status="Unknown"),
+        r2(**review, LA_Person_Unique_Identifier="B", Client_Funding_Status="Fully client funded"),
+        r2(**{**review, "Event_Type": "Assessment"}, Assessment_Type="Long term assessment",
+           LA_Person_Unique_Identifier="B", Client_Funding_Status="Fully social care funded"),
+        r2(**review, LA_Person_Unique_Identifier="C", Client_Funding_Status="Council funded"),
+    ], header)
+    extract = read_cld(path)
+    rows = {r["person_id"][-1]: r["client_funding_status"]
+            for r in extract.tables["cld_people"].to_pylist()}
+    assert rows == {"A": "joint_funded", "B": None, "C": None}
+    check = {c.field: c for c in extract.report.data_quality}["Client_Funding_Status"]
+    assert (check.rows, check.mandatory, check.invalid, check.valid) == (6, 0, 1, 5)
 
 
 def test_a_population_file_is_read_as_the_population_table(tmp_path: Path) -> None:

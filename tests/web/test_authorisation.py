@@ -27,6 +27,8 @@ MATRIX: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/measures/{measure_id}"): EVERYONE,
     ("GET", "/measures/{measure_id}/data.csv"): EVERYONE,
     ("GET", "/statuses"): EVERYONE,
+    ("GET", "/activity"): EVERYONE,
+    ("GET", "/activity.{fmt}"): EVERYONE,
     ("GET", "/compare"): EVERYONE,
     ("GET", "/plan"): EVERYONE,
     ("GET", "/plan/{area_key}"): EVERYONE,

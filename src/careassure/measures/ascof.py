@@ -7,6 +7,9 @@ year when D is 31 March. They read the CLD events and person details a CLD load 
 (every value empty, denominators 0). Ages are DHSC's: floor(days from the 1st of the birth month
 / 365.25). The rules, measure by measure, are in docs/measures.md ("ASCOF from CLD").
 
+* 2A: of new clients' spells of reablement ending in the year, the share whose sequel was
+  short-term support or no further action, by the age band at the spell's end (the sequel
+  chain is measures/stmax.py).
 * 2B / 2C: people (service users, birth month known, alive at the year's start) with a new
   long-term residential or nursing care service starting in the year, per 100,000 adults aged
   18-64 / 65+ of the ``population`` table. New: no such service of the person started before it
@@ -20,6 +23,9 @@ year when D is 31 March. They read the CLD events and person details a CLD load 
   (nursing, then residential, then community, then prison) is community support, the share
   with self-directed support (direct payment or council-managed personal budget; 1a) and with
   direct payments (2a).
+* DHSC's breakdowns are measures of their own, beside each total: 2E by gender (female, male;
+  other and unknown count only in the total), 3D by age band at D (unknown ages only in the
+  total).
 * 3D (carers): of the carers (not under 18 at D, alive at the year's start) whose best support
   in the year was direct to them by direct payment, managed personal budget or commissioned
   support, the share by direct payment or managed personal budget (1b) and by direct payment
@@ -38,22 +44,40 @@ import ibis.expr.types as ir
 from careassure.measures.context import Cells, Context, aggregate
 from careassure.measures.equity import population_by_ethnicity
 from careassure.measures.national import LONG_TERM, aged, days_lived
+from careassure.measures.stmax import COUNTED, NO_ONGOING_SUPPORT, sequels
 from careassure.measures.values import Cell, percent_cell, rounded
 
 PREFIX = "ascof."
 PER = 100_000
+# ASCOF 2A by DHSC's age bands at the end of the reablement (the total counts unknown ages too).
+SHORT_TERM = {f"{PREFIX}2a": None, f"{PREFIX}2a.18_to_64": "18-64",
+              f"{PREFIX}2a.65_and_over": "65+"}
 ADMISSIONS = {f"{PREFIX}2b": "18-64", f"{PREFIX}2c": "65+"}
-HOME = {f"{PREFIX}2e.18_to_64": "18-64", f"{PREFIX}2e.65_and_over": "65+",
-        f"{PREFIX}2e.learning_disability": "ld"}
-SELF_DIRECTED = (f"{PREFIX}3d.1a", f"{PREFIX}3d.2a")
-CARERS = (f"{PREFIX}3d.1b", f"{PREFIX}3d.2b")
-MEASURES = (*ADMISSIONS, *HOME, *SELF_DIRECTED, *CARERS)
+# DHSC publishes 2E by gender (female, male; the total counts every gender) and 3D by age band
+# (at D; the total counts unknown ages too): the last id segment names the group.
+GENDERS = ("female", "male")
+AGE_BANDS = {"18_to_64": "18-64", "65_and_over": "65+"}
+_HOME_BANDS = {f"{PREFIX}2e.18_to_64": "18-64", f"{PREFIX}2e.65_and_over": "65+",
+               f"{PREFIX}2e.learning_disability": "ld"}
+HOME = {f"{base}{suffix}": (band, gender) for base, band in _HOME_BANDS.items()
+        for suffix, gender in (("", None), *((f".{g}", g) for g in GENDERS))}
+
+
+def _by_age(parts: tuple[str, ...]) -> dict[str, tuple[str, str | None]]:
+    """Each 3D part's measure id -> (part id, age band or None for all ages)."""
+    return {f"{m}{suffix}": (m, band) for m in parts
+            for suffix, band in (("", None), *((f".{k}", v) for k, v in AGE_BANDS.items()))}
+
+
+SELF_DIRECTED = _by_age((f"{PREFIX}3d.1a", f"{PREFIX}3d.2a"))
+CARERS = _by_age((f"{PREFIX}3d.1b", f"{PREFIX}3d.2b"))
+MEASURES = (*SHORT_TERM, *ADMISSIONS, *HOME, *SELF_DIRECTED, *CARERS)
 
 CARE_HOMES = ("lts_residential", "lts_nursing")
 CARE_HOME_COMPONENTS = ("long_term_residential", "long_term_nursing")
 SELF_FUNDED = "no_further_action_self_funded"
 # DHSC's ASCOF 3D ranking of a client's long-term services at D (lowest wins).
-_RANKS = {("lts_nursing", None): 1, ("lts_residential", None): 2,
+RANKS = {("lts_nursing", None): 1, ("lts_residential", None): 2,
           ("lts_community", "direct_payment"): 3,
           ("lts_community", "managed_personal_budget"): 4,
           ("lts_community", "council_commissioned"): 5, ("lts_community", None): 6,
@@ -74,7 +98,8 @@ def _services(ctx: Context) -> ir.Table:
     ev = ev.filter((ev.event_type == "service") & (ev.client_type == "service_user")
                    & (ev.end_date.isnull() | (ev.end_date >= ev.start_date)))
     people = ctx.tables["people"].select(
-        b_person="person_id", birth_month="birth_month", reason="primary_support_reason")
+        b_person="person_id", birth_month="birth_month", gender="gender",
+        reason="primary_support_reason")
     details = ctx.tables["cld_people"].select(
         d_person="person_id", death="date_of_death", settled="settled_accommodation")
     ev = ev.join(people, ev.person_id == people.b_person)
@@ -88,6 +113,27 @@ def _in_year(table: ir.Table, ctx: Context, condition: Callable[[ir.Table], Any]
     grid = ctx.grid.select("as_of", year_before="back_12m")
     joined = table.cross_join(grid)
     return joined.filter(condition(joined))
+
+
+def short_term_support(ctx: Context, wanted: set[str]) -> Cells:
+    """ASCOF 2A: of new clients' spells of reablement ending in the 12 months to D, the share
+    whose sequel was no ongoing support (measures/stmax.py)."""
+    found = sequels(ctx.tables)
+    found = _in_year(found, ctx, lambda t: (t.c_end > t.year_before) & (t.c_end <= t.as_of))
+    found = found.mutate(counted=found.sequel.isin(COUNTED).fill_null(False).ifelse(1, 0),
+                         ended=found.sequel.isin(NO_ONGOING_SUPPORT).fill_null(False)
+                         .ifelse(1, 0))
+    rows = aggregate(found, ["band"], {"n": lambda u: u.counted.sum(),
+                                       "ended": lambda u: u.ended.sum()}, grouped=False)
+    cells: Cells = {}
+    for as_of, _ in ctx.keys(False):
+        for measure, band in SHORT_TERM.items():
+            if measure in wanted:
+                parts = [row for (day, b, _g), row in rows.items()
+                         if day == as_of and (band is None or b == band)]
+                cells[(measure, as_of, None)] = percent_cell(
+                    sum(int(r["ended"]) for r in parts), sum(int(r["n"]) for r in parts))
+    return cells
 
 
 def admissions(ctx: Context, wanted: set[str]) -> Cells:
@@ -139,24 +185,26 @@ def living_at_home(ctx: Context, wanted: set[str]) -> Cells:
     capped = ibis.least(lts.end_date.fill_null(lts.as_of), lts.as_of)
     lts = lts.mutate(capped=capped)
     people = lts.group_by(["as_of", "person_id"]).aggregate(
-        last_day=lts.capped.max(), birth_month=lts.birth_month.max(),
+        last_day=lts.capped.max(), birth_month=lts.birth_month.max(), gender=lts.gender.max(),
         reason=lts.reason.max(), settled=lts.settled.fill_null(False).ifelse(1, 0).max())
     lived = days_lived(people.birth_month, people.last_day)
     people = people.filter(lived.isnull() | aged(lived, 18))
-    people = people.mutate(band=ibis.cases((lived.isnull(), "unknown"),
-                                           (aged(lived, 65), "65+"), else_="18-64"))
+    people = people.mutate(band=_band(lived))
     ld = people.filter((people.band == "18-64") & (people.reason == "learning_disability"))
-    units = ibis.union(people.select("as_of", "person_id", "band", "settled"),
+    units = ibis.union(people.select("as_of", "person_id", "band", "gender", "settled"),
                        ld.select("as_of", "person_id", band=ibis.literal("ld"),
-                                 settled=ld.settled))
-    rows = aggregate(units, ["band"], {"n": lambda u: u.count(),
-                                       "home": lambda u: u.settled.sum()}, grouped=False)
+                                 gender=ld.gender, settled=ld.settled))
+    rows = aggregate(units, ["band", "gender"], {"n": lambda u: u.count(),
+                                                 "home": lambda u: u.settled.sum()},
+                     grouped=False)
     cells: Cells = {}
     for as_of, _ in ctx.keys(False):
-        for measure, band in HOME.items():
+        for measure, (band, gender) in HOME.items():
             if measure in wanted:
-                row = rows.get((as_of, band, None), {})
-                cells[(measure, as_of, None)] = percent_cell(row.get("home"), row.get("n"))
+                parts = [row for (day, b, g, _grp), row in rows.items()
+                         if day == as_of and b == band and gender in (None, g)]
+                cells[(measure, as_of, None)] = percent_cell(
+                    sum(int(r["home"]) for r in parts), sum(int(r["n"]) for r in parts))
     return cells
 
 
@@ -168,33 +216,53 @@ def self_directed(ctx: Context, wanted: set[str]) -> Cells:
         (t.start_date <= t.as_of) & (t.end_date.isnull() | (t.end_date >= t.as_of))
         & (t.death.isnull() | (t.death >= t.as_of))
     ))
-    # A Direct Payment component is a direct payment whatever the mechanism says.
-    mechanism = (active.service_component == "direct_payment").ifelse(
-        "direct_payment", active.delivery_mechanism)
-    rank = ibis.cases(
-        *(((active.service_type == stype) & (mechanism == how), value)
-          for (stype, how), value in _RANKS.items() if how is not None),
-        *(((active.service_type == stype), value)
-          for (stype, how), value in _RANKS.items() if how is None),
-        else_=ibis.null().cast("int64"),
-    )
-    active = active.mutate(rank=rank)
+    active = active.mutate(rank=setting_rank(active))
     people = active.group_by(["as_of", "person_id"]).aggregate(
         rank=active.rank.min(), birth_month=active.birth_month.max())
     lived = days_lived(people.birth_month, people.as_of)
     people = people.filter((lived.isnull() | aged(lived, 18))
                            & people.rank.isin(COMMUNITY_RANKS))
+    return _by_age_cells(ctx, people.mutate(band=_band(lived)), SELF_DIRECTED,
+                         SELF_DIRECTED_RANKS, wanted)
+
+
+def setting_rank(services: ir.Table) -> ir.IntegerValue:
+    """DHSC's ASCOF 3D rank of a long-term service (``RANKS``; lower wins): nursing,
+    residential, community by direct payment, managed personal budget, commissioned support, no
+    known mechanism, then prison. A Direct Payment component is a direct payment whatever the
+    mechanism says."""
+    mechanism = (services.service_component == "direct_payment").ifelse(
+        "direct_payment", services.delivery_mechanism)
+    return ibis.cases(
+        *(((services.service_type == stype) & (mechanism == how), value)
+          for (stype, how), value in RANKS.items() if how is not None),
+        *(((services.service_type == stype), value)
+          for (stype, how), value in RANKS.items() if how is None),
+        else_=ibis.null().cast("int64"),
+    )
+
+
+def _band(lived: ir.IntegerValue) -> ir.StringValue:
+    """DHSC's age band of an adult (or of unknown age) from the days lived."""
+    return ibis.cases((lived.isnull(), "unknown"), (aged(lived, 65), "65+"), else_="18-64")
+
+
+def _by_age_cells(ctx: Context, people: ir.Table, measures: dict[str, tuple[str, str | None]],
+                  ranks: dict[str, tuple[int, ...]], wanted: set[str]) -> Cells:
+    """3D's cells: per age band (``band`` of ``people``) and for all ages, the share of the
+    people whose ``rank`` is one of the part's."""
     metrics = {"n": lambda u: u.count()}
-    for measure, ranks in SELF_DIRECTED_RANKS.items():
-        metrics[measure] = (lambda r: lambda u: u.rank.isin(r).ifelse(1, 0).sum())(ranks)
-    rows = aggregate(people.mutate(whole=ibis.literal("all")), ["whole"], metrics,
-                     grouped=False)
+    for part, wins in ranks.items():
+        metrics[part] = (lambda r: lambda u: u.rank.isin(r).ifelse(1, 0).sum())(wins)
+    rows = aggregate(people, ["band"], metrics, grouped=False)
     cells: Cells = {}
     for as_of, _ in ctx.keys(False):
-        row = rows.get((as_of, "all", None), {})
-        for measure in SELF_DIRECTED:
+        for measure, (part, band) in measures.items():
             if measure in wanted:
-                cells[(measure, as_of, None)] = percent_cell(row.get(measure), row.get("n"))
+                parts = [row for (day, b, _grp), row in rows.items()
+                         if day == as_of and band in (None, b)]
+                cells[(measure, as_of, None)] = percent_cell(
+                    sum(int(r[part]) for r in parts), sum(int(r["n"]) for r in parts))
     return cells
 
 
@@ -231,15 +299,5 @@ def carers(ctx: Context, wanted: set[str]) -> Cells:
         rank=ev.rank.min(), lived=ev.lived.min())
     people_in = people_in.filter((people_in.lived.isnull() | aged(people_in.lived, 18))
                                  & people_in.rank.isin(CARER_DIRECT_RANKS))
-    metrics = {"n": lambda u: u.count()}
-    for measure, ranks in CARER_SUPPORT_RANKS.items():
-        metrics[measure] = (lambda r: lambda u: u.rank.isin(r).ifelse(1, 0).sum())(ranks)
-    rows = aggregate(people_in.mutate(whole=ibis.literal("all")), ["whole"], metrics,
-                     grouped=False)
-    cells: Cells = {}
-    for as_of, _ in ctx.keys(False):
-        row = rows.get((as_of, "all", None), {})
-        for measure in CARERS:
-            if measure in wanted:
-                cells[(measure, as_of, None)] = percent_cell(row.get(measure), row.get("n"))
-    return cells
+    return _by_age_cells(ctx, people_in.mutate(band=_band(people_in.lived)), CARERS,
+                         CARER_SUPPORT_RANKS, wanted)

@@ -323,6 +323,17 @@ _YEAR = "over the 12 months to D (the financial year when D is 31 March)"
 def _ascof_measures() -> list[MeasureDef]:
     """ASCOF from CLD, as DHSC computes them (measures/ascof.py); whole area only."""
     none: frozenset[str] = frozenset()
+    short_term = [
+        MeasureDef(
+            f"ascof.2a{suffix}",
+            f"ASCOF 2A: short-term support with no further request for ongoing support{title}",
+            f"DHSC's CLD method: of the spells of reablement (ST-Max) of new clients{who} "
+            f"ending {_YEAR}, % whose sequel was short-term or no ongoing support.",
+            "percent", "higher", "snapshot", breakdowns=none,
+        )
+        for suffix, title, who in (("", "", ""), (".18_to_64", ", aged 18-64", " aged 18-64"),
+                                   (".65_and_over", ", aged 65+", " aged 65+"))
+    ]
     admissions = [
         MeasureDef(
             f"ascof.{code}",
@@ -337,36 +348,42 @@ def _ascof_measures() -> list[MeasureDef]:
     ]
     home = [
         MeasureDef(
-            f"ascof.2e.{name}",
-            f"ASCOF 2E: long-term support at home or with family, {who}",
-            f"DHSC's CLD method: of the people {who} with long-term support {_YEAR}, % living "
-            "in their own home or with family.",
+            f"ascof.2e.{name}{suffix}",
+            f"ASCOF 2E: long-term support at home or with family, {who}{title}",
+            f"DHSC's CLD method: of the {sex}people {who} with long-term support {_YEAR}, % "
+            "living in their own home or with family.",
             "percent", "higher", "snapshot", breakdowns=none,
         )
         for name, who in (("18_to_64", "aged 18-64"), ("65_and_over", "aged 65+"),
                           ("learning_disability", "aged 18-64 with a learning disability"))
+        for suffix, title, sex in (("", "", ""), (".female", ", women", "women: "),
+                                   (".male", ", men", "men: "))
     ]
+    ages = (("", "", ""), (".18_to_64", ", aged 18-64", " aged 18-64 at D"),
+            (".65_and_over", ", aged 65+", " aged 65+ at D"))
     sds = [
         MeasureDef(
-            f"ascof.3d.{part}",
-            f"ASCOF 3D: clients with {what}",
-            f"DHSC's CLD method: of the people with long-term community support at D, % "
+            f"ascof.3d.{part}{suffix}",
+            f"ASCOF 3D: clients with {what}{title}",
+            f"DHSC's CLD method: of the people{who} with long-term community support at D, % "
             f"receiving {what}.",
             "percent", "higher", "snapshot", breakdowns=none,
         )
         for part, what in (("1a", "self-directed support"), ("2a", "direct payments"))
+        for suffix, title, who in ages
     ]
     carers = [
         MeasureDef(
-            f"ascof.3d.{part}",
-            f"ASCOF 3D: carers with {what}",
-            f"DHSC's CLD method: of the carers given support direct to them {_YEAR}, % "
+            f"ascof.3d.{part}{suffix}",
+            f"ASCOF 3D: carers with {what}{title}",
+            f"DHSC's CLD method: of the carers{who} given support direct to them {_YEAR}, % "
             f"receiving {what}.",
             "percent", "higher", "snapshot", breakdowns=none,
         )
         for part, what in (("1b", "self-directed support"), ("2b", "direct payments"))
+        for suffix, title, who in ages
     ]
-    return [*admissions, *home, *sds, *carers]
+    return [*short_term, *admissions, *home, *sds, *carers]
 
 
 def declared_measures() -> list[MeasureDef]:

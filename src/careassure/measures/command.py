@@ -14,10 +14,10 @@ import difflib
 import fnmatch
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
@@ -28,6 +28,9 @@ from careassure.records.csvcells import safe_cell
 if TYPE_CHECKING:
     from careassure.measures.publish import PublishedValue
     from careassure.measures.result import MeasureValue
+
+
+T = TypeVar("T")
 
 
 class OutputFormat(StrEnum):
@@ -89,7 +92,8 @@ def _breakdown(by: str | None) -> str | None:
     return by
 
 
-def _run(db: str | None, evaluate: Any, default_date: str | None) -> list[MeasureValue]:
+def _run(db: str | None, evaluate: Callable[[Any, date | None], T],
+         default_date: str | None) -> T:
     """Open the store read-only and evaluate; the store's problems become one-line errors.
     ``default_date`` names the option that falls back to the store's extract date."""
     import duckdb
@@ -290,3 +294,87 @@ def series(
     title = f"Measures every {every.value} from {first:%d/%m/%Y}"
     _emit(_published(values, publish), output_format, title, by=by, dates=True)
 
+
+
+class ActivityFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+
+
+TABLE = typer.Option(None, "--table", "-t", help="A table id (requests, short_term, "
+                     "long_term_in_year, ...); repeat for more. Default: every table.")
+ACTIVITY_FORMAT = typer.Option(ActivityFormat.table, "--format", "-f",
+                               help="table (for people) or csv.")
+
+
+def activity(
+    as_of: str | None = typer.Option(None, "--as-of", help="The last day of the 12 months "
+                                     "(YYYY-MM-DD; 31 March for a financial year). Default: "
+                                     "the store's latest date."),
+    table: list[str] | None = TABLE,
+    output_format: ActivityFormat = ACTIVITY_FORMAT,
+    xlsx: str | None = typer.Option(None, "--xlsx", help="Also write the tables to this "
+                                    "XLSX workbook, one sheet per table."),
+    publish: bool = PUBLISH,
+    db: str | None = DB,
+) -> None:
+    """DHSC's activity tables from a CLD load, for the 12 months to a date.
+
+    Requests from new clients and their outcomes, reablement and what followed, long-term
+    support, reviews, carers, learning disability employment and accommodation
+    (docs/activity.md).
+
+    Example: [bold]careassure activity --as-of 2025-03-31 --publish --xlsx activity.xlsx[/bold]
+    """
+    from pathlib import Path
+
+    from careassure.measures.activity import BY_ID, TABLES, ActivityResult
+    from careassure.measures.activity import activity as evaluate_activity
+
+    day = _day(as_of, "--as-of")
+    unknown = sorted(set(table or ()) - set(BY_ID))
+    if unknown:
+        _fail(f"--table {unknown[0]} is not an activity table; choose from "
+              f"{', '.join(t.id for t in TABLES)}")
+    if xlsx is not None and not Path(xlsx).parent.is_dir():
+        _fail(f"--xlsx {xlsx}: no such folder")
+
+    def evaluate(store: Any, latest: date | None) -> list[ActivityResult]:
+        when = day or latest
+        if when is None:
+            _fail("the store holds no records yet: load an extract first (careassure ingest)")
+        _within_data(when, latest, "--as-of")
+        return evaluate_activity(store, when, tuple(table) if table else None)
+
+    results: list[ActivityResult] = _run(db, evaluate, None if day else "--as-of")
+    _emit_activity(results, output_format, publish=publish)
+    if xlsx is not None:
+        from careassure.measures.activity_files import to_xlsx
+
+        Path(xlsx).write_bytes(to_xlsx(results, publish=publish))
+
+
+def _emit_activity(results: Sequence[Any], output_format: ActivityFormat, *,
+                   publish: bool) -> None:
+    from careassure.measures.activity_files import period_words, table_rows, to_csv
+
+    if output_format is ActivityFormat.csv:
+        typer.echo(to_csv(results, publish=publish), nl=False)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    from careassure.measures.format import format_number
+
+    console = Console()
+    for result in results:
+        header, *rows = table_rows(result, publish=publish)
+        shown = Table(title=f"{result.table.title}, {period_words(result)}")
+        shown.add_column(str(header[0]))
+        for heading in header[1:]:
+            shown.add_column(str(heading), justify="right", no_wrap=True)
+        for i, row in enumerate(rows):
+            if i == len(rows) - 1:
+                shown.add_section()
+            shown.add_row(str(row[0]), *(format_number(cell, "count") for cell in row[1:]))
+        console.print(shown)

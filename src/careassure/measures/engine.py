@@ -92,6 +92,8 @@ def family_of(measure_id: str) -> Family:
         return quality.missing
     if measure_id in national.MEASURES:
         return national.waiting_times
+    if measure_id in ascof.SHORT_TERM:
+        return ascof.short_term_support
     if measure_id in ascof.ADMISSIONS:
         return ascof.admissions
     if measure_id in ascof.HOME:
@@ -135,6 +137,12 @@ def _tables(backend: Any) -> dict[str, Any]:
     if hasattr(backend, "ibis") and callable(backend.ibis):
         backend = backend.ibis()
     return _Tables(backend)
+
+
+def record_tables(backend: Any) -> dict[str, Any]:
+    """The record tables of an Ibis backend or a Store, for what reads them outside a measure
+    family (the activity tables, measures/activity.py)."""
+    return _tables(backend)
 
 
 def _calendar_bounds(tables: dict[str, Any], dates: Sequence[GridDate]) -> tuple[date, date]:

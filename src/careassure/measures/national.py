@@ -68,8 +68,14 @@ ASSESSMENT_TYPES = ("long_term", "short_term")
 LONG_TERM = ("lts_nursing", "lts_residential", "lts_community", "lts_prison")
 SHORT_TERM_LOOK_BACK = ("sts_st_max", "sts_other")  # "existing client" within 3 months
 SHORT_TERM = (*SHORT_TERM_LOOK_BACK, "sts_ongoing_low_level")
-REQUEST_NOT_PROGRESSED = ("no_further_action", "no_further_action_self_funded",
-                          "admitted_to_hospital")
+# Every "no further action" outcome of Release 2 (records/cld_values.yaml, attribute nfa).
+NO_FURTHER_ACTION = ("no_further_action_moved_la", "no_further_action_nhs",
+                     "no_further_action_self_funded", "no_further_action",
+                     "no_further_action_referral_within_la", "no_further_action_declined",
+                     "no_further_action_deceased", "no_further_action_ended_as_planned",
+                     "no_further_action_ended_other", "no_further_action_no_services",
+                     "no_further_action_other")
+REQUEST_NOT_PROGRESSED = (*NO_FURTHER_ACTION, "admitted_to_hospital")
 PROGRESS_TO_SERVICE = ("progress_to_reablement", "progress_to_services", "continuation")
 # The store's records as CLD codes (what to_cld writes for them).
 _STORE_SERVICE_TYPES = {"long_term": "lts_community", "short_term": "sts_other"}

@@ -63,6 +63,7 @@ OPTIONAL_COLUMNS = (
     "Review_Outcomes_Achieved",
     "Accommodation_Status",
     "Employment_Status",
+    "Client_Funding_Status",
 )
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 _BY_NORMALISED = {normalise(c): c for c in COLUMNS}
@@ -525,7 +526,7 @@ class _Fields:
         for column in ("Gender", "Ethnicity", "Primary_Support_Reason", "Request_Route_of_Access",
                        "Eligible_Needs_Identified", "Delivery_Mechanism",
                        "Cost_Frequency_Unit_Type", "Review_Reason", "Review_Outcomes_Achieved",
-                       "Accommodation_Status", "Employment_Status"):
+                       "Accommodation_Status", "Employment_Status", "Client_Funding_Status"):
             code(column)
         problems.add(rows, rows["LA_Code"].isna(), "LA_Code", "is missing")
         problems.add(rows, event.notna() & rows["Event_Start_Date"].isna(), "Event_Start_Date",
@@ -754,6 +755,7 @@ def _events(rows: pd.DataFrame, fields: _Fields, people: pd.DataFrame, values: V
         "reason": codes["Review_Reason"],
         "achieved": codes["Review_Outcomes_Achieved"],
         "accommodation": codes["Accommodation_Status"],
+        "funding": codes["Client_Funding_Status"],
         "period_end": period_end,
         "submission": period_end.dt.strftime("%Y-%m-%d").fillna(rows["_file"]),
         "_order": rows["_order"],
@@ -1010,7 +1012,8 @@ _TYPE_ACCOMMODATION = {"lts_nursing": "nursing_home", "lts_residential": "care_h
 
 
 def _cld_people(people: pd.DataFrame, events: pd.DataFrame, values: ValueLists) -> pd.DataFrame:
-    """Per person, the date of death and DHSC's latest accommodation status (ASCOF 2E):
+    """Per person, the date of death, DHSC's latest client funding status and DHSC's latest
+    accommodation status (ASCOF 2E):
 
     the status of the person's latest rows that give one (later submission, then open or later
     end, then later start), "unknown" when those rows disagree; when unknown, read from the
@@ -1019,14 +1022,7 @@ def _cld_people(people: pd.DataFrame, events: pd.DataFrame, values: ValueLists) 
     care, prison, Shared Lives, extra care housing, supported living; community support at home
     is "presumed at home", other community support "presumed in community"."""
     far = pd.Timestamp("2262-01-01")
-    rows = events.assign(_known=events["accommodation"].notna(), _end=events["end"].fillna(far))
-    rows = rows.sort_values(["key", "_known", "period_end", "_end", "start"],
-                            ascending=False, na_position="last")
-    first = rows.groupby("key", sort=False)[["_known", "period_end", "_end", "start"]]
-    top = rows[rows[["_known", "period_end", "_end", "start"]].fillna(far).eq(
-        first.transform("first").fillna(far)).all(axis=1)]
-    top = top[top["_known"]]
-    status = _only_value(top, "accommodation").reindex(people.index).astype(object)
+    status = _latest_known(events, "accommodation").reindex(people.index).astype(object)
     unknown = status.isna()
     services = events[(events["type"] == "service") & events["key"].isin(people.index[unknown])]
     if not services.empty:
@@ -1051,13 +1047,28 @@ def _cld_people(people: pd.DataFrame, events: pd.DataFrame, values: ValueLists) 
         read = read.mask(read.isna() & (one_type == "lts_community"), "presumed_in_community")
         status = status.fillna(read.reindex(status.index))
     settled = status.map(values["accommodation_status"].attributes("settled"))
+    funding = _latest_known(events, "funding").reindex(people.index).astype(object)
     return pd.DataFrame({
         "person_id": people.index,
         "date_of_death": _iso(people["death"]),
         "employment_status": people["employment"].to_numpy(),
         "accommodation_status": status.to_numpy(),
         "settled_accommodation": settled.map({True: "true", False: "false"}).to_numpy(),
+        "client_funding_status": funding.to_numpy(),
     })
+
+
+def _latest_known(events: pd.DataFrame, column: str) -> pd.Series:
+    """Per person key, DHSC's latest known value of a person field (accommodation, funding):
+    of the rows that give one, those of the latest submission, then open or latest end, then
+    latest start; left out (unknown) when those rows disagree or none gives one."""
+    far = pd.Timestamp("2262-01-01")
+    order = ["_known", "period_end", "_end", "start"]
+    rows = events.assign(_known=events[column].notna(), _end=events["end"].fillna(far))
+    rows = rows.sort_values(["key", *order], ascending=False, na_position="last")
+    first = rows.groupby("key", sort=False)[order]
+    top = rows[rows[order].fillna(far).eq(first.transform("first").fillna(far)).all(axis=1)]
+    return _only_value(top[top["_known"]], column)
 
 
 def _only_value(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -1096,6 +1107,7 @@ def _cld_events(events: pd.DataFrame, id_key: bytes) -> pd.DataFrame:
         "service_component": events["component"],
         "delivery_mechanism": events["delivery"],
         "route_of_access": events["route_code"],
+        "review_reason": events["reason"],
         "record_order": order.astype("int64").astype(str),
     })
 

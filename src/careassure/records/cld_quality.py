@@ -35,6 +35,7 @@ RULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "Postcode": (ALL, ()),
     "Accommodation_Status": ((), ALL),
     "Employment_Status": ((), ALL),
+    "Client_Funding_Status": ((), ALL),
     "Event_Type": (ALL, ()),
     "Event_Start_Date": (ALL, ()),
     "Event_End_Date": (("request", "assessment", "review"), ("service",)),

@@ -261,6 +261,7 @@ CLD_EVENTS = Table(
         Column("service_component", _C, False, "service component code"),
         Column("delivery_mechanism", _C, False, "delivery mechanism code"),
         Column("route_of_access", _C, False, "request route of access code"),
+        Column("review_reason", _C, False, "review reason code (planned, unplanned)"),
         Column("record_order", ColumnType.INTEGER, True, "place of the row in the files read "
                "(a later submission is higher): DHSC's last tie-break", non_negative=True),
     ),
@@ -281,6 +282,8 @@ CLD_PEOPLE = Table(
         Column("settled_accommodation", ColumnType.BOOL, False, "living in their own home or "
                "with family (ASCOF 2E)"),
         Column("employment_status", _C, False, "the latest known employment status"),
+        Column("client_funding_status", _C, False, "DHSC's latest known client funding "
+               "status (conflicting latest rows: unknown)"),
     ),
     required_table=False,
 )

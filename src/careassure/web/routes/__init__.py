@@ -15,6 +15,7 @@ ROUTER_MODULES: tuple[str, ...] = (
     "careassure.web.routes.signin",
     "careassure.web.routes.overview",
     "careassure.web.routes.measures",
+    "careassure.web.routes.activity",
     "careassure.web.routes.statuses",
     "careassure.web.routes.compare",
     "careassure.web.routes.plan",
