@@ -136,6 +136,8 @@ def _users_page(
             "role_items": [{"value": r, "text": ROLE_NAMES[r]} for r in ROLES],
             "user_items": [{"value": u.username, "text": u.username} for u in users],
             "changed": request.query_params.get("changed", ""),
+            # its own parameter: "changed" names an account, and an account may be called "lead"
+            "lead_saved": request.query_params.get("lead") == "saved",
             "errors": {},
             "form": {"username": "", "role": ""},
             "lead_form": {"action": "", "account": ""},
@@ -291,4 +293,4 @@ def assign_lead(
             },
             status_code=400,
         )
-    return RedirectResponse("/admin/users?changed=lead#leads", status_code=303)
+    return RedirectResponse("/admin/users?lead=saved#leads", status_code=303)
