@@ -63,12 +63,13 @@ def test_the_manager_adds_rescores_and_closes_a_risk(page_for: Any) -> None:
 
 
 def test_the_manager_moves_a_target_and_the_outcome_is_judged_against_it(page_for: Any) -> None:
-    page = page_for("improvement_manager")
+    page = page_for("improvement_manager", axe=True)
     page.goto(f"/plan/{TARGET_OUTCOME}")
     page.get_by_text("Change the target").click()
     page.get_by_label("Target", exact=True).fill("lots")
     page.get_by_role("button", name="Save the target").click()
     expect(page.get_by_role("alert")).to_contain_text("Enter the target as a number")
+    _no_violations(page)  # the error, with the target form open
     page.get_by_label("Target", exact=True).fill("85")
     page.get_by_role("button", name="Save the target").click()
     expect(page.get_by_text("The target was saved.")).to_be_visible()
@@ -78,12 +79,14 @@ def test_the_manager_moves_a_target_and_the_outcome_is_judged_against_it(page_fo
 def test_the_manager_scores_a_statement_and_compares_two_versions(page_for: Any) -> None:
     page = page_for("improvement_manager", axe=True)
     page.goto("/cqc/versions")
+    _no_violations(page)
     page.get_by_label("What this version is").fill("Browser test: third update")
     page.get_by_role("button", name="Record the version").click()
     expect(page.get_by_text(re.compile(r"Version \d+ of the self-assessment was recorded")))\
         .to_be_visible()
     page.goto("/cqc")
     page.get_by_role("link", name=re.compile(r"^QS1 ")).click()
+    _no_violations(page)
     _choose(page, "The council's own score", "4 (Evidence shows an exceptional standard)")
     page.get_by_label("Strengths").fill("Browser test: assessments offered at first contact")
     page.get_by_role("button", name="Save the statement").click()
