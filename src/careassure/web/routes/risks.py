@@ -143,7 +143,6 @@ def _risk_page(
             "risk": risk,
             "area": next((a.title for a in plan.areas if a.key == risk.area), None),
             "scores": SCORES,
-            "status_choices": STATUS_CHOICES,
             "may_manage": user.role in PLAN_MANAGERS,
             "form": values | (form or {}),
             "changed": request.query_params.get("changed", ""),
