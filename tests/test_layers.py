@@ -32,6 +32,7 @@ LAYERS: dict[str, int] = {
     "framework": 5,  # CQC framework, scoring, assessment cycle, evidence
     "compare": 5,  # published national figures, comparator groups, ranks
     "budget": 6,  # the MTFS ledger and demand from the records (names the plan items it funds)
+    "attention": 6,  # what needs attention across plan and evidence, and its e-mail digest
     "reports": 7,  # committee, DHSC, self-assessment and preparation documents
     "web": 8,  # the FastAPI app
     "demo": 9,  # the demo: builds everything and serves the web app
@@ -110,7 +111,7 @@ def test_pure_packages_use_no_database(path: Path) -> None:
 
 DOMAIN = ["careassure.records", "careassure.measures", "careassure.synth",
           "careassure.forecast", "careassure.framework", "careassure.plan", "careassure.compare",
-          "careassure.budget", "careassure.reports"]
+          "careassure.budget", "careassure.attention", "careassure.reports"]
 
 
 def test_domain_packages_import_without_a_web_app_or_database() -> None:

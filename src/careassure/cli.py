@@ -44,6 +44,7 @@ from careassure.forecast.command import capacity as capacity_command  # noqa: E4
 
 app.command("capacity")(capacity_command)
 from careassure.appdb.command import app as db_app  # noqa: E402
+from careassure.attention.command import digest as digest_command  # noqa: E402
 from careassure.budget.command import app as budget_app  # noqa: E402
 
 app.add_typer(budget_app, name="budget")
@@ -51,6 +52,7 @@ from careassure.framework.command import app as cqc_app  # noqa: E402
 
 app.add_typer(cqc_app, name="cqc")
 app.add_typer(db_app, name="db")
+app.command("digest")(digest_command)
 from careassure.compare.command import app as compare_app  # noqa: E402
 
 app.add_typer(compare_app, name="compare")

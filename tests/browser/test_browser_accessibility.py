@@ -50,6 +50,11 @@ def test_every_page_an_administrator_can_reach(page_for: Any, site: Any) -> None
         ("improvement_manager", "/cqc/preparation", 200),
         ("workstream_lead", "/cqc/preparation", 200),
         ("analyst", "/cqc/case-tracking?size=abc", 400),
+        ("workstream_lead", "/my-actions", 200),
+        ("viewer", "/risks", 200),
+        ("analyst", "/attention", 200),
+        ("analyst", "/cqc/versions/compare?first=x&second=1", 400),
+        ("workstream_lead", "/cqc/evidence/new", 200),
     ],
 )
 def test_pages_only_other_roles_or_errors_show(

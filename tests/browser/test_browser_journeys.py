@@ -15,10 +15,11 @@ REFUSED = "You do not have permission to see this page"
 EVERYONE_SEES = ["Overview", "Measures", "Improvement plan", "Reports"]
 # What the main menu offers each role, beyond what everyone sees.
 MENU = {
-    "admin": ["Capacity planner", "CQC assessment", "Data", "Audit trail", "Users"],
-    "improvement_manager": ["Capacity planner", "CQC assessment"],
-    "workstream_lead": ["Capacity planner", "CQC assessment"],
-    "analyst": ["Capacity planner", "CQC assessment", "Data"],
+    "admin": ["My actions", "Needs attention", "Capacity planner", "CQC assessment", "Data",
+              "Audit trail", "Users"],
+    "improvement_manager": ["My actions", "Needs attention", "Capacity planner", "CQC assessment"],
+    "workstream_lead": ["My actions", "Needs attention", "Capacity planner", "CQC assessment"],
+    "analyst": ["Needs attention", "Capacity planner", "CQC assessment", "Data"],
     "viewer": [],
 }
 ALL_MENU = sorted({item for items in MENU.values() for item in items})

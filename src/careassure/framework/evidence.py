@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from careassure.appdb import record_change, snapshot
+from careassure.appdb.locks import lock_row
 from careassure.framework.evidence_files import store_file
 from careassure.framework.model import EvidenceCategory, Framework, QualityStatement
 from careassure.framework.tables import EvidenceItem, EvidenceLink
@@ -245,6 +246,7 @@ def update_evidence(
     """Change the given fields (None leaves a field as it is); the document itself never changes:
     a new version of a document is a new item."""
     item = _get(session, item_id)
+    lock_row(session, item)  # the "before" of a change made at the same time is the other's after
     before = _audit_state(item)
     if title is not None:
         item.title = _text("title", title, MAX_TITLE)

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from careassure.appdb import record_change, snapshot
+from careassure.appdb.locks import lock_row
 from careassure.framework.evidence import EvidenceView, list_evidence
 from careassure.framework.live import NOT_MET, LiveMeasure, LiveValues
 from careassure.framework.model import Framework, QualityStatement
@@ -79,6 +80,8 @@ def set_statement(
     except LookupError as exc:
         raise SelfAssessmentError(exc.args[0]) from exc
     row = session.get(SelfAssessmentStatement, qs.id)
+    if row is not None:  # two people saving one statement at once: the second reads the first's
+        lock_row(session, row)
     before = snapshot(row) if row is not None else None
     if row is None:
         row = SelfAssessmentStatement(

@@ -148,3 +148,19 @@ class SupportedLevel(Base):
     level: Mapped[int] = mapped_column(Integer)
     evidence_ids: Mapped[list[int]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SelfAssessmentVersion(Base):
+    """The whole self-assessment frozen as it stood when recorded ("the fourth update since
+    March 2023"): ``statements`` maps each scored or written statement id to its score, category
+    scores, strengths and areas for development, so two versions can be compared side by side
+    however the working copy has moved on since."""
+
+    __tablename__ = "self_assessment_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    label: Mapped[str] = mapped_column(String(200))
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    statements: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from careassure.appdb import AuditEntry, record_change, snapshot
+from careassure.appdb.locks import lock_row
 from careassure.plan.model import (
     ActionSpec,
     AreaSpec,
@@ -338,16 +339,8 @@ def remove_plan(session: Session, actor: str, key: str) -> None:
 
 def _lock(session: Session, row: Any) -> None:
     """Take the write lock on ``row`` and re-read it, before its "before" is recorded or it is
-    tested (has it an override?). Without this two people changing one item at once both read
-    the old value: the trail recorded wrong "before" values and two overrides collided on the
-    database's unique key. PostgreSQL locks the row (SELECT ... FOR UPDATE, which also returns
-    the latest committed values); SQLite reads outside any transaction until a statement
-    writes, so a write that changes nothing comes first, which takes the database's write lock
-    (a second writer waits for the first to commit) and makes the re-read current."""
-    if session.get_bind().dialect.name == "sqlite":
-        table = row.__table__
-        session.execute(table.update().where(table.c.id == row.id).values(id=table.c.id))
-    session.refresh(row, with_for_update=True)
+    tested (has it an override?): :func:`careassure.appdb.locks.lock_row`."""
+    lock_row(session, row)
 
 
 def _update(session: Session, actor: str, row: Any, path: str | None, change: Any) -> None:
@@ -601,6 +594,33 @@ def set_risk(
     else:
         _update(session, actor, row, None, lambda r: _assign(r, values))
     return next(r for r in plan_spec(plan).risks if r.key == key)
+
+
+def add_risk(
+    session: Session,
+    actor: str,
+    *,
+    description: str,
+    likelihood: int,
+    impact: int,
+    mitigation: str,
+    owner: str | None = None,
+    area: str | None = None,
+    plan_key: str | None = None,
+) -> RiskSpec:
+    """Add a risk under the next free key ``risk-N``: people entering a risk in the web app
+    describe it, they do not name it (the YAML file and the CLI still choose their own keys)."""
+    plan = _plan_row(session, plan_key)
+    _lock(session, plan)  # two risks added at once must not both take the same free key
+    session.refresh(plan, attribute_names=["risks"])
+    taken = {r.key for r in plan.risks}
+    number = len(taken) + 1
+    while f"risk-{number}" in taken:
+        number += 1
+    return set_risk(
+        session, actor, f"risk-{number}", description=description, likelihood=likelihood,
+        impact=impact, mitigation=mitigation, owner=owner or "", area=area, plan_key=plan_key,
+    )
 
 
 # --- history --------------------------------------------------------------------------------

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from careassure.web.roles import ADMINS, DATA_LOADERS, EVERYONE, STAFF
+from careassure.web.roles import (
+    ADMIN,
+    ADMINS,
+    DATA_LOADERS,
+    EVERYONE,
+    IMPROVEMENT_MANAGER,
+    STAFF,
+    WORKSTREAM_LEAD,
+)
 
 ROUTER_MODULES: tuple[str, ...] = (
     "careassure.web.routes.signin",
@@ -19,9 +27,14 @@ ROUTER_MODULES: tuple[str, ...] = (
     "careassure.web.routes.statuses",
     "careassure.web.routes.compare",
     "careassure.web.routes.plan",
+    "careassure.web.routes.plan_edits",
+    "careassure.web.routes.risks",
+    "careassure.web.routes.attention",
     "careassure.web.routes.data",
     "careassure.web.routes.planner",
     "careassure.web.routes.cqc",
+    "careassure.web.routes.evidence",
+    "careassure.web.routes.selfassessment",
     "careassure.web.routes.preparation",
     "careassure.web.routes.admin",
     "careassure.web.routes.account",
@@ -42,6 +55,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("/measures", "Measures", EVERYONE),
     NavItem("/compare", "How we compare", EVERYONE),
     NavItem("/plan", "Improvement plan", EVERYONE),
+    NavItem("/my-actions", "My actions", frozenset({ADMIN, IMPROVEMENT_MANAGER, WORKSTREAM_LEAD})),
+    NavItem("/attention", "Needs attention", STAFF),
     NavItem("/reports", "Reports", EVERYONE),
     NavItem("/budget", "Budget", EVERYONE),
     NavItem("/planner", "Capacity planner", STAFF),

@@ -19,6 +19,7 @@ from careassure.appdb import AuditEntry, transaction
 from careassure.web import accounts, display
 from careassure.web.auth import Allow
 from careassure.web.roles import ADMINS, ROLE_NAMES, ROLES
+from careassure.web.routes.plan import PLAN_EDITORS
 from careassure.web.sessions import SignedIn
 from careassure.web.templating import render
 
@@ -118,20 +119,50 @@ def _users_page(
 ) -> Response:
     with transaction(request.app.state.engine) as session:
         users = accounts.list_users(session)
+    plan_actions = _plan_actions(request)
     return render(
         request,
         "users.html",
         {
             "users": users,
+            "plan_actions": plan_actions,
+            "action_items": [
+                {"value": a["path"], "text": f"{a['area']}: {a['title']}"} for a in plan_actions
+            ],
+            "lead_items": [
+                {"value": u.username, "text": f"{u.username} ({ROLE_NAMES[u.role]})"}
+                for u in users if u.active and u.role in PLAN_EDITORS
+            ],
             "role_items": [{"value": r, "text": ROLE_NAMES[r]} for r in ROLES],
             "user_items": [{"value": u.username, "text": u.username} for u in users],
             "changed": request.query_params.get("changed", ""),
+            # its own parameter: "changed" names an account, and an account may be called "lead"
+            "lead_saved": request.query_params.get("lead") == "saved",
             "errors": {},
             "form": {"username": "", "role": ""},
+            "lead_form": {"action": "", "account": ""},
             **(context or {}),
         },
         status_code=status_code,
     )
+
+
+def _plan_actions(request: Request) -> list[dict[str, Any]]:
+    """Every action of the stored plan with its owner and lead (none when no single plan)."""
+    from careassure.plan.model import PlanError
+    from careassure.plan.service import load_plan
+
+    try:
+        with transaction(request.app.state.engine) as session:
+            plan = load_plan(session)
+    except PlanError:
+        return []
+    return [
+        {"path": f"{area.key}/{action.key}", "title": action.title, "area": area.title,
+         "owner": action.owner, "lead": action.owner_account}
+        for area in plan.areas
+        for action in area.actions
+    ]
 
 
 @router.get("/admin/users")
@@ -226,3 +257,40 @@ def reset_password(
             status_code=400,
         )
     return RedirectResponse(f"/admin/users?changed={username}", status_code=303)
+
+
+@router.post("/admin/leads")
+def assign_lead(
+    request: Request,
+    user: Annotated[SignedIn, Depends(Allow(ADMINS))],
+    action: str = Form(""),
+    account: str = Form(""),
+) -> Response:
+    """Make an account the workstream lead of a plan action (or leave the action without one)."""
+    from careassure.plan.model import PlanError
+    from careassure.plan.service import update_action
+    from careassure.web.routes.plan_edits import check_lead
+
+    errors: dict[str, str] = {}
+    if action not in {a["path"] for a in _plan_actions(request)}:
+        errors["lead-action"] = "Choose an action of the plan"
+    problem = check_lead(request, account)
+    if problem:
+        errors["lead-account"] = problem
+    if not errors:
+        try:
+            with transaction(request.app.state.engine) as session:
+                update_action(session, user.username, action, owner_account=account)
+        except PlanError as exc:
+            errors["lead-action"] = str(exc)
+    if errors:
+        return _users_page(
+            request,
+            {
+                "errors": errors,
+                "error_list": [{"text": t, "href": f"#{f}"} for f, t in errors.items()],
+                "lead_form": {"action": action, "account": account},
+            },
+            status_code=400,
+        )
+    return RedirectResponse("/admin/users?lead=saved#leads", status_code=303)

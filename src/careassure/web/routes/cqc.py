@@ -17,12 +17,14 @@ from careassure.appdb import transaction
 from careassure.web import display
 from careassure.web.auth import Allow
 from careassure.web.roles import STAFF
+from careassure.web.routes.plan import PLAN_EDITORS
 from careassure.web.sessions import SignedIn
 from careassure.web.templating import render
 
 router = APIRouter()
 SUB_PAGES = (
     ("/cqc", "Self-assessment and readiness"),
+    ("/cqc/versions", "Self-assessment versions"),
     ("/cqc/whatif", "Score what-if"),
     ("/cqc/evidence", "Evidence"),
     ("/cqc/preparation", "Preparation for assessment"),
@@ -204,6 +206,7 @@ def cqc_evidence(request: Request, user: Annotated[SignedIn, Depends(Allow(STAFF
             "codes": codes,
             "categories": categories,
             "letters": letters,
+            "may_add": user.role in PLAN_EDITORS,
         },
     )
 

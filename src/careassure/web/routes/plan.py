@@ -45,6 +45,13 @@ OVERRIDE_CHOICES = (
     ("off_track", "Off track"),
 )
 MAX_NARRATIVE_SHOWN = 10_000
+COMPARATOR_CHOICES = (
+    ("<=", "At most"),
+    ("<", "Less than"),
+    (">=", "At least"),
+    (">", "More than"),
+    ("abs<", "A gap of less than (either way)"),
+)
 
 
 def may_update(user: SignedIn, owner_account: str | None) -> bool:
@@ -226,7 +233,14 @@ def _action_page(
             and not may_update(user, action.spec.owner_account),
             "history": _history(request, user, action.path),
             "changed": request.query_params.get("changed", ""),
-            "form": {"narrative": prefill} | (form or {}),
+            "lead_choices": _lead_choices(request, user),
+            "form": {
+                "narrative": prefill,
+                "owner": action.spec.owner or "",
+                "owner_account": action.spec.owner_account or "",
+                "due": action.spec.delivery_month.strftime("%m/%Y"),
+            }
+            | (form or {}),
         }
         | _errors(errors)
         | _common(user),
@@ -310,12 +324,31 @@ def _outcome_page(
             "show": display.show,
             "history": _history(request, user, path),
             "changed": request.query_params.get("changed", ""),
-            "form": form or {},
+            "comparator_choices": COMPARATOR_CHOICES,
+            "form": _target_form(measured) | (form or {}),
         }
         | _errors(errors)
         | _common(user),
         status_code=status_code,
     )
+
+
+def _lead_choices(request: Request, user: SignedIn) -> list[dict[str, str]]:
+    """The accounts a manager may make an action's lead (none for anyone else: no form)."""
+    from careassure.web.routes.plan_edits import lead_choices
+
+    return lead_choices(request) if user.role in PLAN_MANAGERS else []
+
+
+def _target_form(measured: Any) -> dict[str, str]:
+    """A measured outcome's target as the form shows it before any change."""
+    if measured is None:
+        return {}
+    return {
+        "comparator": measured.comparator,
+        "target": f"{measured.target:g}",
+        "baseline": measured.baseline_on.strftime("%d/%m/%Y") if measured.baseline_on else "",
+    }
 
 
 def _item_page(request: Request, user: SignedIn, path: str, **kwargs: Any) -> Response:

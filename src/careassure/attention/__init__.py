@@ -1,0 +1,1 @@
+"""What needs attention across the plan and the CQC evidence, and the e-mail digest of it."""
