@@ -135,8 +135,9 @@ def _leak(
     figures: dict[int, int], hidden: set[int], sums: list[Sum], solved: dict[int, Sum]
 ) -> Sum | None:
     """The first sum that gives something away, or None: a whole known to the reader whose
-    hidden parts together hold 1-4 or exactly one each (every hidden figure is at least 1: zero
-    is never hidden), or the sum that let the reader work out a hidden figure of 1-4."""
+    hidden parts together hold 1-4 or exactly one each (a reader takes a hidden figure to be at
+    least 1, as zero is hidden only to stop that reasoning), or the sum that let the reader work
+    out a hidden figure of 1-4."""
     for whole, parts in sums:
         known = [i for i in (whole, *parts) if i not in hidden or i in solved]
         if whole not in known:
