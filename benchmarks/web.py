@@ -198,7 +198,12 @@ def start_server(home: Path, env: dict[str, str], workers: int) -> tuple[subproc
     server = _careassure("serve", "--port", str(port), "--workers", str(workers), env=env,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    _wait_until_up(base, server)
+    try:
+        _wait_until_up(base, server)
+    except BaseException:  # never leave a server behind when it does not come up
+        server.terminate()
+        server.wait(timeout=10)
+        raise
     return server, base
 
 
