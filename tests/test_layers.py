@@ -41,7 +41,7 @@ LAYERS: dict[str, int] = {
 
 # Packages whose code is analytics or file handling only: no database, no web.
 PURE = ("records", "measures", "forecast", "synth")
-WEB_LIBRARIES = ("fastapi", "starlette", "uvicorn", "asgi_csrf", "multipart", "itsdangerous")
+WEB_LIBRARIES = ("fastapi", "starlette", "uvicorn", "multipart", "itsdangerous")
 DATABASE_LIBRARIES = ("sqlalchemy", "alembic", "psycopg")
 
 

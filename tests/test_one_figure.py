@@ -103,14 +103,16 @@ def seen(demo: dict[str, Any], dates: tuple[date, date, date]) -> dict[str, dict
 
 def _cli(demo: dict[str, Any], dates: tuple[date, ...]) -> dict[str, dict[Key, Any]]:
     found: dict[Key, Any] = {}
+    judged: dict[Key, Any] = {}
     for day in dates:
         result = CliRunner().invoke(cli, ["measures", "--store", str(demo["store"]), "--as-of",
                                           day.isoformat(), "--format", "json"])
         assert result.exit_code == 0, result.output
         for row in json.loads(result.output):
-            found[_key(row["measure"], row["as_of"], row["period_start"], row["breakdown"])] = \
-                row["value"]
-    return {"cli": found}
+            key = _key(row["measure"], row["as_of"], row["period_start"], row["breakdown"])
+            found[key] = row["value"]
+            judged[key] = (row["target"], row["status"], row["judged_against"])
+    return {"cli": found, "cli targets": judged}
 
 
 def _reports_and_plan(demo: dict[str, Any], dates: tuple[date, ...]) -> dict[str, dict[Key, Any]]:
@@ -134,6 +136,12 @@ def _reports_and_plan(demo: dict[str, Any], dates: tuple[date, ...]) -> dict[str
                         key = _key(point.measure, point.as_of, point.period_start,
                                    point.breakdown)
                         views.setdefault("plan", {})[key] = point.value
+                measured = outcome.spec.measured
+                current = outcome.trend.current
+                if measured is not None and current is not None:
+                    views.setdefault("plan targets", {})[_key(
+                        current.measure, current.as_of, current.period_start, current.breakdown
+                    )] = (measured.comparator, measured.target)
             quarter = f"{day.year}Q{(day.month - 1) // 3 + 1}"
             for kind in ("committee", "self-assessment", "dhsc"):
                 document = build(Request(kind, as_of=day, quarter=quarter, publish=False),
@@ -217,6 +225,8 @@ def test_every_view_of_every_figure_agrees_with_the_engine(seen, demo) -> None:
     engine_values = reference(demo["store"], {key for figures in seen.values() for key in figures})
     wrong = []
     for view, figures in seen.items():
+        if view.endswith("targets"):
+            continue  # targets, not figures: the test below
         assert figures, f"{view} showed no figures"
         for key, found in figures.items():
             engine = engine_values[key]
@@ -248,3 +258,35 @@ def test_the_views_cover_each_date_and_overlap(seen, dates) -> None:
     overview = {k for k in seen["overview"]}
     assert overview <= set(seen["cli"]) and overview & set(seen["measure csv"])
     assert any(CATALOGUE[k[0]].kind == "flow" for k in overview & set(seen["plan"]))
+
+
+def test_the_command_line_says_whose_target_it_judges_a_plan_measure_by(seen, demo) -> None:
+    """For every measure a plan outcome uses, at each date: ``careassure measures --format json``
+    gives the council's target (its targets file), says so in ``judged_against``, and judges the
+    status by it; where the plan's outcome sets the same target the two agree, and where it sets
+    another the command line does not pass the council's off as the plan's."""
+    from careassure.measures.targets import load_targets
+
+    council = load_targets()
+    cli = seen["cli targets"]
+    same = differ = 0
+    for key, (comparator, plan_target) in seen["plan targets"].items():
+        if key not in cli:  # a breakdown group: the command line was asked for the whole area
+            assert json.loads(key[3]), key
+            continue
+        target, status, against = cli[key]
+        own = council.for_measure(key[0])
+        if own is None:
+            assert (target, status, against) == (None, None, None), key
+            differ += 1
+            continue
+        assert against["set_by"] == "council" and against["file"] == Path(council.source).name
+        assert (against["comparator"], against["value"], target) == (
+            own.comparator, own.value, own.value), key
+        assert status in ("met", "not_met", None)
+        if (comparator, plan_target) == (own.comparator, own.value):
+            same += 1
+        else:
+            differ += 1
+    assert same, "no plan outcome shares the council's target: the test compares nothing"
+    print(f"plan outcomes with the council's target: {same}; with their own: {differ}")

@@ -7,6 +7,10 @@ imports its heavy dependencies (DuckDB, Ibis, pandas) inside the function, so th
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+from typing import Any
+
 import typer
 
 from careassure import __version__
@@ -68,7 +72,58 @@ app.command("synth")(synth_command)
 from careassure.records.command import ingest as ingest_command  # noqa: E402
 from careassure.records.command import loads as loads_command  # noqa: E402
 
-app.command("ingest")(ingest_command)
+
+def _audit_refused_load(arguments: dict[str, Any]) -> None:
+    """Put a refused command-line load on the application's audit trail: the web app's uploads
+    are there, and a load refused at the command line is the same event. Only when there is an
+    application database (``$CAREASSURE_DATABASE_URL``, or the SQLite file the web app or demo
+    made): a command-line-only installation has no trail to write to."""
+    import os
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from careassure.appdb import (
+        DATABASE_URL_ENV,
+        DatabaseNotReady,
+        create_engine,
+        default_actor,
+        record_event,
+        require_current,
+        transaction,
+    )
+    from careassure.appdb.engine import default_database_path
+
+    if not os.environ.get(DATABASE_URL_ENV) and not default_database_path().exists():
+        return
+    path = arguments.get("path")
+    name = path.name if isinstance(path, Path) else str(path)
+    try:
+        engine = create_engine()
+        try:
+            require_current(engine)
+            with transaction(engine) as session:
+                record_event(session, arguments.get("by") or default_actor(), "refuse",
+                             "store_load", name, {
+                                 "event": "command-line load refused", "file": name,
+                                 "format": arguments.get("fmt"),
+                                 "extract": arguments.get("extract")})
+        finally:
+            engine.dispose()
+    except (DatabaseNotReady, SQLAlchemyError, ValueError) as exc:
+        typer.echo(f"warning: the refused load is not on the audit trail: {exc}", err=True)
+
+
+@functools.wraps(ingest_command)
+def _ingest(**arguments: Any) -> None:
+    try:
+        ingest_command(**arguments)
+    except typer.Exit as exc:
+        if exc.exit_code == 2:
+            _audit_refused_load(arguments)
+        raise
+
+
+app.command("ingest")(_ingest)
 app.command("loads")(loads_command)
 from careassure.measures.command import activity as activity_command  # noqa: E402
 from careassure.measures.command import measures as measures_command  # noqa: E402

@@ -51,12 +51,11 @@ def app(migrated_url: str, store: Path, tmp_path: Path, seed: VersionSpec) -> It
 
 
 def _token(client: TestClient) -> str:
-    token = client.cookies.get("csrftoken")
-    if token is None:
-        found = re.search(r'name="csrftoken" value="([^"]+)"', client.get("/login").text)
-        token = found.group(1) if found else client.cookies.get("csrftoken")
-    assert token
-    return token
+    """The session's CSRF token, from a form of its own (signed out: the sign-in page)."""
+    found = re.search(r'name="csrftoken" value="([^"]+)"',
+                      client.get("/account", follow_redirects=True).text)
+    assert found
+    return found.group(1)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from careassure.records.store import open_store
 runner = CliRunner()
 CARE = "care_act_assessment"
 JSON_KEYS = ["measure", "value", "numerator", "denominator", "as_of", "period_start",
-             "breakdown", "target", "status"]
+             "breakdown", "target", "status", "judged_against"]
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +58,7 @@ def test_json_is_the_documented_shape(store_file: Path) -> None:
     assert rows[0] == {
         "measure": f"{CARE}.waiting", "value": 7, "numerator": 7, "denominator": None,
         "as_of": "2025-03-31", "period_start": None, "breakdown": None, "target": None,
-        "status": None,
+        "status": None, "judged_against": None,
     }
     north = next(r for r in rows if r["breakdown"] == {"team": "North"}
                  and r["measure"] == f"{CARE}.waiting")
@@ -67,6 +67,11 @@ def test_json_is_the_documented_shape(store_file: Path) -> None:
     median = next(r for r in rows if r["measure"] == f"{CARE}.median_wait"
                   and r["breakdown"] is None)
     assert (median["value"], median["target"], median["status"]) == (27.0, 14.0, "not_met")
+    # whose target that is, stated in full: the council's file, never a plan outcome's
+    against = median["judged_against"]
+    assert (against["set_by"], against["file"], against["comparator"], against["value"]) == (
+        "council", "targets.yaml", "<=", 14.0)
+    assert against["source"].startswith("Leicestershire improvement plan, 29 December 2025")
 
 
 def test_flow_measures_carry_their_period(store_file: Path) -> None:

@@ -8,10 +8,10 @@ from datetime import date
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from publish_attack import derived, small_counts_revealed
+from publish_attack import combined, derived, small_cells_revealed, small_counts_revealed
 
 from careassure.measures import MeasureValue
-from careassure.measures.publish import SUPPRESSED, suppress
+from careassure.measures.publish import SUPPRESSED, suppress, team_nesting
 
 AS_OF = date(2025, 12, 28)
 WAITING = "care_act_assessment.waiting"
@@ -128,3 +128,106 @@ def test_suppression_never_reveals_a_count_of_one_to_four(rows: list[MeasureValu
     for raw, out in zip(rows, published, strict=True):
         if out.value != SUPPRESSED:
             assert out.value == raw.value and out.status == raw.status
+
+
+# --- every published view of a date, combined ----------------------------------------------------
+
+TEAM_TYPES = {"Transitions": "specialist", "Sensory": "specialist", "Learning disability":
+              "specialist", "North": "locality", "South": "locality", "Hospital": "hospital"}
+ETHNIC = ["Asian", "Black", "Mixed", "White", "unknown"]
+LATER = date(2026, 1, 25)
+
+
+def _by(units: list[tuple[str, str, bool]], column: str, as_of: date) -> list[MeasureValue]:
+    """Waiting (count) and % over 28 days (rate) for the whole area and by ``column``, every
+    group present (zeros included, as the engine gives them)."""
+    key = {"team": lambda u: u[0], "team_type": lambda u: TEAM_TYPES[u[0]],
+           "ethnicity": lambda u: u[1]}[column]
+    universe = {"team": sorted(TEAM_TYPES), "team_type": sorted(set(TEAM_TYPES.values())),
+                "ethnicity": ETHNIC}[column]
+    rows = []
+    for group in universe:
+        mine = [u for u in units if key(u) == group]
+        over = sum(u[2] for u in mine)
+        rows.append(MeasureValue(WAITING, len(mine), len(mine), None, as_of, None,
+                                 {column: group}))
+        rows.append(MeasureValue(OVER_28, round(100 * over / len(mine), 1) if mine else None,
+                                 over, len(mine), as_of, None, {column: group}))
+    return rows
+
+
+def _whole(units: list[tuple[str, str, bool]], as_of: date) -> list[MeasureValue]:
+    over = sum(u[2] for u in units)
+    return [MeasureValue(WAITING, len(units), len(units), None, as_of),
+            MeasureValue(OVER_28, round(100 * over / len(units), 1) if units else None,
+                         over, len(units), as_of)]
+
+
+units_strategy = st.lists(
+    st.tuples(st.sampled_from(sorted(TEAM_TYPES)), st.sampled_from(ETHNIC), st.booleans()),
+    max_size=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(now=units_strategy, then=units_strategy)
+def test_a_reader_combining_every_view_of_a_date_finds_no_small_count(now, then) -> None:
+    """Everything a reader sees of two dates: the whole area (the overview), every breakdown of
+    each measure (the measure pages, by team, team type and ethnicity), and the change between
+    the dates as a narrative publishes it. Combining them by differences across breakdowns (a
+    team type minus its shown teams, one breakdown's groups against another's total, a date
+    against the other and the change) pins no hidden count of 1-4 down."""
+    rows = []
+    for units, as_of in ((then, AS_OF), (now, LATER)):
+        rows += _whole(units, as_of)
+        for column in ("team", "team_type", "ethnicity"):
+            rows += _by(units, column, as_of)
+    published = suppress(rows, team_nesting(TEAM_TYPES))
+    # The change in each whole-area and group figure between the dates, as a narrative gives
+    # it: only when both figures are shown.
+    changes = []
+    for a, b in zip(published[: len(rows) // 2], published[len(rows) // 2:], strict=True):
+        if isinstance(a.numerator, int) and isinstance(b.numerator, int):
+            by, group = next(iter(a.breakdown.items())) if a.breakdown else (None, None)
+            cell = (a.measure, None, by, group, "numerator")
+            changes.append(((b.measure, LATER, *cell[1:]), (a.measure, AS_OF, *cell[1:]),
+                            b.numerator - a.numerator))
+    known, hidden = combined([published], {"team": ("team_type", TEAM_TYPES)}, changes)
+    assert small_cells_revealed(known, hidden) == []
+    # The reader is right about everything it claims (so the test is not vacuous) ...
+    truth = {}
+    for row in rows:
+        by, group = next(iter(row.breakdown.items())) if row.breakdown else (None, None)
+        for column in ("numerator", "denominator"):
+            truth[(row.measure, row.as_of, row.period_start, by, group, column)] = \
+                getattr(row, column)
+    for cell, figure in known.items():
+        assert truth[cell] == figure, cell
+    # ... and every count of 1-4 is hidden.
+    for raw, out in zip(rows, published, strict=True):
+        if raw.numerator in range(1, 5):
+            assert out.numerator == SUPPRESSED
+
+
+def test_a_team_type_minus_its_shown_teams_gives_nothing_away() -> None:
+    """The demo's case: specialist 65 = Transitions 4 + Sensory 30 + Learning disability 31.
+    Team by team alone, hiding Transitions and the next smallest team anywhere would do; beside
+    the team types, the hidden teams must not be the only hidden part of specialist's sum."""
+    units = ([("Transitions", "White", False)] * 4 + [("Sensory", "White", False)] * 30
+             + [("Learning disability", "Asian", False)] * 31 + [("North", "Black", False)] * 8
+             + [("South", "White", False)] * 6 + [("Hospital", "Mixed", False)] * 40)
+    rows = _whole(units, AS_OF) + _by(units, "team", AS_OF) + _by(units, "team_type", AS_OF)
+    counts = [r for r in rows if r.measure == WAITING]
+    published = suppress(counts, team_nesting(TEAM_TYPES))
+    by_group = {next(iter(r.breakdown.values())) if r.breakdown else "all": r.value
+                for r in published}
+    assert by_group["specialist"] == 65 and by_group["Transitions"] == SUPPRESSED
+    # Sensory (30) goes with it: 65 - 31 - 30 would give Transitions away.
+    assert by_group["Sensory"] == SUPPRESSED and by_group["Learning disability"] == 31
+    known, hidden = combined([published], {"team": ("team_type", TEAM_TYPES)})
+    assert small_cells_revealed(known, hidden) == []
+    # Without the nesting (one breakdown at a time, as before) the reader finds it.
+    apart = suppress([r for r in counts if not r.breakdown or "team" in r.breakdown]) + \
+        suppress([r for r in counts if not r.breakdown or "team_type" in r.breakdown])
+    known, hidden = combined([apart], {"team": ("team_type", TEAM_TYPES)})
+    assert small_cells_revealed(known, hidden) != []

@@ -10,6 +10,7 @@ import pytest
 from records_samples import with_cell, write_folder
 from typer.testing import CliRunner
 
+from careassure.appdb.testing import db_url, migrated_url  # noqa: F401
 from careassure.cli import app
 
 runner = CliRunner()
@@ -55,3 +56,43 @@ def test_input_that_cannot_be_loaded_gets_one_clear_message(tmp_path: Path, args
     assert message in result.output
     assert "Traceback" not in result.output
     assert isinstance(result.exception, SystemExit)  # typer.Exit(2), not an uncaught error
+
+
+def test_a_refused_load_is_on_the_audit_trail(
+    tmp_path: Path, migrated_url: str, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+) -> None:
+    """Uploads from the web are audited accepted or rejected; a load refused at the command line
+    is the same event, so it is on the application's trail too (a good one is in the load log)."""
+    from sqlalchemy import select
+
+    from careassure.appdb import AuditEntry, create_engine, transaction
+
+    monkeypatch.setenv("CAREASSURE_DATABASE_URL", migrated_url)
+    folder = with_cell(tmp_path / "extract", "episodes", 0, "received_date", "02-04-2024")
+    result = runner.invoke(app, ["ingest", str(folder), "--db", str(tmp_path / "s.duckdb"),
+                                 "--by", "A Analyst"])
+    assert result.exit_code == 2
+    missing = runner.invoke(app, ["ingest", str(tmp_path / "nothing-here"), "--db",
+                                  str(tmp_path / "s.duckdb"), "--by", "A Analyst"])
+    assert missing.exit_code == 2 and len(missing.output.strip().splitlines()) == 1
+    good = runner.invoke(app, ["ingest", str(write_folder(tmp_path / "good")), "--db",
+                               str(tmp_path / "s.duckdb"), "--by", "A Analyst"])
+    assert good.exit_code == 0, good.output
+    engine = create_engine(migrated_url)
+    with transaction(engine) as session:
+        rows = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+        assert [(r.actor, r.action, r.entity_type, r.entity_id, r.after["format"]) for r in rows] \
+            == [("A Analyst", "refuse", "store_load", "extract", "records"),
+                ("A Analyst", "refuse", "store_load", "nothing-here", "records")]
+    engine.dispose()
+
+
+def test_without_an_application_database_a_refused_load_writes_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("CAREASSURE_DATABASE_URL", raising=False)
+    monkeypatch.setenv("CAREASSURE_HOME", str(tmp_path / "home"))
+    folder = with_cell(tmp_path / "extract", "episodes", 0, "received_date", "02-04-2024")
+    result = runner.invoke(app, ["ingest", str(folder), "--db", str(tmp_path / "s.duckdb")])
+    assert result.exit_code == 2 and "warning" not in result.output
+    assert not (tmp_path / "home" / "careassure.db").exists()

@@ -11,8 +11,10 @@ from collections.abc import Callable
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from web_helpers import NORTH, ODD, SOUTH, csrf_token, extract_rows, extract_zip
 
+from careassure.appdb import AuditEntry, transaction
 from careassure.web.security import GOVUK_INLINE_SCRIPT
 
 Clients = Callable[[str | None], TestClient]
@@ -455,7 +457,7 @@ def test_rating_characteristics_and_supported_levels(client_for: Clients) -> Non
     assert "Evidence items are numbers, for example 3, 7" in words.text
 
 
-def test_case_tracking_and_sampling(client_for: Clients) -> None:
+def test_case_tracking_and_sampling(client_for: Clients, app: FastAPI) -> None:
     client = client_for("analyst")
     page = client.get("/cqc/case-tracking?size=5&seed=3&per_team=2")
     assert page.status_code == 200, page.text
@@ -470,6 +472,13 @@ def test_case_tracking_and_sampling(client_for: Clients) -> None:
     assert all(len(row["pseudonym"]) > 12 for row in rows)  # a keyed hash, never a raw ID
     sample = client.get("/cqc/case-tracking?size=5&seed=3&per_team=2&format=csv&list=sample")
     assert "days_open" in sample.text.splitlines()[0]
+    # both downloads of people by pseudonym are on the audit trail; viewing the page is not
+    with transaction(app.state.engine) as session:
+        reads = session.scalars(select(AuditEntry).where(AuditEntry.action == "read")).all()
+        assert [(r.actor, r.entity_type, r.entity_id, r.after["people"]) for r in reads] == [
+            ("analyst", "case_tracking", "case-tracking", 5),
+            ("analyst", "case_tracking", "case-sample", len(list(csv.DictReader(
+                io.StringIO(sample.text)))))]
     bad = client.get("/cqc/case-tracking?size=abc")
     assert bad.status_code == 400 and "whole number from 1 to 500" in bad.text
 

@@ -186,11 +186,54 @@ def test_posts_without_the_csrf_token_are_refused(
 
 
 def test_sign_in_without_any_cookie_still_needs_the_token(app: FastAPI) -> None:
-    """asgi-csrf alone skips requests that carry no cookie at all (a forged sign-in)."""
+    """A request that carries no cookie at all is checked too (a forged sign-in)."""
     client = TestClient(app, follow_redirects=False)
     response = client.post("/login", data={"username": "admin", "password": PASSWORD})
     assert response.status_code == 403
     assert COOKIE_NAME not in client.cookies
+
+
+def test_a_bearer_header_does_not_skip_the_csrf_check(
+    client_for: Callable[[str | None], TestClient],
+) -> None:
+    """asgi-csrf skipped the check for any request with ``Authorization: Bearer``; careassure has
+    no bearer tokens, so the header changes nothing."""
+    client = client_for("admin")
+    forged = client.post("/logout", headers={"Authorization": "Bearer anything"})
+    assert forged.status_code == 403
+    assert client.get("/account").status_code == 200  # still signed in
+
+
+def test_a_token_from_one_session_is_refused_in_another(
+    client_for: Callable[[str | None], TestClient],
+) -> None:
+    viewer, admin = client_for("viewer"), client_for("admin")
+    theirs = csrf_token(viewer)
+    assert theirs != csrf_token(admin)
+    refused = admin.post("/logout", data={"csrftoken": theirs})
+    assert refused.status_code == 403
+    assert admin.get("/account").status_code == 200
+    # with its own token the same post goes through
+    assert admin.post("/logout", data={"csrftoken": csrf_token(admin)}).status_code == 303
+
+
+def test_signing_in_changes_the_token(app: FastAPI) -> None:
+    """A token seen before sign-in (on a shared machine, say) is no use afterwards."""
+    client = TestClient(app, follow_redirects=False)
+    before = csrf_token(client)
+    assert sign_in(client, "admin").status_code == 303
+    assert client.post("/logout", data={"csrftoken": before}).status_code == 403
+    assert csrf_token(client) != before
+
+
+@pytest.mark.parametrize("host", ["evil.example", "testserver"])
+def test_trailing_slash_redirects_are_relative_whatever_the_host(app: FastAPI, host: str) -> None:
+    """Starlette built the redirect from the Host header, which the client chooses."""
+    client = TestClient(app, follow_redirects=False)
+    response = client.get("/login/?next=/measures", headers={"Host": host})
+    assert response.status_code == 307
+    assert response.headers["location"] == "/login?next=/measures"
+    assert client.get("/no/such/page/", headers={"Host": host}).status_code == 404
 
 
 @pytest.mark.parametrize(

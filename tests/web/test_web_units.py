@@ -148,3 +148,32 @@ def test_forwarded_addresses_are_believed_only_from_configured_proxies(
                                "forwarded_allow_ips": "10.0.0.5,10.1.0.0/24"}
     with pytest.raises(WebConfigError, match="'\\*' is not an address or network"):
         proxy_options("*")
+
+
+def test_a_slash_redirect_never_leaves_the_site() -> None:
+    """``//evil.example/`` without its trailing slash would be a Location on another host."""
+    import asyncio
+
+    from starlette.routing import Route
+
+    from careassure.web.security import RelativeSlashRedirect
+
+    sent: list[dict] = []
+    reached: list[str] = []
+
+    async def inner(scope: dict, receive: object, send: object) -> None:
+        reached.append(scope["path"])
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    routes = [Route("/{anything:path}", lambda request: None)]
+    redirect = RelativeSlashRedirect(inner, routes=lambda: routes)
+    for path in ("//evil.example/", "/\\evil.example/"):
+        scope = {"type": "http", "method": "GET", "path": path, "query_string": b"",
+                 "headers": []}
+        asyncio.run(redirect(scope, None, send))
+    assert reached == ["//evil.example/"]
+    # the other is redirected on this site only: a path, never a host
+    location = dict(sent[0]["headers"])[b"location"].decode()
+    assert location.startswith("/") and not location.startswith("//")

@@ -91,14 +91,12 @@ def extract_zip(rows: dict[str, list[list[str]]] | None = None) -> bytes:
 
 
 def csrf_token(client: TestClient) -> str:
-    """The CSRF token for the client's next form post (fetching the sign-in page sets it)."""
-    token = client.cookies.get("csrftoken")
-    if token is None:
-        page = client.get("/login")
-        found = re.search(r'name="csrftoken" value="([^"]+)"', page.text)
-        token = found.group(1) if found else client.cookies.get("csrftoken")
-    assert token, "no CSRF token was issued"
-    return token
+    """The CSRF token for the client's next form post, as a form of its session holds it (the
+    account page; signed out, the sign-in page it leads to)."""
+    page = client.get("/account", follow_redirects=True)
+    found = re.search(r'name="csrftoken" value="([^"]+)"', page.text)
+    assert found, "no CSRF token was issued"
+    return found.group(1)
 
 
 def sign_in(client: TestClient, username: str, password: str = PASSWORD, next: str = "/",

@@ -19,6 +19,7 @@ _EXPORTS = {
     "default_actor": "audit",
     "history": "audit",
     "record_change": "audit",
+    "record_event": "audit",
     "snapshot": "audit",
     "Base": "base",
     "DATABASE_URL_ENV": "engine",
@@ -49,6 +50,7 @@ __all__ = [
     "head_revision",
     "history",
     "record_change",
+    "record_event",
     "require_current",
     "snapshot",
     "transaction",
@@ -62,6 +64,7 @@ if TYPE_CHECKING:
         default_actor,
         history,
         record_change,
+        record_event,
         snapshot,
     )
     from careassure.appdb.base import Base

@@ -24,6 +24,9 @@ from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 from careassure.appdb.base import Base
 
 ACTIONS = ("create", "update", "delete")
+# Events that change no row but must be on the trail: a read of personal-level data, and a
+# refused attempt (a rejected command-line load).
+EVENTS = ("read", "refuse")
 
 
 class AuditTrailIsAppendOnly(RuntimeError):
@@ -132,6 +135,35 @@ def record_change(
         entity_id=",".join(str(part) for part in identity),
         before=_json_value(dict(before)) if before is not None else None,
         after=_json_value(dict(after)) if after is not None else None,
+    )
+    session.add(entry)
+    return entry
+
+
+def record_event(
+    session: Session,
+    actor: str,
+    action: str,
+    entity_type: str,
+    entity_id: str,
+    details: Mapping[str, Any],
+) -> AuditEntry:
+    """Add the audit row for an event that changes no row (``action`` one of :data:`EVENTS`):
+    who read personal-level data or had a load refused, and what (``details``, shown as the
+    row's "after"). ``entity_type`` names what was read or refused (``case_tracking``,
+    ``store_load``), ``entity_id`` which one."""
+    if action not in EVENTS:
+        raise ValueError(f"audit event must be one of {', '.join(EVENTS)}, not {action!r}")
+    if not actor or not actor.strip():
+        raise ValueError("every event needs an actor")
+    entry = AuditEntry(
+        at=datetime.now(UTC),
+        actor=actor.strip()[:200],
+        action=action,
+        entity_type=entity_type[:100],
+        entity_id=entity_id[:200],
+        before=None,
+        after=_json_value(dict(details)),
     )
     session.add(entry)
     return entry

@@ -110,3 +110,10 @@ def group_universe(
 def _age_in_years(birth_month: str, at: date) -> int:
     year, month = int(birth_month[:4]), int(birth_month[5:7])
     return (at.year * 12 + at.month - (year * 12 + month)) // 12
+
+
+def team_types(tables: dict[str, ir.Table]) -> dict[str, str | None]:
+    """Each team's type from ``teams`` (the nesting a reader can use to subtract teams from their
+    team type: :func:`careassure.measures.publish.team_nesting`)."""
+    teams = tables["teams"].select("team", "team_type").to_pyarrow().to_pylist()
+    return {row["team"]: row["team_type"] for row in teams}

@@ -17,6 +17,7 @@ import json
 from collections.abc import Callable, Sequence
 from datetime import date
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
@@ -177,10 +178,31 @@ def _print_table(rows: list[MeasureValue | PublishedValue], title: str, *,
     Console().print(table)
 
 
+def _judged_against(rows: list[MeasureValue | PublishedValue]) -> dict[str, Any]:
+    """measure -> the target its status is judged against, stated in full: always the council's
+    (its targets file, ``$CAREASSURE_TARGETS`` or the shipped one), the target every view outside
+    the plan shows. A plan outcome using the measure is judged against its own target, which may
+    differ (``careassure plan status``): the command says whose target it is, so the two are
+    never mistaken for one another."""
+    from careassure.measures.targets import load_targets, source_text
+
+    targets = load_targets()
+    judged: dict[str, Any] = {}
+    for measure in {r.measure for r in rows}:
+        target = targets.for_measure(measure)
+        judged[measure] = None if target is None else {
+            "set_by": "council", "file": Path(targets.source).name,
+            "comparator": target.comparator, "value": target.value,
+            "tolerance": target.tolerance, "source": source_text(target.source)}
+    return judged
+
+
 def _emit(rows: list[MeasureValue | PublishedValue], output_format: OutputFormat, title: str, *,
           by: str | None, dates: bool) -> None:
     if output_format is OutputFormat.json:
-        typer.echo(json.dumps([r.to_json() for r in rows], indent=2, ensure_ascii=False))
+        judged = _judged_against(rows)
+        typer.echo(json.dumps([r.to_json() | {"judged_against": judged[r.measure]} for r in rows],
+                              indent=2, ensure_ascii=False))
     elif output_format is OutputFormat.csv:
         typer.echo(_write_csv(rows), nl=False)
     else:
@@ -218,7 +240,8 @@ def measures(
 
     Definitions, units and targets: docs/measures.md.
     JSON: a list of {measure, value, numerator, denominator, as_of,
-    period_start, breakdown, target, status}.
+    period_start, breakdown, target, status, judged_against}; judged_against is the council's
+    target the status is judged by (file, comparator, value, source), never a plan outcome's.
 
     Example: [bold]careassure measures --as-of 2025-12-28 -m 'care_act_assessment.*'[/bold]
     """

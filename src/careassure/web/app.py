@@ -21,7 +21,8 @@ from careassure.web.auth import NotSignedIn
 from careassure.web.body_limit import BodyLimit
 from careassure.web.figures import Figures
 from careassure.web.routes import ROUTER_MODULES
-from careassure.web.security import SecurityHeaders, csrf_protect
+from careassure.web.security import RelativeSlashRedirect, SecurityHeaders, csrf_protect
+from careassure.web.sessions import COOKIE_NAME
 from careassure.web.settings import WebSettings, resolve
 from careassure.web.templating import environment, render
 
@@ -73,7 +74,8 @@ def create_app(
     from careassure.records.load import remove_leftovers
 
     remove_leftovers(settings.store_path)
-    app = FastAPI(title="careassure", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="careassure", docs_url=None, redoc_url=None, openapi_url=None,
+                  redirect_slashes=False)
     app.state.settings = settings
     app.state.engine = engine
     app.state.figures = Figures(settings.store_path)
@@ -118,7 +120,7 @@ def _middleware(app: FastAPI, settings: WebSettings) -> None:
         def __init__(self, inner: Any) -> None:
             self.wrapped = csrf_protect(
                 inner, secret=settings.secret_key, secure=settings.secure_cookies,
-                send_failed=csrf_failed,
+                session_cookie=COOKIE_NAME, send_failed=csrf_failed,
             )
 
         async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -130,6 +132,7 @@ def _middleware(app: FastAPI, settings: WebSettings) -> None:
                                f"{settings.max_upload_bytes // (1024 * 1024)} MB.")
         await response(scope, _no_receive, send)
 
+    app.add_middleware(RelativeSlashRedirect, routes=lambda: app.router.routes)
     app.add_middleware(CSRFMiddleware)
     app.add_middleware(BodyLimit, upload_limit=settings.max_upload_bytes,
                        send_too_large=too_large)

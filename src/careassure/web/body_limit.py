@@ -1,6 +1,6 @@
 """A cap on request bodies, checked before anything reads them.
 
-asgi-csrf reads a whole url-encoded body into memory to find its token, before any sign-in is
+The CSRF check reads a whole url-encoded body into memory to find its token, before any sign-in is
 checked, and uvicorn sets no limit of its own, so without this a single anonymous request could
 exhaust the server's memory. Forms are small: 1 MB is generous. File uploads (multipart) may be
 as large as the data page allows. A declared size over the cap is refused at once; a body sent

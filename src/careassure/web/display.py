@@ -14,7 +14,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from careassure.measures.format import format_number, format_value
-from careassure.measures.publish import SUPPRESSED, PublishedValue, suppress
+from careassure.measures.publish import SUPPRESSED, Nesting, PublishedValue, suppress
 from careassure.measures.result import MeasureValue
 
 Shown = MeasureValue | PublishedValue
@@ -23,9 +23,12 @@ UK_TIME = ZoneInfo("Europe/London")
 __all__ = ["format_number"]  # re-exported: pages format bare numbers in a measure's unit
 
 
-def for_reader(values: Sequence[MeasureValue], *, published: bool) -> list[Shown]:
-    """The values a reader may see: suppressed as one set when ``published``."""
-    return list(suppress(values)) if published else list(values)
+def for_reader(
+    values: Sequence[MeasureValue], *, published: bool, nesting: Nesting | None = None
+) -> list[Shown]:
+    """The values a reader may see: suppressed as one set when ``published`` (``nesting``: how
+    one breakdown's groups add up to another's, both being in ``values``)."""
+    return list(suppress(values, nesting)) if published else list(values)
 
 
 def show(value: Shown | None) -> str:

@@ -160,3 +160,12 @@ class Figures:
             lambda store: series(store, start, end, "month", measures=list(measures), by=by,
                                  also_at=(end,)),
         )
+
+    def team_types(self) -> dict[str, str | None] | None:
+        """Each team's type (``teams``), cached: what a reader knows of how teams add up to team
+        types, so published breakdowns by either are suppressed together."""
+        from careassure.measures.breakdowns import team_types
+
+        return self.cached(
+            ("team_types",), lambda store: team_types({"teams": store.ibis().table("teams")})
+        )

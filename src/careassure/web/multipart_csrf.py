@@ -1,12 +1,9 @@
-"""The CSRF check for file uploads (multipart/form-data), which asgi-csrf 0.11 cannot do.
+"""The CSRF check for file uploads (multipart/form-data), behind :mod:`careassure.web.csrf`.
 
-asgi-csrf checks multipart forms with ``FormParser(..., FileClass=...)``, an argument
-python-multipart removed in 0.0.26, the release that fixed CVE-2026-40347 (asgi-csrf issue #38,
-unfixed upstream when this was written). Rather than hold python-multipart back, careassure tells
-asgi-csrf to skip multipart requests and checks them here, behind it, the same way: read the
-body only up to the ``csrftoken`` field (which forms put first), compare it in constant time
-with the token asgi-csrf has already taken from the signed cookie, and replay what was read to
-the app. A file part before the token is refused, so an upload is never buffered to find it.
+Read the body only up to the ``csrftoken`` field (which forms put first), compare it in constant
+time with the session's token (``scope["csrftoken"]``, set by :class:`careassure.web.csrf.
+SessionCSRF`), and replay what was read to the app. A file part before the token is refused, so
+an upload is never buffered to find it; a malformed body is refused like a missing token.
 """
 
 from __future__ import annotations
@@ -83,7 +80,7 @@ def _parser(boundary: bytes) -> MultipartParser:
 
 class MultipartCSRF:
     """Refuses multipart requests whose ``csrftoken`` field does not match the cookie's token
-    (which asgi-csrf, running before this, puts in ``scope["csrftoken"]``)."""
+    (which SessionCSRF, running before this, puts in ``scope["csrftoken"]``)."""
 
     def __init__(self, app: Any, send_failed: Callable[..., Awaitable[None]]) -> None:
         self.app = app

@@ -5,12 +5,10 @@ inline script (GOV.UK Frontend's template adds ``js-enabled`` to the body before
 allowed by its SHA-256, not by ``'unsafe-inline'``, so injected markup cannot run script. Charts
 are inline SVG with presentation attributes, never ``style=``, so no inline style is allowed.
 
-CSRF: asgi-csrf (as datasette uses it) sets a signed ``csrftoken`` cookie and requires the same
-value in the ``csrftoken`` form field of every request that is not GET, HEAD, OPTIONS or TRACE.
-Out of the box it skips the check when a request carries no cookie at all; careassure protects
-every path regardless, so a forged sign-in (login CSRF) is refused too. File uploads are checked
-by :mod:`careassure.web.multipart_csrf` (asgi-csrf's own multipart check is broken with current
-python-multipart).
+CSRF: every request that is not GET, HEAD, OPTIONS or TRACE must carry the token of its own
+browser session (:mod:`careassure.web.csrf`: an HMAC of the session cookie, or before sign-in of
+a random browser cookie); no header or missing cookie skips the check. File uploads are checked
+by :mod:`careassure.web.multipart_csrf` with the same token.
 """
 
 from __future__ import annotations
@@ -19,11 +17,13 @@ import base64
 import hashlib
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
-from asgi_csrf import asgi_csrf
+from starlette.responses import RedirectResponse
+from starlette.routing import Match
 
-from careassure.web.multipart_csrf import MultipartCSRF, is_multipart
+from careassure.web.csrf import SessionCSRF
+from careassure.web.multipart_csrf import MultipartCSRF
 
 # Exactly the inline script of govuk_frontend_jinja's template.html (a test checks it).
 GOVUK_INLINE_SCRIPT = (
@@ -92,29 +92,46 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-class _EveryPath:
-    """asgi-csrf's ``always_protect``: a container holding every path."""
-
-    def __contains__(self, _path: object) -> bool:
-        return True
-
-
 def csrf_protect(
     app: ASGIApp,
     *,
     secret: str,
     secure: bool,
+    session_cookie: str,
     send_failed: Callable[[dict[str, Any], Any, Any], Awaitable[None]],
 ) -> ASGIApp:
-    return asgi_csrf(
+    return SessionCSRF(
         MultipartCSRF(app, send_failed),
-        signing_secret=secret,
-        always_protect=_EveryPath(),
-        skip_if_scope=is_multipart,  # checked by MultipartCSRF (see its module)
-        cookie_secure=secure,
-        cookie_samesite="Lax",
-        send_csrf_failed=send_failed,
+        secret=secret,
+        session_cookie=session_cookie,
+        secure=secure,
+        send_failed=send_failed,
     )
+
+
+class RelativeSlashRedirect:
+    """``/measures/`` -> ``/measures``: a path with trailing slashes that names a page without them
+    is redirected (307) by a relative ``Location`` (the path and query only). Starlette's own
+    redirect builds an absolute URL from the request's ``Host`` header, which a client chooses,
+    so it is turned off (``redirect_slashes=False``) and this takes its place."""
+
+    def __init__(self, app: ASGIApp, *, routes: Callable[[], list[Any]]) -> None:
+        self.app = app
+        self.routes = routes
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        path = scope.get("path", "")
+        target = path.rstrip("/")
+        # "//host" as a Location would leave the site: such paths are never redirected.
+        if scope["type"] == "http" and path != target and target.startswith("/") \
+                and not target.startswith("//"):
+            wanted = {**scope, "path": target}
+            if any(route.matches(wanted)[0] is not Match.NONE for route in self.routes()):
+                query = scope.get("query_string", b"").decode("latin-1")
+                location = quote(target) + (f"?{query}" if query else "")
+                await RedirectResponse(location, status_code=307)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def safe_next(target: str | None, default: str = "/") -> str:

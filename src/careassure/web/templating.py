@@ -2,7 +2,7 @@
 
 Templates extend ``base.html``, which extends govuk-frontend-jinja's page template, so every page
 has the skip link, header, service navigation for the reader's role, phase banner and footer.
-Forms that change anything include ``{{ csrf_field() }}`` first (asgi-csrf reads the token
+Forms that change anything include ``{{ csrf_field() }}`` first (the CSRF check reads the token
 before any uploaded file).
 """
 

@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -168,6 +169,13 @@ def _ingest(
         reason = _without_paths(str(exc), path, settings)
         return _refuse(request, f"{name} could not be read: {reason}")
     rows = sum(result.row_counts.values())
+    if result.ok:
+        # New data: the overview's figures are computed now, in the background, so the first
+        # person to open it after the upload does not wait for the measure engine.
+        from careassure.web.routes.overview import warm
+
+        threading.Thread(target=warm, args=(request.app,), name="careassure-warm",
+                         daemon=True).start()
     _log(
         request,
         user,

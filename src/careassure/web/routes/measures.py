@@ -16,6 +16,7 @@ from careassure.measures.calendar import FLOW_PERIOD_MONTHS
 from careassure.measures.catalogue import MeasureDef
 from careassure.measures.format import period_text
 from careassure.measures.labels import BREAKDOWN_NAMES, group_label
+from careassure.measures.publish import team_nesting
 from careassure.plan.targets import TargetInForce
 from careassure.records.csvcells import safe_cell
 from careassure.web import charts, comparators, display
@@ -105,10 +106,18 @@ def measures_index(
 def _series(
     request: Request, measure_id: str, as_of: date, months: int, by: str | None, published: bool
 ) -> list[display.Shown]:
-    values = (
-        request.app.state.figures.series((measure_id,), trend_start(as_of, months), as_of, by) or []
-    )
-    return display.for_reader(values, published=published)
+    figures = request.app.state.figures
+    start = trend_start(as_of, months)
+    values = figures.series((measure_id,), start, as_of, by) or []
+    partner = {"team": "team_type", "team_type": "team"}.get(by or "")
+    if not published or partner is None:
+        return display.for_reader(values, published=published)
+    # Teams add up to their team types: a reader of both pages could subtract one from the
+    # other, so both breakdowns are suppressed together and this page shows its own rows.
+    beside = [v for v in figures.series((measure_id,), start, as_of, partner) or []
+              if v.breakdown is not None]
+    nesting = team_nesting(figures.team_types() or {})
+    return display.for_reader([*values, *beside], published=True, nesting=nesting)[: len(values)]
 
 
 def _months(months: int) -> int:

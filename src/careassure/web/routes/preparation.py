@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from careassure.appdb import transaction
+from careassure.appdb import record_event, transaction
 from careassure.web.auth import Allow
 from careassure.web.roles import STAFF
 from careassure.web.routes.cqc import SUB_PAGES, _framework, _live, reading
@@ -365,6 +365,11 @@ def case_tracking(
     if params.get("format") == "csv" and not errors:
         rows = sampled if params.get("list") == "sample" else tracked
         name = "case-sample" if params.get("list") == "sample" else "case-tracking"
+        # A list of people by pseudonym is personal-level data: every download is on the trail.
+        with transaction(request.app.state.engine) as session:
+            record_event(session, user.username, "read", "case_tracking", name, {
+                "event": "download", "list": name, "as_of": as_of, "size": size, "seed": seed,
+                "per_team": per_team, "people": len(rows)})
         return Response(to_csv(rows), media_type="text/csv", headers={
             "Content-Disposition": f'attachment; filename="{name}-{as_of.isoformat()}.csv"'})
     query = f"size={size}&seed={seed}&per_team={per_team}" if not errors else ""
