@@ -191,6 +191,8 @@ UNIT_LABELS = {
     "ratio": "ratio",
     "seconds": "seconds",
     "per_100k": "per 100,000",
+    "per_50k": "per 50,000",
+    "fte": "full-time equivalent posts",
 }
 
 
