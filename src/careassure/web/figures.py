@@ -26,6 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
+from careassure.measures.reported import ReportedValue
 from careassure.measures.result import MeasureValue
 from careassure.records.store import LoadRecord, open_store
 
@@ -49,10 +50,19 @@ class StoreInfo:
 
 
 class Figures:
-    """The store behind the web app, with a cache of what has been computed from it."""
+    """The store behind the web app, with a cache of what has been computed from it.
 
-    def __init__(self, store_path: Path) -> None:
+    ``reported`` reads the reported measures' values in force from the application database
+    (they change when someone enters one, not when an extract is loaded): every question about
+    measures carries them in its cache key, so an entered value shows at once.
+    """
+
+    def __init__(
+        self, store_path: Path,
+        reported: Callable[[], tuple[ReportedValue, ...]] = tuple,
+    ) -> None:
         self.store_path = store_path
+        self.reported_values = reported
         self._lock = threading.Lock()
         self._readers_changed = threading.Condition(self._lock)
         self._readers: Counter[Version] = Counter()
@@ -142,9 +152,11 @@ class Figures:
         """``careassure.measures.compute`` at ``as_of``, cached."""
         from careassure.measures import compute
 
+        reported = self.reported_values()
         return self.cached(
-            ("compute", measures, as_of, by),
-            lambda store: compute(store, as_of, measures=list(measures), by=by),
+            ("compute", measures, as_of, by, reported),
+            lambda store: compute(store, as_of, measures=list(measures), by=by,
+                                  reported=reported),
         )
 
     def series(
@@ -155,8 +167,9 @@ class Figures:
         gives at ``end`` (the one the overview and every report quote), cached."""
         from careassure.measures import series
 
+        reported = self.reported_values()
         return self.cached(
-            ("series", measures, start, end, by),
+            ("series", measures, start, end, by, reported),
             lambda store: series(store, start, end, "month", measures=list(measures), by=by,
-                                 also_at=(end,)),
+                                 also_at=(end,), reported=reported),
         )

@@ -83,9 +83,10 @@ def judged_plan(request: Request, user: SignedIn) -> tuple[Any, Any]:
         note = "No data has been loaded: measured outcomes have no data."
         return plan, evaluate(plan, [], date.today(), note=note, publish=published)
     as_of = info.extract_date
+    reported = figures.reported_values()
     points = figures.cached(
-        ("plan-points", _signature(plan), as_of),
-        lambda store: fetch_points(store, plan, as_of),
+        ("plan-points", _signature(plan), as_of, reported),
+        lambda store: fetch_points(store, plan, as_of, reported=reported),
     )
     note = f"Figures to {display.long_date(as_of)}."
     return plan, evaluate(plan, points or [], as_of, note=note, publish=published)
