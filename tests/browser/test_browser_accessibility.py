@@ -48,6 +48,9 @@ def test_every_page_an_administrator_can_reach(page_for: Any, site: Any) -> None
         ("improvement_manager", "/cqc/preparation", 200),
         ("workstream_lead", "/cqc/preparation", 200),
         ("analyst", "/cqc/case-tracking?size=abc", 400),
+        ("analyst", "/reported", 200),
+        ("analyst", "/reported/reported.regulated_market_good_pct", 200),
+        ("workstream_lead", "/reported/reported.peer_audit_participation_pct", 200),
     ],
 )
 def test_pages_only_other_roles_or_errors_show(

@@ -166,14 +166,15 @@ def test_the_template_lists_the_values_due() -> None:
 
 def test_the_demo_history_is_seeded_passes_through_the_seed_figures_and_is_labelled(
         engine) -> None:
-    rows = demo_entries(list(reported_measures()), date(2025, 12, 28))
-    assert rows == demo_entries(list(reported_measures()), date(2025, 12, 28))
+    rows = demo_entries(list(reported_measures()), date(2026, 9, 30))  # the demo's extract
+    assert rows == demo_entries(list(reported_measures()), date(2026, 9, 30))
     got = {(e.measure_id, e.period_end): e.value for _, e in rows}
     assert got[(FNC, date(2025, 6, 30))] == "32.6"
     assert (FNC, date(2025, 9, 30)) not in got  # the paper's latest return: Q3 shows as due
     assert got[("reported.carers_accessing_support_pct", date(2024, 3, 31))] == "18.52"
     assert got[("reported.regulated_market_good_pct", date(2024, 6, 30))] == "50"
-    assert got[("reported.reablement_additional_fte", date(2025, 11, 30))] == "9.27"
+    assert got[("reported.reablement_additional_fte", date(2026, 5, 31))] == "9.27"
+    assert ("reported.dementia_diagnosis_rate", date(2026, 9, 30)) not in got  # not yet due
     with transaction(engine) as session:
         import_entries(session, "demo", DEMO_SOURCE, rows)
     with transaction(engine) as session:
