@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from careassure.measures.reported import reported_measures
 from careassure.measures import CATALOGUE
 from careassure.measures.catalogue import BREAKDOWNS, REPRESENTATION_GROUPS
 from careassure.measures.engine import family_of
+from careassure.measures.reported import reported_measures
 from careassure.measures.targets import default_targets_path, load_targets
 from careassure.records.schema import QUEUE_KINDS
 

@@ -106,7 +106,8 @@ def test_the_value_at_a_date_is_the_latest_period_s_judged_against_its_target() 
                  target)
     assert [v.value for v in at] == [None, 3, 12]
     assert [v.status for v in at] == [None, "not_met", "met"]
-    assert at[1].period_start == date(2024, 12, 31) and at[1].numerator == 3  # a count: suppressible
+    # a count's value is its numerator, so it can be suppressed
+    assert at[1].period_start == date(2024, 12, 31) and at[1].numerator == 3
     assert at[2].target == 10 and at[2].denominator is None
 
 
@@ -175,3 +176,28 @@ def test_the_shipped_measures_are_in_the_catalogue_and_computed_from_values() ->
                          reported=[ReportedValue("reported.dementia_diagnosis_rate",
                                                  date(2025, 10, 31), 61.2)])
     assert (dementia.target, dementia.status) == (66.7, "not_met")  # the national ambition
+
+
+def test_a_reported_count_of_1_to_4_is_suppressed_when_published() -> None:
+    from careassure.measures.publish import suppress
+
+    people = "reported.dementia_support_people_supported"
+    values = [ReportedValue(people, date(2025, 6, 30), 3),
+              ReportedValue(people, date(2025, 9, 30), 640)]
+    small, large = compute(None, date(2025, 8, 1), measures=[people], reported=values) + \
+        compute(None, date(2025, 10, 1), measures=[people], reported=values)
+    assert suppress([small])[0].value == "*" and suppress([large])[0].value == 640
+
+
+def test_narrative_facts_quote_a_reported_measure_like_any_other() -> None:
+    from careassure.measures.narrative import facts
+
+    fnc = "reported.fnc_determinations_per_50k"
+    values = [ReportedValue(fnc, date(2024, 6, 30), 29.8),
+              ReportedValue(fnc, date(2025, 6, 30), 32.6)]
+    points = series(None, date(2024, 6, 30), date(2025, 12, 31), "month", measures=[fnc],
+                    reported=values)
+    found = facts(fnc, points, baseline=date(2024, 6, 30))
+    assert found.current is not None and found.current.value == 32.6
+    assert found.baseline is not None and found.baseline.value == 29.8
+    assert found.direction == "up" and found.change == pytest.approx(2.8)

@@ -60,9 +60,9 @@ def test_a_value_is_entered_and_audited(engine) -> None:
 def test_a_second_value_for_a_period_needs_a_reason_and_keeps_the_first(engine) -> None:
     with transaction(engine) as session:
         enter_value(session, "ann", Entry(FNC, date(2025, 6, 30), "32.6"), today=TODAY)
-    with pytest.raises(ReportedValueError, match="already entered \\(32.6, by ann") as caught:
-        with transaction(engine) as session:
-            enter_value(session, "bob", Entry(FNC, date(2025, 6, 30), "33.1"), today=TODAY)
+    with (pytest.raises(ReportedValueError, match="already entered \\(32.6, by ann") as caught,
+          transaction(engine) as session):
+        enter_value(session, "bob", Entry(FNC, date(2025, 6, 30), "33.1"), today=TODAY)
     assert caught.value.field == "reason"
     with transaction(engine) as session:
         enter_value(session, "bob", Entry(FNC, date(2025, 6, 30), "33.1",
