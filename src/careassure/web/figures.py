@@ -19,7 +19,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -54,7 +54,8 @@ class Figures:
 
     ``reported`` reads the reported measures' values in force from the application database
     (they change when someone enters one, not when an extract is loaded): every question about
-    measures carries them in its cache key, so an entered value shows at once.
+    measures carries the values of the measures it asks for in its cache key, so an entered value
+    shows at once and leaves the cached computed figures alone.
     """
 
     def __init__(
@@ -146,13 +147,23 @@ class Figures:
                 self._key_locks.pop(key, None)
         return result
 
+    def reported_for(self, measures: Iterable[str]) -> tuple[ReportedValue, ...]:
+        """The reported values in force of ``measures`` (none for computed measures, without
+        asking the database)."""
+        from careassure.measures.reported import PREFIX
+
+        wanted = {m for m in measures if m.startswith(PREFIX)}
+        if not wanted:
+            return ()
+        return tuple(v for v in self.reported_values() if v.measure_id in wanted)
+
     def values(
         self, measures: tuple[str, ...], as_of: date, by: str | None = None
     ) -> list[MeasureValue] | None:
         """``careassure.measures.compute`` at ``as_of``, cached."""
         from careassure.measures import compute
 
-        reported = self.reported_values()
+        reported = self.reported_for(measures)
         return self.cached(
             ("compute", measures, as_of, by, reported),
             lambda store: compute(store, as_of, measures=list(measures), by=by,
@@ -167,7 +178,7 @@ class Figures:
         gives at ``end`` (the one the overview and every report quote), cached."""
         from careassure.measures import series
 
-        reported = self.reported_values()
+        reported = self.reported_for(measures)
         return self.cached(
             ("series", measures, start, end, by, reported),
             lambda store: series(store, start, end, "month", measures=list(measures), by=by,

@@ -83,7 +83,7 @@ def judged_plan(request: Request, user: SignedIn) -> tuple[Any, Any]:
         note = "No data has been loaded: measured outcomes have no data."
         return plan, evaluate(plan, [], date.today(), note=note, publish=published)
     as_of = info.extract_date
-    reported = figures.reported_values()
+    reported = figures.reported_for(plan.measure_ids())
     points = figures.cached(
         ("plan-points", _signature(plan), as_of, reported),
         lambda store: fetch_points(store, plan, as_of, reported=reported),
