@@ -255,6 +255,8 @@ def test_a_lead_enters_a_due_reported_value_and_the_plan_is_judged_on_it(
     """The demo's FNC return is due (the paper's latest is 2025 Q2): the workstream lead who owns
     it is told, enters 2026 Q2 (a mistake first), and the plan outcome reads the new figure."""
     page = page_for("workstream_lead", axe=True)
+    page.goto(FNC_OUTCOME)  # before: the 2025 Q2 figure the paper quotes
+    expect(page.locator("#rag")).to_contain_text("32.6 per 50,000")
     page.goto("/reported")
     due = page.locator("#due + ul")
     expect(due).to_contain_text("Funded Nursing Care determinations per 50,000 population")

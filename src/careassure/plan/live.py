@@ -27,12 +27,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from careassure.measures import MeasureValue
+from careassure.measures.reported import PREFIX as REPORTED_PREFIX
 from careassure.measures.reported import ReportedValue
 from careassure.plan.model import PlanSpec
 from careassure.plan.status import PlanStatus, evaluate
 from careassure.plan.wording import uk_date
 
 Every = Literal["auto", "week", "month"]
+Which = Literal["all", "computed", "reported"]
 DEFAULT_LOOKBACK = timedelta(days=364)  # when no outcome has a baseline: 52 weeks
 
 
@@ -64,12 +66,23 @@ def series_grid(plan: PlanSpec, as_of: date, every: Every = "auto") -> tuple[dat
     return date(earliest.year, earliest.month, 1) - timedelta(days=1), step
 
 
+def _wanted(measure_id: str, which: Which) -> bool:
+    if which == "all":
+        return True
+    return measure_id.startswith(REPORTED_PREFIX) == (which == "reported")
+
+
 def fetch_points(
     backend: Any, plan: PlanSpec, as_of: date, every: Every = "auto",
-    reported: Sequence[ReportedValue] = (),
+    reported: Sequence[ReportedValue] = (), which: Which = "all",
 ) -> list[MeasureValue]:
     """Every point the plan's measured outcomes need, from a store (or any Ibis backend);
-    ``reported`` holds the reported measures' values (from the application database)."""
+    ``reported`` holds the reported measures' values (from the application database).
+
+    ``which`` narrows the points to the computed or the reported measures: the web app caches
+    the computed points per data version and adds the reported ones, which take no store and
+    microseconds, so entering a value does not recompute the plan's figures. The reported points
+    need no ``backend`` (None will do)."""
     from careassure.measures import series
     from careassure.measures.calendar import series_dates
 
@@ -78,7 +91,7 @@ def fetch_points(
     for area in plan.areas:
         for action in area.actions:
             for outcome in action.outcomes:
-                if outcome.measured is None:
+                if outcome.measured is None or not _wanted(outcome.measured.measure_id, which):
                     continue
                 breakdown = outcome.measured.breakdown
                 column = next(iter(breakdown)) if breakdown else None
