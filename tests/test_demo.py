@@ -52,6 +52,7 @@ def test_demo_loads_everything_once_and_reuses_it(
     assert "Loaded " in first and "Imported the demo improvement plan" in first
     assert "Imported the demo budget: Medium Term Financial Strategy 2026/27-2029/30" in first
     assert "Self-assessment: 20 of 36 = 56%, Requires improvement." in first
+    assert "values of the reported measures (demo data (synthetic history))." in first
     assert "Imported 6,376 published national figures (2015-16 to 2022-23)" in first
     assert (careassure_home / "council-code").read_text().strip() == "E10000018"
     assert (careassure_home / "synthetic-load").read_text().strip()  # the county is marked
@@ -96,6 +97,10 @@ def _check_database(url: str, password: str) -> None:
             assert asc3.neighbours is not None and asc3.neighbours.median == 67.6
             plan = load_plan(session)
             assert plan.council == "Leicestershire County Council"
+            from careassure.reported.service import current_values
+
+            reported = {v.measure_id for v in current_values(session)}
+            assert "reported.fnc_determinations_per_50k" in reported and len(reported) == 10
             owned = actions_owned_by(session, "lead")
             assert owned and all(path.startswith("timeliness/") for path in owned)
             for username, role in [("admin", "admin"), ("manager", "improvement_manager"),

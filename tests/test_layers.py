@@ -27,16 +27,17 @@ LAYERS: dict[str, int] = {
     "records": 3,  # case-level record schema, readers, validation, pseudonymisation, store
     "measures": 4,  # the measure catalogue and engine
     "synth": 4,  # the synthetic county (writes records; measures never read it)
-    "plan": 5,  # improvement plan
-    "forecast": 5,  # waiting-list formulas, simulation, capacity planning
-    "framework": 5,  # CQC framework, scoring, assessment cycle, evidence
-    "compare": 5,  # published national figures, comparator groups, ranks
-    "budget": 6,  # the MTFS ledger and demand from the records (names the plan items it funds)
-    "attention": 6,  # what needs attention across plan and evidence, and its e-mail digest
-    "reports": 7,  # committee, DHSC, self-assessment and preparation documents
-    "web": 8,  # the FastAPI app
-    "demo": 9,  # the demo: builds everything and serves the web app
-    "cli": 10,  # the `careassure` command
+    "reported": 5,  # reported measures' values: entered, corrected, imported, audited
+    "plan": 6,  # improvement plan
+    "forecast": 6,  # waiting-list formulas, simulation, capacity planning
+    "framework": 6,  # CQC framework, scoring, assessment cycle, evidence
+    "compare": 6,  # published national figures, comparator groups, ranks
+    "budget": 7,  # the MTFS ledger and demand from the records (names the plan items it funds)
+    "attention": 7,  # what needs attention across plan, evidence and reported values; its digest
+    "reports": 8,  # committee, DHSC, self-assessment and preparation documents
+    "web": 9,  # the FastAPI app
+    "demo": 10,  # the demo: builds everything and serves the web app
+    "cli": 11,  # the `careassure` command
 }
 
 # Packages whose code is analytics or file handling only: no database, no web.

@@ -125,9 +125,15 @@ def _ingest(**arguments: Any) -> None:
 
 app.command("ingest")(_ingest)
 app.command("loads")(loads_command)
+import careassure.measures.command  # noqa: E402
 from careassure.measures.command import activity as activity_command  # noqa: E402
 from careassure.measures.command import measures as measures_command  # noqa: E402
 from careassure.measures.command import series as series_command  # noqa: E402
+from careassure.reported.command import app as reported_app  # noqa: E402
+from careassure.reported.command import stored_or_none  # noqa: E402
+
+careassure.measures.command.reported_source = stored_or_none
+app.add_typer(reported_app, name="reported")
 
 app.command("measures")(measures_command)
 app.command("activity")(activity_command)

@@ -86,6 +86,7 @@ def demo(
 
     engine = _application_database(console)
     try:
+        _ensure_reported_values(console, engine, as_of)
         _ensure_plan(console, engine, path, as_of)
         _ensure_budget(console, engine)
         _ensure_self_assessment(console, engine)
@@ -172,6 +173,22 @@ def _application_database(console: Console) -> Engine:
     raise typer.Exit(2)
 
 
+def _ensure_reported_values(console: Console, engine: Engine, as_of: date) -> None:
+    """Enter the demo histories of the reported measures (careassure.reported.demo: seeded,
+    through the seed papers' figures, marked "demo data") when none are stored."""
+    from careassure.appdb import transaction
+    from careassure.measures.reported import reported_measures
+    from careassure.reported.demo import DEMO_SOURCE, demo_entries
+    from careassure.reported.service import current_values, import_entries
+
+    with transaction(engine) as session:
+        if current_values(session):
+            return
+        rows = demo_entries(list(reported_measures()), as_of)
+        import_entries(session, ACTOR, DEMO_SOURCE, rows)
+    console.print(f"Entered {len(rows)} values of the reported measures ({DEMO_SOURCE}).")
+
+
 def _ensure_plan(console: Console, engine: Engine, store: Path, as_of: date) -> None:
     """Import the demo plan when no plan is stored (its timeliness actions are owned by the demo
     workstream lead's login, ``lead``), and summarise the stored plan's status."""
@@ -186,7 +203,9 @@ def _ensure_plan(console: Console, engine: Engine, store: Path, as_of: date) -> 
         if len(plan_keys(session)) != 1:  # a council's own plans: the demo leaves them alone
             return
         plan = load_plan(session)
-    status = plan_status(plan, as_of, store=store)
+    from careassure.reported.service import stored_values
+
+    status = plan_status(plan, as_of, store=store, reported=stored_values(engine))
     counts: dict[str, int] = {}
     for area in status.areas:
         counts[area.rag.label] = counts.get(area.rag.label, 0) + 1

@@ -17,7 +17,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 FAILING_IMPACTS = ("serious", "critical")
 # Links to something that is not a page: downloads (CSV, PDF, Word, JSON, evidence files, the
 # reports' HTML versions, which are documents rather than pages of the app) and signing out.
-NOT_PAGES = (".csv", ".pdf", ".docx", ".json", ".html", "/file", "/logout")
+NOT_PAGES = (".csv", ".xlsx", ".pdf", ".docx", ".json", ".html", "/file", "/logout")
 MAX_PAGES = 400  # a safety stop: the demo site has about 170 pages
 USERNAMES = {role: username for username, role in DEMO_USERS}
 

@@ -55,6 +55,9 @@ def test_every_page_an_administrator_can_reach(page_for: Any, site: Any) -> None
         ("analyst", "/attention", 200),
         ("analyst", "/cqc/versions/compare?first=x&second=1", 400),
         ("workstream_lead", "/cqc/evidence/new", 200),
+        ("analyst", "/reported", 200),
+        ("analyst", "/reported/reported.regulated_market_good_pct", 200),
+        ("workstream_lead", "/reported/reported.peer_audit_participation_pct", 200),
     ],
 )
 def test_pages_only_other_roles_or_errors_show(

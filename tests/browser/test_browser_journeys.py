@@ -15,11 +15,13 @@ REFUSED = "You do not have permission to see this page"
 EVERYONE_SEES = ["Overview", "Measures", "Improvement plan", "Reports"]
 # What the main menu offers each role, beyond what everyone sees.
 MENU = {
-    "admin": ["My actions", "Needs attention", "Capacity planner", "CQC assessment", "Data",
-              "Audit trail", "Users"],
-    "improvement_manager": ["My actions", "Needs attention", "Capacity planner", "CQC assessment"],
-    "workstream_lead": ["My actions", "Needs attention", "Capacity planner", "CQC assessment"],
-    "analyst": ["Needs attention", "Capacity planner", "CQC assessment", "Data"],
+    "admin": ["My actions", "Needs attention", "Reported values", "Capacity planner",
+              "CQC assessment", "Data", "Audit trail", "Users"],
+    "improvement_manager": ["My actions", "Needs attention", "Reported values", "Capacity planner",
+                            "CQC assessment"],
+    "workstream_lead": ["My actions", "Needs attention", "Reported values", "Capacity planner",
+                        "CQC assessment"],
+    "analyst": ["Needs attention", "Reported values", "Capacity planner", "CQC assessment", "Data"],
     "viewer": [],
 }
 ALL_MENU = sorted({item for items in MENU.values() for item in items})
@@ -154,7 +156,8 @@ def test_a_workstream_lead_updates_their_own_action_and_is_refused_another(
     expect(page.get_by_text("Not allowed")).to_have_count(0)
 
 
-@pytest.mark.parametrize("path", ["/data", "/admin/users", "/audit", "/cqc", "/planner"])
+@pytest.mark.parametrize("path", ["/data", "/admin/users", "/audit", "/cqc", "/planner",
+                                  "/reported"])
 def test_the_viewer_is_refused_pages_that_change_or_show_unpublished_data(
     path: str, page_for: Any
 ) -> None:
@@ -242,3 +245,55 @@ def test_an_override_with_its_reason_shows_on_the_overview_at_once(page_for: Any
     page.get_by_text("Override the computed status").click()
     page.get_by_role("button", name="Remove the override").click()
     assert _overview_area_status(page, area) == computed
+
+
+FNC = "reported.fnc_determinations_per_50k"
+FNC_OUTCOME = "/plan/partnerships/joint-funding/fnc-determinations"
+
+
+def test_a_lead_enters_a_due_reported_value_and_the_plan_is_judged_on_it(
+    page_for: Any,
+) -> None:
+    """The demo's FNC return is due (the paper's latest is 2025 Q2): the workstream lead who owns
+    it is told, enters 2026 Q2 (a mistake first), and the plan outcome reads the new figure."""
+    page = page_for("workstream_lead", axe=True)
+    page.goto(FNC_OUTCOME)  # before: the 2025 Q2 figure the paper quotes
+    expect(page.locator("#rag")).to_contain_text("32.6 per 50,000")
+    page.goto("/reported")
+    due = page.locator("#due + ul")
+    expect(due).to_contain_text("Funded Nursing Care determinations per 50,000 population")
+    expect(due).to_contain_text("30/06/2026")
+    page.get_by_role("link", name="Funded Nursing Care determinations per 50,000 population"
+                     ).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Funded Nursing Care determinations per 50,000 population")
+    page.get_by_label("Period", exact=True).select_option(label="2026 Q2 (April to June) (due)")
+    page.get_by_label("Value", exact=True).fill("forty")
+    page.get_by_role("button", name="Save value").click()
+    expect(page.get_by_role("alert")).to_contain_text("Value must be a number")
+    violations = axe_violations(page)
+    assert not violations, describe({page.url: violations})
+
+    page.get_by_label("Period", exact=True).select_option(label="2026 Q2 (April to June) (due)")
+    page.get_by_label("Value", exact=True).fill("36.4")
+    page.get_by_label("Evidence link (optional)").fill("https://icb.example/fnc/2026-q2")
+    page.get_by_role("button", name="Save value").click()
+    expect(page.get_by_text("The value for 2026 Q2 (April to June) was saved.")).to_be_visible()
+    expect(page.get_by_role("table", name=re.compile("Newest period first"))).to_contain_text(
+        "36.4 per 50,000")
+
+    page.goto(FNC_OUTCOME)
+    expect(page.locator("#rag")).to_contain_text("36.4 per 50,000")
+    page.goto(f"/measures/{FNC}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Funded Nursing Care determinations per 50,000 population")
+    expect(page.locator("main")).to_contain_text("36.4 per 50,000")
+    violations = axe_violations(page)
+    assert not violations, describe({page.url: violations})
+
+
+def test_an_analyst_may_read_but_not_enter_a_lead_s_reported_measure(page_for: Any) -> None:
+    page = page_for("analyst")
+    page.goto(f"/reported/{FNC}")
+    expect(page.get_by_role("heading", name="Values entered")).to_be_visible()
+    expect(page.get_by_role("button", name="Save value")).to_have_count(0)

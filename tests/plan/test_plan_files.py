@@ -148,7 +148,9 @@ def test_the_demo_plan_is_the_seed_table_with_measures_linked(seed_text: str) ->
             assert texts[: len(theirs.outcomes)] == [o.text for o in theirs.outcomes]
     counts = demo.counts()
     assert counts["outcomes"] == 50  # the seed's 49 and one safeguarding monitoring outcome
-    assert counts["measured"] == 20 and counts["risks"] >= 2
+    # 20 on computed measures and 5 on reported ones (FNC, information, carers, reablement,
+    # peer audit)
+    assert counts["measured"] == 25 and counts["risks"] >= 2
 
 
 def test_the_demo_links_the_outcomes_the_brief_names() -> None:
@@ -173,6 +175,24 @@ def test_the_demo_links_the_outcomes_the_brief_names() -> None:
             "safeguarding_concern.pct_decided_within_5_working_days"} <= measures
     assert any(m.startswith("carer_assessment.") for m in measures)
     assert any(m.startswith("ot_assessment.") for m in measures)
+
+
+def test_the_demo_plan_tracks_the_seeds_reported_figures_with_reported_measures() -> None:
+    demo = load_demo_plan()
+    linked = {
+        o.key: (o.measured.measure_id, o.measured.comparator, o.measured.target,
+                o.measured.baseline_on)
+        for area in demo.areas for a in area.actions for o in a.outcomes if o.measured
+    }
+    assert linked["fnc-determinations"] == (
+        "reported.fnc_determinations_per_50k", ">=", 45.0, date(2025, 6, 30))
+    assert linked["access-to-information"][:3] == (
+        "reported.pct_easily_find_information", ">=", 90.0)
+    assert linked["carer-satisfaction"][:3] == (
+        "reported.carers_accessing_support_pct", ">", 18.52)
+    assert linked["reablement-for-all"][:3] == ("reported.reablement_additional_fte", ">=", 30.0)
+    assert linked["audit-impact-evidence"][:3] == (
+        "reported.peer_audit_participation_pct", ">=", 95.0)
 
 
 def test_yaml_round_trip_keeps_everything() -> None:

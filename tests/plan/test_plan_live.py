@@ -159,3 +159,23 @@ def test_published_status_hides_small_counts(store: Path) -> None:
     assert data["published"] is True
     with pytest.raises(ValueError, match="evaluated unpublished"):
         plan_status(PLAN, AS_OF, store=store).to_json(publish=True)
+
+
+def test_the_reported_points_alone_need_no_store_and_complete_the_computed_ones() -> None:
+    """The web app caches the computed points and adds the reported ones on every request;
+    together they are the points of one call for all."""
+    from careassure.measures.reported import ReportedValue
+    from careassure.plan import load_demo_plan
+    from careassure.plan.live import fetch_points
+
+    plan = load_demo_plan()
+    fnc = "reported.fnc_determinations_per_50k"
+    values = [ReportedValue(fnc, date(2025, 6, 30), 32.6)]
+    points = fetch_points(None, plan, date(2025, 12, 28), reported=values, which="reported")
+    assert {p.measure for p in points} == {
+        fnc, "reported.pct_easily_find_information", "reported.carers_accessing_support_pct",
+        "reported.reablement_additional_fte", "reported.peer_audit_participation_pct"}
+    latest = [p for p in points if p.measure == fnc and p.as_of == date(2025, 12, 28)]
+    assert [(p.value, p.target, p.status) for p in latest] == [(32.6, None, None)]
+    baseline = [p for p in points if p.measure == fnc and p.as_of == date(2025, 6, 30)]
+    assert [p.value for p in baseline] == [32.6]  # the outcome's baseline date is evaluated

@@ -23,7 +23,8 @@ from careassure.measures.labels import COLUMN_LABELS, code_label
 from careassure.records.schema import ETHNICITIES, QUEUE_KINDS
 
 Unit = Literal[
-    "count", "days", "working_days", "percent", "ratio", "seconds", "per_100k", "pounds"
+    "count", "days", "working_days", "percent", "ratio", "seconds", "per_100k", "pounds", "per_50k",
+    "fte"
 ]
 Direction = Literal["lower", "higher"]
 Kind = Literal["snapshot", "flow"]
@@ -387,11 +388,15 @@ def _ascof_measures() -> list[MeasureDef]:
 
 
 def declared_measures() -> list[MeasureDef]:
+    """Every measure: the computed ones, then the council's reported ones (measures/reported.py,
+    read from its declarations file, so a council's own appear wherever the catalogue does)."""
     # Imported here: outcome_catalogue builds on this module's MeasureDef.
     from careassure.measures.outcome_catalogue import outcome_measures
+    from careassure.measures.reported import reported_measures
 
     measures = [m for kind in QUEUE_KINDS for m in _queue_measures(kind)]
-    return measures + _other_measures() + outcome_measures()
+    return (measures + _other_measures() + outcome_measures()
+            + [m.measure_def() for m in reported_measures()])
 
 
 @cache

@@ -28,6 +28,7 @@ from careassure.records.csvcells import safe_cell
 
 if TYPE_CHECKING:
     from careassure.measures.publish import PublishedValue
+    from careassure.measures.reported import ReportedValue
     from careassure.measures.result import MeasureValue
 
 
@@ -45,6 +46,15 @@ class Every(StrEnum):
     month = "month"
     quarter = "quarter"
 
+
+def _no_reported_values() -> Sequence[ReportedValue]:
+    return ()
+
+
+# Where the reported measures' values come from. This package is pure (no database), so the
+# ``careassure`` command (cli.py) sets it to read the application database; used on its own,
+# the commands show reported measures without values.
+reported_source: Callable[[], Sequence[ReportedValue]] = _no_reported_values
 
 CSV_COLUMNS = ("measure", "value", "numerator", "denominator", "as_of", "period_start", "by",
                "group", "target", "status")
@@ -265,7 +275,8 @@ def measures(
             single_date(when, start)
         except ValueError as exc:
             _fail(str(exc))
-        return compute(store, when, measures=chosen, period_start=start, by=by)
+        return compute(store, when, measures=chosen, period_start=start, by=by,
+                       reported=reported_source())
 
     values = _run(db, evaluate, None if day else "--as-of")
     when = values[0].as_of if values else day
@@ -311,7 +322,8 @@ def series(
             _fail(f"the store's data ends on {until:%d/%m/%Y}, before --from {first:%d/%m/%Y}")
         if not series_dates(first, until, every.value):
             _fail(f"no {every.value} ends between {first:%d/%m/%Y} and {until:%d/%m/%Y}")
-        return evaluate_series(store, first, until, every.value, measures=chosen, by=by)
+        return evaluate_series(store, first, until, every.value, measures=chosen, by=by,
+                               reported=reported_source())
 
     values = _run(db, evaluate, None if last else "--to")
     title = f"Measures every {every.value} from {first:%d/%m/%Y}"

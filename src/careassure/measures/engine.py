@@ -45,6 +45,7 @@ from careassure.measures.catalogue import (
     queue_measure_names,
 )
 from careassure.measures.context import Cells, Context, calendar_table, grid_table
+from careassure.measures.reported import ReportedValue, figures, reported_measures
 from careassure.measures.result import MeasureValue
 from careassure.measures.targets import Targets, load_targets
 from careassure.records.schema import QUEUE_KINDS, STORE_ORDER, TABLES, ColumnType
@@ -177,6 +178,7 @@ def _evaluate(
     measures: Sequence[str] | None,
     by: str | None,
     targets: Targets | None,
+    reported: Sequence[ReportedValue],
 ) -> list[MeasureValue]:
     check_breakdown(by)
     if not dates:
@@ -184,6 +186,28 @@ def _evaluate(
     catalogue = {m.id: m for m in declared_measures()}
     chosen = _selected(measures, catalogue)
     targets = targets if targets is not None else load_targets()
+    declared = {m.id: m for m in reported_measures()}
+    computed = [m for m in chosen if m not in declared]
+    found = {
+        measure_id: figures(declared[measure_id], reported, [g.as_of for g in dates],
+                            targets.for_measure(measure_id))
+        for measure_id in chosen if measure_id in declared
+    }
+    if computed:
+        for value in _computed(backend, dates, computed, catalogue, by, targets):
+            found.setdefault(value.measure, []).append(value)
+    return [value for measure_id in chosen for value in found[measure_id]]
+
+
+def _computed(
+    backend: Any,
+    dates: Sequence[GridDate],
+    chosen: list[str],
+    catalogue: dict[str, MeasureDef],
+    by: str | None,
+    targets: Targets,
+) -> list[MeasureValue]:
+    """The computed measures' values, from the record tables."""
     tables = _tables(backend)
     calendar = build_calendar(*_calendar_bounds(tables, dates))
     ctx = Context(
@@ -238,6 +262,7 @@ def compute(
     period_start: date | None = None,
     by: str | None = None,
     targets: Targets | None = None,
+    reported: Sequence[ReportedValue] = (),
 ) -> list[MeasureValue]:
     """Every chosen measure as at ``as_of`` (flows over (period_start, as_of], by default the
     three months ending at ``as_of``), whole area first, then each ``by`` group, sorted.
@@ -245,9 +270,11 @@ def compute(
     ``backend`` is an Ibis backend holding the record tables (``store.ibis()``, or PySpark) or a
     careassure Store. ``targets`` defaults to :func:`load_targets` (``$CAREASSURE_TARGETS`` or
     the shipped file). Measures that cannot be split by ``by`` (calls by ethnicity) report the
-    whole-area row only.
+    whole-area row only. ``reported`` holds the entered values of the reported measures
+    (:mod:`careassure.measures.reported`; the callers read them from the application database):
+    a reported measure is the latest period's value on or before the date, whole area only.
     """
-    return _evaluate(backend, single_date(as_of, period_start), measures, by, targets)
+    return _evaluate(backend, single_date(as_of, period_start), measures, by, targets, reported)
 
 
 def series(
@@ -260,13 +287,14 @@ def series(
     by: str | None = None,
     targets: Targets | None = None,
     also_at: Sequence[date] = (),
+    reported: Sequence[ReportedValue] = (),
 ) -> list[MeasureValue]:
     """Every chosen measure at each date of a weekly (from ``start``), monthly (month ends) or
     quarterly (quarter ends) series up to ``end``; flow measures over the week, month or quarter
     ending at each date. ``also_at`` adds dates off that grid in the same query (see
-    :func:`careassure.measures.calendar.series_dates`).
+    :func:`careassure.measures.calendar.series_dates`). ``reported``: as for :func:`compute`.
 
     Ordered by measure (catalogue order), then date, then whole area before groups.
     """
     grid = series_dates(start, end, every, also_at)
-    return _evaluate(backend, grid, measures, by, targets)
+    return _evaluate(backend, grid, measures, by, targets, reported)

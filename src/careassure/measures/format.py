@@ -57,6 +57,10 @@ def format_number(number: float | int | str | None, unit: Unit) -> str:
             return f"{number:,.1f} per 100,000"
         case "pounds":
             return f"£{number:,.2f}"
+        case "per_50k":
+            return f"{number:,.1f} per 50,000"
+        case "fte":
+            return f"{number:,.2f} FTE"
     raise ValueError(f"unknown unit {unit!r}")  # pragma: no cover
 
 

@@ -131,9 +131,11 @@ def _status(
     plan: PlanSpec, store: Path | None, as_of: date, every: Every, publish: bool
 ) -> PlanStatus:
     from careassure.plan.live import plan_status
+    from careassure.reported.command import stored_or_none
 
     try:
-        return plan_status(plan, as_of, store=store, every=every.value, publish=publish)
+        return plan_status(plan, as_of, store=store, every=every.value, publish=publish,
+                           reported=stored_or_none())
     except (OSError, ValueError) as exc:
         _fail(f"cannot compute the plan's measures: {exc}")
 

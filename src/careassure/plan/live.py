@@ -21,16 +21,20 @@ baseline date off that grid is evaluated too, in the same query, so "down from 4
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
 from careassure.measures import MeasureValue
+from careassure.measures.reported import PREFIX as REPORTED_PREFIX
+from careassure.measures.reported import ReportedValue
 from careassure.plan.model import PlanSpec
 from careassure.plan.status import PlanStatus, evaluate
 from careassure.plan.wording import uk_date
 
 Every = Literal["auto", "week", "month"]
+Which = Literal["all", "computed", "reported"]
 DEFAULT_LOOKBACK = timedelta(days=364)  # when no outcome has a baseline: 52 weeks
 
 
@@ -62,10 +66,23 @@ def series_grid(plan: PlanSpec, as_of: date, every: Every = "auto") -> tuple[dat
     return date(earliest.year, earliest.month, 1) - timedelta(days=1), step
 
 
+def _wanted(measure_id: str, which: Which) -> bool:
+    if which == "all":
+        return True
+    return measure_id.startswith(REPORTED_PREFIX) == (which == "reported")
+
+
 def fetch_points(
-    backend: Any, plan: PlanSpec, as_of: date, every: Every = "auto"
+    backend: Any, plan: PlanSpec, as_of: date, every: Every = "auto",
+    reported: Sequence[ReportedValue] = (), which: Which = "all",
 ) -> list[MeasureValue]:
-    """Every point the plan's measured outcomes need, from a store (or any Ibis backend)."""
+    """Every point the plan's measured outcomes need, from a store (or any Ibis backend);
+    ``reported`` holds the reported measures' values (from the application database).
+
+    ``which`` narrows the points to the computed or the reported measures: the web app caches
+    the computed points per data version and adds the reported ones, which take no store and
+    microseconds, so entering a value does not recompute the plan's figures. The reported points
+    need no ``backend`` (None will do)."""
     from careassure.measures import series
     from careassure.measures.calendar import series_dates
 
@@ -74,7 +91,7 @@ def fetch_points(
     for area in plan.areas:
         for action in area.actions:
             for outcome in action.outcomes:
-                if outcome.measured is None:
+                if outcome.measured is None or not _wanted(outcome.measured.measure_id, which):
                     continue
                 breakdown = outcome.measured.breakdown
                 column = next(iter(breakdown)) if breakdown else None
@@ -91,7 +108,7 @@ def fetch_points(
     for column, measure_ids in by_column.items():
         wanted = [m for m in order if m in measure_ids]
         points += series(backend, start, as_of, step, measures=wanted, by=column,
-                         also_at=also_at)
+                         also_at=also_at, reported=reported)
     # A baseline date off the grid is kept only for the measures whose outcomes start there.
     return [p for p in points if p.as_of in regular or (p.measure, p.as_of) in baselines]
 
@@ -104,16 +121,18 @@ def plan_status(
     backend: Any = None,
     every: Every = "auto",
     publish: bool = False,
+    reported: Sequence[ReportedValue] = (),
 ) -> PlanStatus:
     """The plan judged at ``as_of`` on figures from the store (default ``$CAREASSURE_STORE``).
 
     Give ``backend`` (an open :class:`careassure.records.store.Store` or Ibis backend) to reuse a
     connection, as the web app does. Without a store on disk the plan is still judged: measured
     outcomes show "no data" and the note says why, so the plan is usable before any data is loaded.
-    ``publish`` writes values in their published form (small counts suppressed).
+    ``publish`` writes values in their published form (small counts suppressed). ``reported``:
+    the reported measures' values (:func:`careassure.reported.service.stored_values`).
     """
     if backend is not None:
-        points = fetch_points(backend, plan, as_of, every)
+        points = fetch_points(backend, plan, as_of, every, reported)
         note = f"measures computed as at {uk_date(as_of)}"
         return evaluate(plan, points, as_of, note=note, publish=publish)
     from careassure.config import default_store_path
@@ -124,7 +143,7 @@ def plan_status(
         note = f"no store at {path}: measured outcomes have no data until an extract is loaded"
         return evaluate(plan, [], as_of, note=note, publish=publish)
     with open_store(path) as opened:
-        points = fetch_points(opened, plan, as_of, every)
+        points = fetch_points(opened, plan, as_of, every, reported)
     note = f"measures computed from {path} as at {uk_date(as_of)}"
     return evaluate(plan, points, as_of, note=note, publish=publish)
 

@@ -75,10 +75,13 @@ def build(request: Request, store: Any, engine: Any,
             f"the report date {request.as_of:%d/%m/%Y} is after the data's extract date "
             f"{extract:%d/%m/%Y}: figures after it would count nothing that happened")
     cache = readings if readings is not None else {}
+    from careassure.reported.service import stored_values
+
+    reported = stored_values(engine)
 
     def reader(day: date) -> Readings:
         if day not in cache:
-            cache[day] = Readings(store, day)
+            cache[day] = Readings(store, day, reported)
         return cache[day]
 
     with transaction(engine) as session:

@@ -23,7 +23,7 @@ def load_plan_status(session: Session, readings: Readings, *, publish: bool) -> 
     from careassure.plan.service import load_plan
 
     return plan_status(load_plan(session), readings.as_of, backend=readings.store,
-                       publish=publish)
+                       publish=publish, reported=readings.reported)
 
 
 def latest_progress(action: ActionStatus, as_of: date) -> ProgressSpec | None:

@@ -16,7 +16,8 @@ from careassure.reports.trace import Tracer
 MIN_CHART_POINTS = 3
 UNIT_LABELS = {"count": "people", "days": "days", "working_days": "working days",
                "percent": "%", "ratio": "ratio", "seconds": "seconds",
-               "per_100k": "per 100,000", "pounds": "£ a week"}
+               "per_100k": "per 100,000", "pounds": "£ a week", "per_50k": "per 50,000",
+               "fte": "FTE"}
 
 
 def measure_name(measure_id: str, breakdown: dict[str, str] | None = None) -> str:

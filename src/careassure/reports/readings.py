@@ -9,12 +9,13 @@ figure quoted beside an outcome has its baseline and peak on the same dates).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from careassure.measures import MeasureValue
+    from careassure.measures.reported import ReportedValue
 
 
 def _matches(value: MeasureValue, breakdown: dict[str, str] | None) -> bool:
@@ -24,9 +25,10 @@ def _matches(value: MeasureValue, breakdown: dict[str, str] | None) -> bool:
 class Readings:
     """Cached engine values over one open store (a careassure Store or an Ibis backend)."""
 
-    def __init__(self, store: Any, as_of: date) -> None:
+    def __init__(self, store: Any, as_of: date, reported: Sequence[ReportedValue] = ()) -> None:
         self.store = store
         self.as_of = as_of
+        self.reported = reported  # the reported measures' values, from the application database
         self._at: dict[tuple[date, str | None], dict[str, list[MeasureValue]]] = {}
         self._series: dict[tuple[str, date, str], list[MeasureValue]] = {}
 
@@ -39,7 +41,7 @@ class Readings:
             return
         for measure in missing:
             cache[measure] = []
-        for value in compute(self.store, day, measures=missing, by=by):
+        for value in compute(self.store, day, measures=missing, by=by, reported=self.reported):
             cache[value.measure].append(value)
 
     def prefetch(self, day: date, measures: Iterable[str], by: str | None = None) -> None:
@@ -68,7 +70,7 @@ class Readings:
             for measure in missing:
                 self._series[(measure, start, every)] = []
             for value in series(self.store, start, self.as_of, every,
-                                measures=missing):
+                                measures=missing, reported=self.reported):
                 if value.breakdown is None:
                     self._series[(value.measure, start, every)].append(value)
         return {m: self._series[(m, start, every)] for m in wanted}

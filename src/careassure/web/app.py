@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from functools import partial
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -78,7 +79,7 @@ def create_app(
                   redirect_slashes=False)
     app.state.settings = settings
     app.state.engine = engine
-    app.state.figures = Figures(settings.store_path)
+    app.state.figures = Figures(settings.store_path, reported=partial(_reported_values, engine))
     app.state.jinja = environment()
     app.mount("/assets", StaticFiles(directory=settings.govuk_dir / "assets"), name="assets")
     app.mount("/govuk", StaticFiles(directory=settings.govuk_dir), name="govuk")
@@ -88,6 +89,16 @@ def create_app(
     _error_handlers(app)
     _middleware(app, settings)
     return app
+
+
+def _reported_values(engine: Any) -> tuple[Any, ...]:
+    """The reported measures' values in force (the database is at this careassure's schema, so
+    the table exists)."""
+    from careassure.appdb import transaction
+    from careassure.reported.service import current_values
+
+    with transaction(engine) as session:
+        return current_values(session)
 
 
 def page_routes(app: FastAPI) -> list[tuple[str, str]]:

@@ -19,13 +19,14 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
+from careassure.measures.reported import ReportedValue
 from careassure.measures.result import MeasureValue
 from careassure.records.store import LoadRecord, open_store
 
@@ -49,10 +50,20 @@ class StoreInfo:
 
 
 class Figures:
-    """The store behind the web app, with a cache of what has been computed from it."""
+    """The store behind the web app, with a cache of what has been computed from it.
 
-    def __init__(self, store_path: Path) -> None:
+    ``reported`` reads the reported measures' values in force from the application database
+    (they change when someone enters one, not when an extract is loaded): every question about
+    measures carries the values of the measures it asks for in its cache key, so an entered value
+    shows at once and leaves the cached computed figures alone.
+    """
+
+    def __init__(
+        self, store_path: Path,
+        reported: Callable[[], tuple[ReportedValue, ...]] = tuple,
+    ) -> None:
         self.store_path = store_path
+        self.reported_values = reported
         self._lock = threading.Lock()
         self._readers_changed = threading.Condition(self._lock)
         self._readers: Counter[Version] = Counter()
@@ -136,15 +147,27 @@ class Figures:
                 self._key_locks.pop(key, None)
         return result
 
+    def reported_for(self, measures: Iterable[str]) -> tuple[ReportedValue, ...]:
+        """The reported values in force of ``measures`` (none for computed measures, without
+        asking the database)."""
+        from careassure.measures.reported import PREFIX
+
+        wanted = {m for m in measures if m.startswith(PREFIX)}
+        if not wanted:
+            return ()
+        return tuple(v for v in self.reported_values() if v.measure_id in wanted)
+
     def values(
         self, measures: tuple[str, ...], as_of: date, by: str | None = None
     ) -> list[MeasureValue] | None:
         """``careassure.measures.compute`` at ``as_of``, cached."""
         from careassure.measures import compute
 
+        reported = self.reported_for(measures)
         return self.cached(
-            ("compute", measures, as_of, by),
-            lambda store: compute(store, as_of, measures=list(measures), by=by),
+            ("compute", measures, as_of, by, reported),
+            lambda store: compute(store, as_of, measures=list(measures), by=by,
+                                  reported=reported),
         )
 
     def series(
@@ -155,10 +178,11 @@ class Figures:
         gives at ``end`` (the one the overview and every report quote), cached."""
         from careassure.measures import series
 
+        reported = self.reported_for(measures)
         return self.cached(
-            ("series", measures, start, end, by),
+            ("series", measures, start, end, by, reported),
             lambda store: series(store, start, end, "month", measures=list(measures), by=by,
-                                 also_at=(end,)),
+                                 also_at=(end,), reported=reported),
         )
 
     def team_types(self) -> dict[str, str | None] | None:

@@ -40,6 +40,7 @@ ROUTER_MODULES: tuple[str, ...] = (
     "careassure.web.routes.account",
     "careassure.web.routes.reports",
     "careassure.web.routes.budget",
+    "careassure.web.routes.reported",
 )
 
 
@@ -59,6 +60,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("/attention", "Needs attention", STAFF),
     NavItem("/reports", "Reports", EVERYONE),
     NavItem("/budget", "Budget", EVERYONE),
+    NavItem("/reported", "Reported values", STAFF),
     NavItem("/planner", "Capacity planner", STAFF),
     NavItem("/cqc", "CQC assessment", STAFF),
     NavItem("/data", "Data", DATA_LOADERS),

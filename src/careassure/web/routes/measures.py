@@ -204,6 +204,8 @@ UNIT_LABELS = {
     "seconds": "seconds",
     "per_100k": "per 100,000",
     "pounds": "£ a week",
+    "per_50k": "per 50,000",
+    "fte": "full-time equivalent posts",
 }
 
 

@@ -92,8 +92,11 @@ def judged_plan(request: Request, user: SignedIn) -> tuple[Any, Any]:
     as_of = info.extract_date
     points = figures.cached(
         ("plan-points", _signature(plan), as_of),
-        lambda store: fetch_points(store, plan, as_of),
+        lambda store: fetch_points(store, plan, as_of, which="computed"),
     )
+    if points is not None:  # the reported measures' points: no store, computed every time
+        points = points + fetch_points(None, plan, as_of, reported=figures.reported_for(
+            plan.measure_ids()), which="reported")
     note = f"Figures to {display.long_date(as_of)}."
     return plan, evaluate(plan, points or [], as_of, note=note, publish=published)
 
