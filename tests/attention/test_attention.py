@@ -22,8 +22,10 @@ from careassure.attention.providers import (
     evidence_going_stale,
     needs_attention,
     outcomes_slipping,
+    values_due,
 )
 from careassure.framework.evidence import EvidenceView
+from careassure.measures.reported import ReportedMeasure, ReportedValue, due_values
 from careassure.plan.model import (
     ActionSpec,
     AreaSpec,
@@ -129,10 +131,35 @@ def test_the_list_orders_by_kind_then_due_date_and_filters_by_owner() -> None:
 
 
 def test_a_kind_the_list_does_not_know_comes_last_under_its_own_name() -> None:
-    """What a new provider (values due, say) adds shows without any change to the list."""
-    new = Attention("value_due", "FNC determinations", "due for 2025 Q4", "/measures/x")
+    """What a new provider adds shows without any change to the list."""
+    new = Attention("audit_due", "Case file audit", "due for 2025 Q4", "/plan")
     items = ordered([new], evidence_going_stale(EVIDENCE, TODAY))
-    assert items[-1] == new and new.heading == "value_due"
+    assert items[-1] == new and new.heading == "audit_due"
+
+
+def test_reported_values_due_are_listed_with_their_period_owner_and_page() -> None:
+    """A quarterly return first due for the quarter to 30/06/2025, 30 days after each quarter:
+    at 20/03/2026 the quarters to 30/09 and 31/12/2025 are due (30/06 was entered; 31/03/2026
+    has not ended), oldest first, after the plan's items and before the evidence."""
+    fnc = ReportedMeasure(
+        "reported.fnc", "FNC determinations per 50,000", "Determinations.", "per_50k", "higher",
+        "quarterly", "workstream_lead", "Continuing healthcare team", "ICB return", 0, 1000,
+        date(2025, 6, 30))
+    entered = [ReportedValue("reported.fnc", date(2025, 6, 30), 32.6)]
+    due = values_due([fnc], due_values([fnc], entered, date(2026, 3, 20)))
+    assert [(i.kind, i.title, i.href, i.due) for i in due] == [
+        ("value_due", "FNC determinations per 50,000", "/reported/reported.fnc",
+         date(2025, 10, 30)),
+        ("value_due", "FNC determinations per 50,000", "/reported/reported.fnc",
+         date(2026, 1, 30)),
+    ]
+    assert due[0].reason == ("the value for the period ending 30/09/2025 was due 30/10/2025; "
+                             "owner Continuing healthcare team")
+    assert due[0].heading == "Reported values due" and due[0].owner is None
+    items = needs_attention(_status(), EVIDENCE, TODAY, due)
+    kinds = [i.kind for i in items]
+    assert kinds.index("value_due") > kinds.index("outcome_slipping")
+    assert kinds.index("value_due") < kinds.index("evidence_stale")
 
 
 SETTINGS = DigestSettings("127.0.0.1", 25, "careassure@council.example",

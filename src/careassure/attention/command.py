@@ -28,12 +28,14 @@ def digest(store: Path | None = STORE, dry_run: bool = DRY_RUN) -> None:
     """
     from careassure.appdb import transaction
     from careassure.attention.digest import DigestError, DigestSettings, body_text, compose, send
-    from careassure.attention.providers import needs_attention
+    from careassure.attention.providers import needs_attention, values_due
     from careassure.framework.evidence import list_evidence
+    from careassure.measures.reported import due_values, reported_measures
     from careassure.plan.live import plan_status
     from careassure.plan.model import PlanError
     from careassure.plan.service import load_plan, plan_keys
     from careassure.records.store import data_end
+    from careassure.reported.service import current_values
 
     try:
         settings = DigestSettings.from_env()
@@ -51,12 +53,16 @@ def digest(store: Path | None = STORE, dry_run: bool = DRY_RUN) -> None:
             except PlanError as exc:
                 fail(str(exc))
         evidence = list_evidence(session, today)
+        reported = current_values(session)
+    declared = reported_measures()
+    due = values_due(declared, due_values(declared, reported, today))
     try:
         as_of = data_end(store) or today
-        status = plan_status(plan, as_of, store=store, publish=True) if plan else None
+        status = (plan_status(plan, as_of, store=store, publish=True, reported=reported)
+                  if plan else None)
     except (OSError, ValueError) as exc:
         fail(f"cannot compute the plan's measures: {exc}")
-    items = needs_attention(status, evidence, today)
+    items = needs_attention(status, evidence, today, due)
     council = plan.council if plan else "the council"
     if settings is None:
         typer.echo(body_text(items, council, today), nl=False)

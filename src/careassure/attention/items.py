@@ -2,8 +2,8 @@
 
 The "needs attention" page, a lead's "my actions" page and the e-mail digest all read one list
 of :class:`Attention` items, built by small provider functions (:mod:`careassure.attention.
-providers`), one per kind of problem. A new kind of problem (values of a reported measure that
-are due, say) is one more provider returning these items; nothing that shows them changes.
+providers`), one per kind of problem. A new kind of problem is one more provider returning these
+items; nothing that shows them changes.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from datetime import date
 KINDS: dict[str, str] = {
     "action_past_due": "Actions past their due date",
     "outcome_slipping": "Outcomes slipping",
+    "value_due": "Reported values due",
     "evidence_stale": "Evidence past its review date",
     "evidence_due": "Evidence due for review soon",
 }

@@ -13,6 +13,7 @@ from careassure.measures.statuses import NOT_MET, OFF_TRACK, OVERDUE
 
 if TYPE_CHECKING:  # the evidence module holds SQLAlchemy code; its view is plain data
     from careassure.framework.evidence import EvidenceView
+    from careassure.measures.reported import DueValue, ReportedMeasure
     from careassure.plan.status import PlanStatus
 
 # RAG statuses that mean an outcome is slipping: it will not be met by its due date as things
@@ -79,12 +80,31 @@ def evidence_going_stale(
     return items
 
 
+def values_due(measures: Sequence[ReportedMeasure], due: Sequence[DueValue]) -> list[Attention]:
+    """Reported values whose period has ended and whose due date has passed with nothing entered
+    (:func:`careassure.measures.reported.due_values`): a plan outcome judged on that measure
+    goes on showing an older period until someone enters it. The owner is a team or post, not a
+    login, so the item is named in the reason and belongs to nobody's "my actions"."""
+    titles = {m.id: m.title for m in measures}
+    return [
+        Attention("value_due", titles.get(d.measure_id, d.measure_id),
+                  f"the value for the period ending {d.period_end:%d/%m/%Y} was due "
+                  f"{d.due_on:%d/%m/%Y}; owner {d.owner}",
+                  f"/reported/{d.measure_id}", None, d.due_on)
+        for d in due
+    ]
+
+
 def needs_attention(
-    status: PlanStatus | None, evidence: Sequence[EvidenceView], today: date
+    status: PlanStatus | None,
+    evidence: Sequence[EvidenceView],
+    today: date,
+    due: Sequence[Attention] = (),
 ) -> list[Attention]:
     """Every provider's items, ordered: what the page, "my actions" and the digest list.
-    ``status`` is None when no plan is stored (evidence can still need attention)."""
+    ``status`` is None when no plan is stored (evidence can still need attention); ``due`` is
+    :func:`values_due`'s list, made by the caller that can read the entered values."""
     plan_items: list[Attention] = []
     if status is not None:
         plan_items = actions_past_due(status, today) + outcomes_slipping(status)
-    return ordered(plan_items, evidence_going_stale(evidence, today))
+    return ordered(plan_items, evidence_going_stale(evidence, today), due)

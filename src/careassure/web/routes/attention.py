@@ -23,9 +23,11 @@ router = APIRouter()
 
 def _items(request: Request, user: SignedIn) -> tuple[Any, list[Any]]:
     """(the judged plan or None when no single plan is stored, every item needing attention)."""
-    from careassure.attention.providers import needs_attention
+    from careassure.attention.providers import needs_attention, values_due
     from careassure.framework.evidence import list_evidence
+    from careassure.measures.reported import due_values, reported_measures
     from careassure.plan.model import PlanError
+    from careassure.reported.service import current_values
 
     today = date.today()
     try:
@@ -34,7 +36,9 @@ def _items(request: Request, user: SignedIn) -> tuple[Any, list[Any]]:
         status = None
     with transaction(request.app.state.engine) as session:
         evidence = list_evidence(session, today)
-    return status, needs_attention(status, evidence, today)
+        declared = reported_measures()
+        due = values_due(declared, due_values(declared, current_values(session), today))
+    return status, needs_attention(status, evidence, today, due)
 
 
 def _grouped(items: list[Any]) -> list[tuple[str, list[Any]]]:
