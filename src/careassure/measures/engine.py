@@ -35,6 +35,7 @@ from careassure.measures.calendar import (
 )
 from careassure.measures.catalogue import MeasureDef, breakdowns_of, declared_measures
 from careassure.measures.context import Cells, Context, calendar_table, grid_table
+from careassure.measures.filters import Filter, apply, filterable
 from careassure.measures.result import MeasureValue
 from careassure.measures.targets import Targets, load_targets
 from careassure.records.schema import QUEUE_KINDS, STORE_ORDER, TABLES, ColumnType
@@ -152,14 +153,23 @@ def _evaluate(
     measures: Sequence[str] | None,
     by: str | None,
     targets: Targets | None,
+    where: Filter | None,
 ) -> list[MeasureValue]:
     check_breakdown(by)
     if not dates:
         return []
     catalogue = {m.id: m for m in declared_measures()}
     chosen = _selected(measures, catalogue)
+    unfiltered = [m for m in chosen if not filterable(m, where)]
+    if unfiltered and where is not None:
+        raise ValueError(
+            f"{', '.join(unfiltered)} cannot be filtered by "
+            f"{', '.join(sorted(where.dimensions))} (see docs/measures.md, \"Filters\")"
+        )
     targets = targets if targets is not None else load_targets()
     tables = _tables(backend)
+    if where:
+        tables = apply(tables, where)
     calendar = build_calendar(*_calendar_bounds(tables, dates))
     ctx = Context(
         tables=tables,
@@ -213,6 +223,7 @@ def compute(
     period_start: date | None = None,
     by: str | None = None,
     targets: Targets | None = None,
+    where: Filter | None = None,
 ) -> list[MeasureValue]:
     """Every chosen measure as at ``as_of`` (flows over (period_start, as_of], by default the
     three months ending at ``as_of``), whole area first, then each ``by`` group, sorted.
@@ -220,9 +231,10 @@ def compute(
     ``backend`` is an Ibis backend holding the record tables (``store.ibis()``, or PySpark) or a
     careassure Store. ``targets`` defaults to :func:`load_targets` (``$CAREASSURE_TARGETS`` or
     the shipped file). Measures that cannot be split by ``by`` (calls by ethnicity) report the
-    whole-area row only.
+    whole-area row only. ``where`` computes them for part of the area only
+    (:mod:`careassure.measures.filters`); a measure it cannot apply to is a ValueError.
     """
-    return _evaluate(backend, single_date(as_of, period_start), measures, by, targets)
+    return _evaluate(backend, single_date(as_of, period_start), measures, by, targets, where)
 
 
 def series(
@@ -235,13 +247,15 @@ def series(
     by: str | None = None,
     targets: Targets | None = None,
     also_at: Sequence[date] = (),
+    where: Filter | None = None,
 ) -> list[MeasureValue]:
     """Every chosen measure at each date of a weekly (from ``start``), monthly (month ends) or
     quarterly (quarter ends) series up to ``end``; flow measures over the week, month or quarter
     ending at each date. ``also_at`` adds dates off that grid in the same query (see
     :func:`careassure.measures.calendar.series_dates`).
 
-    Ordered by measure (catalogue order), then date, then whole area before groups.
+    Ordered by measure (catalogue order), then date, then whole area before groups. ``where``
+    as for :func:`compute`.
     """
     grid = series_dates(start, end, every, also_at)
-    return _evaluate(backend, grid, measures, by, targets)
+    return _evaluate(backend, grid, measures, by, targets, where)
