@@ -64,6 +64,9 @@ MATRIX: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/budget"): EVERYONE,
     ("POST", "/budget/delivery"): PLAN_MANAGERS,
     ("GET", "/reports/preparation.{fmt}"): STAFF,
+    ("GET", "/views"): EVERYONE,
+    ("POST", "/views"): EVERYONE,
+    ("POST", "/views/{view_id}/delete"): EVERYONE,
 }
 
 # Values for path parameters: real where the page exists (an unknown evidence item is a 404,
@@ -78,6 +81,7 @@ PATH_VALUES = {
     "outcome_key": "median-wait",
     "fmt": "html",
     "quarter": "2025Q4",
+    "view_id": "1",
 }
 
 

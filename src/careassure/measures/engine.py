@@ -33,7 +33,12 @@ from careassure.measures.calendar import (
     series_dates,
     single_date,
 )
-from careassure.measures.catalogue import MeasureDef, breakdowns_of, declared_measures
+from careassure.measures.catalogue import (
+    BREAKDOWNS,
+    MeasureDef,
+    breakdowns_of,
+    declared_measures,
+)
 from careassure.measures.context import Cells, Context, calendar_table, grid_table
 from careassure.measures.filters import Filter, apply, filterable
 from careassure.measures.result import MeasureValue
@@ -119,6 +124,13 @@ def _tables(backend: Any) -> dict[str, Any]:
     if hasattr(backend, "ibis") and callable(backend.ibis):
         backend = backend.ibis()
     return _Tables(backend)
+
+
+def filter_choices(backend: Any, at: date) -> dict[str, list[str]]:
+    """Every group each filter dimension can take in the data at ``at`` (the breakdown groups,
+    from :func:`group_universe`, so a filter offers exactly what a breakdown would list)."""
+    tables = _tables(backend)
+    return {by: group_universe(by, tables, at) for by in BREAKDOWNS}
 
 
 def _calendar_bounds(tables: dict[str, Any], dates: Sequence[GridDate]) -> tuple[date, date]:

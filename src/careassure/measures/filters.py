@@ -23,6 +23,7 @@ Several groups in one dimension are alternatives ("Team A or Team B"); dimension
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -59,7 +60,7 @@ class Filter:
         object.__setattr__(self, "_by_dimension", {d: g for d, g in chosen.items() if g})
 
     @classmethod
-    def of(cls, chosen: dict[str, list[str] | tuple[str, ...]], at: date | None = None) -> Filter:
+    def of(cls, chosen: Mapping[str, Sequence[str]], at: date | None = None) -> Filter:
         """A filter from ``{dimension: groups}`` (empty lists ignored), in canonical order."""
         groups = tuple(
             (d, tuple(sorted(set(chosen[d])))) for d in BREAKDOWNS if chosen.get(d)

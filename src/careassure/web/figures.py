@@ -26,6 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
+from careassure.measures.filters import Filter
 from careassure.measures.result import MeasureValue
 from careassure.records.store import LoadRecord, open_store
 
@@ -137,26 +138,38 @@ class Figures:
         return result
 
     def values(
-        self, measures: tuple[str, ...], as_of: date, by: str | None = None
+        self,
+        measures: tuple[str, ...],
+        as_of: date,
+        by: str | None = None,
+        where: Filter | None = None,
     ) -> list[MeasureValue] | None:
-        """``careassure.measures.compute`` at ``as_of``, cached."""
+        """``careassure.measures.compute`` at ``as_of`` (for the part of the area ``where``
+        keeps), cached."""
         from careassure.measures import compute
 
+        where = where or None  # an empty filter is the whole area: one cache entry for both
         return self.cached(
-            ("compute", measures, as_of, by),
-            lambda store: compute(store, as_of, measures=list(measures), by=by),
+            ("compute", measures, as_of, by, where),
+            lambda store: compute(store, as_of, measures=list(measures), by=by, where=where),
         )
 
     def series(
-        self, measures: tuple[str, ...], start: date, end: date, by: str | None = None
+        self,
+        measures: tuple[str, ...],
+        start: date,
+        end: date,
+        by: str | None = None,
+        where: Filter | None = None,
     ) -> list[MeasureValue] | None:
         """``careassure.measures.series`` at month ends from ``start`` to ``end``, and at ``end``
         itself when it is not a month end, so the last point is always the figure ``compute``
         gives at ``end`` (the one the overview and every report quote), cached."""
         from careassure.measures import series
 
+        where = where or None
         return self.cached(
-            ("series", measures, start, end, by),
+            ("series", measures, start, end, by, where),
             lambda store: series(store, start, end, "month", measures=list(measures), by=by,
-                                 also_at=(end,)),
+                                 also_at=(end,), where=where),
         )

@@ -26,6 +26,7 @@ ROUTER_MODULES: tuple[str, ...] = (
     "careassure.web.routes.account",
     "careassure.web.routes.reports",
     "careassure.web.routes.budget",
+    "careassure.web.routes.views",
 )
 
 

@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from careassure.measures import BREAKDOWNS, CATALOGUE
 from careassure.measures.calendar import FLOW_PERIOD_MONTHS
 from careassure.measures.catalogue import MeasureDef
+from careassure.measures.filters import filterable
 from careassure.measures.format import period_text
 from careassure.measures.labels import BREAKDOWN_NAMES, group_label
 from careassure.plan.targets import TargetInForce
@@ -21,6 +22,7 @@ from careassure.records.csvcells import safe_cell
 from careassure.web import charts, comparators, display
 from careassure.web.auth import Allow
 from careassure.web.downloads import csv_response
+from careassure.web.filters import View, form_context, read_view
 from careassure.web.headlines import trend_start
 from careassure.web.roles import EVERYONE, sees_unpublished
 from careassure.web.sessions import SignedIn
@@ -100,12 +102,27 @@ def measures_index(
 
 
 def _series(
-    request: Request, measure_id: str, as_of: date, months: int, by: str | None, published: bool
+    request: Request, measure_id: str, view: View, months: int, by: str | None, published: bool
 ) -> list[display.Shown]:
+    start = view.start or trend_start(view.as_of, months)
     values = (
-        request.app.state.figures.series((measure_id,), trend_start(as_of, months), as_of, by) or []
+        request.app.state.figures.series((measure_id,), start, view.as_of, by, view.where) or []
     )
     return display.for_reader(values, published=published)
+
+
+def _view(request: Request, definition: MeasureDef, extract_date: date) -> View:
+    """The page's filters and dates (filters.read_view), refused when the measure cannot be
+    filtered that way rather than shown for the whole area under a filtered heading."""
+    view = read_view(request, extract_date, with_start=True)
+    if not filterable(definition.id, view.where):
+        names = ", ".join(BREAKDOWN_NAMES[d].lower() for d in sorted(view.where.dimensions))
+        raise HTTPException(
+            status_code=400,
+            detail=f"{definition.title} cannot be filtered by {names}: it cannot be split that "
+            "way (see the measure's definition). Remove those filters to see it.",
+        )
+    return view
 
 
 def _months(months: int) -> int:
@@ -131,11 +148,13 @@ def measure_page(
     by: str | None = None,
     months: int = 24,
 ) -> Response:
-    definition, by, months, as_of = _selection(request, measure_id, by, months)
-    if as_of is None:
+    definition, by, months, extract_date = _selection(request, measure_id, by, months)
+    if extract_date is None:
         return render(request, "no_data.html", {"page_title": definition.title})
+    view = _view(request, definition, extract_date)
+    as_of = view.as_of
     published = not sees_unpublished(user.role)
-    values = _series(request, measure_id, as_of, months, by, published)
+    values = _series(request, measure_id, view, months, by, published)
     whole = [v for v in values if v.breakdown is None]
     at_end = [v for v in values if v.breakdown is not None and whole and v.as_of == whole[-1].as_of]
     named = [  # (readable group name, value)
@@ -179,6 +198,10 @@ def measure_page(
                 definition.direction or "", "Neither higher nor lower is better"
             ),
             **comparators.panel_context(request, measure_id),
+            **form_context(request, view),
+            "filter_action": f"/measures/{measure_id}",
+            "filter_keep": [(k, v) for k, v in (("by", by or ""), ("months", str(months))) if v],
+            "filter_with_start": True,
         },
     )
 
@@ -255,10 +278,12 @@ def measure_csv(
     by: str | None = None,
     months: int = 24,
 ) -> Response:
-    definition, by, months, as_of = _selection(request, measure_id, by, months)
-    if as_of is None:
+    definition, by, months, extract_date = _selection(request, measure_id, by, months)
+    if extract_date is None:
         raise HTTPException(status_code=404)
-    values = _series(request, measure_id, as_of, months, by, not sees_unpublished(user.role))
+    view = _view(request, definition, extract_date)
+    as_of = view.as_of
+    values = _series(request, measure_id, view, months, by, not sees_unpublished(user.role))
     target = standing(request.app, measure_id)
     out = io.StringIO()
     writer = csv.writer(out)
@@ -302,5 +327,6 @@ def measure_csv(
                 )
             ]
         )
-    name = f"{measure_id}{'-by-' + by if by else ''}-{as_of.isoformat()}.csv"
+    filtered = "-filtered" if view.where else ""
+    name = f"{measure_id}{'-by-' + by if by else ''}{filtered}-{as_of.isoformat()}.csv"
     return csv_response(out.getvalue(), name)

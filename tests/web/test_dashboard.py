@@ -1,0 +1,144 @@
+"""Filters, dates and saved views on the overview and the measure pages (docs/web.md, "Filters
+and saved views"). The tiny county: 15 waiting in the North team, 3 in the South team; people
+with odd numbers live in Elmsford (8 of North's waiting, 1 of South's), the others in Kestonby."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from urllib.parse import quote
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from web_helpers import NORTH, SOUTH, csrf_token
+
+from careassure.appdb import AuditEntry, transaction
+
+Clients = Callable[[str | None], TestClient]
+WAITING = "/measures/care_act_assessment.waiting"
+
+
+def headline(page: str, measure: str) -> str:
+    """The value cell of a measure's row in the overview's headline table."""
+    row = re.search(rf'href="/measures/{re.escape(measure)}[^"]*">.*?</th>\s*<td[^>]*>([^<]*)</td>',
+                    page, flags=re.S)
+    assert row, f"no row for {measure}"
+    return row.group(1).strip()
+
+
+def test_overview_filtered_by_team(client_for: Clients) -> None:
+    analyst = client_for("analyst")
+    whole = analyst.get("/").text
+    assert headline(whole, "care_act_assessment.waiting") == "18"
+    page = analyst.get(f"/?team={quote(SOUTH)}")
+    assert page.status_code == 200
+    assert headline(page.text, "care_act_assessment.waiting") == "3"
+    # The filter is carried to the measure pages and said in words.
+    assert f"Team: {SOUTH}" in page.text
+    assert f'href="/measures/care_act_assessment.waiting?team={quote(SOUTH).replace("%20", "+")}"' \
+        in page.text
+    # Calls have no team: named as not available, not shown with the whole area's figure.
+    assert "Not shown under these filters" in page.text
+    assert 'href="/measures/contacts.pct_answered"' in page.text
+
+
+def test_filters_combine_and_groups_are_alternatives(client_for: Clients) -> None:
+    analyst = client_for("analyst")
+    page = analyst.get(f"/?locality=Elmsford&team={quote(NORTH)}").text
+    assert headline(page, "care_act_assessment.waiting") == "8"
+    page = analyst.get(f"/?team={quote(NORTH)}&team={quote(SOUTH)}").text
+    assert headline(page, "care_act_assessment.waiting") == "18"
+
+
+def test_viewer_gets_filtered_figures_suppressed(client_for: Clients) -> None:
+    page = client_for("viewer").get(f"/?team={quote(SOUTH)}").text
+    assert headline(page, "care_act_assessment.waiting") == "*"
+    page = client_for("viewer").get("/?locality=Elmsford").text
+    assert headline(page, "care_act_assessment.waiting") == "9"
+
+
+def test_measure_page_and_csv_under_a_filter(client_for: Clients) -> None:
+    analyst = client_for("analyst")
+    page = analyst.get(f"{WAITING}?locality=Kestonby&by=team")
+    assert page.status_code == 200
+    assert "Trend for the filtered figures" in page.text
+    assert "Locality: Kestonby" in page.text
+    csv = analyst.get(f"{WAITING}/data.csv?locality=Kestonby")
+    assert csv.status_code == 200
+    assert "-filtered-" in csv.headers["content-disposition"]
+    last = [line for line in csv.text.splitlines() if line.startswith("care_act_assessment")][-1]
+    # Kestonby: North's even-numbered 2..14 (7) and South's 16 and 18 (2).
+    assert ",9,9," in last
+
+
+def test_as_of_and_trend_start(client_for: Clients) -> None:
+    analyst = client_for("analyst")
+    page = analyst.get(f"{WAITING}?as_of=30/11/2025&from=31/08/2025")
+    assert page.status_code == 200
+    assert "Figures as at 30/11/2025" in page.text
+    assert "Trend from 31/08/2025" in page.text
+    assert "31/12/2025</th>" not in page.text  # no point after the as-of date
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ("team=Nowhere", "There is no team “Nowhere” in the data"),
+        ("age_band=12-15", "There is no age band “12-15”"),
+        ("as_of=31/02/2025", "is not a date"),
+        ("as_of=01/01/2026", "is after the data"),
+        ("from=31/12/2025", "must be before the as-of date"),
+    ],
+)
+def test_bad_filters_get_the_govuk_400_page(client_for: Clients, query: str, reason: str) -> None:
+    response = client_for("analyst").get(f"{WAITING}?{query}")
+    assert response.status_code == 400
+    assert reason in response.text
+    assert 'class="govuk-heading-l"' in response.text
+
+
+def test_a_measure_that_cannot_be_filtered_so_is_refused(client_for: Clients) -> None:
+    response = client_for("analyst").get(f"/measures/contacts.pct_answered?team={quote(NORTH)}")
+    assert response.status_code == 400
+    assert "cannot be filtered by team" in response.text
+
+
+def test_saved_views_are_per_account_and_audited(client_for: Clients, app) -> None:  # noqa: ANN001
+    analyst = client_for("analyst")
+    query = f"?team={quote(SOUTH)}"
+    saved = analyst.post("/views", data={"name": "  South   only ", "path": "/", "query": query,
+                                         "csrftoken": csrf_token(analyst)})
+    assert saved.status_code == 303
+    assert saved.headers["location"] == "/?team=South+Locality+Team"
+    listing = analyst.get("/views").text
+    assert ">South only</a>" in listing
+    view_id = re.search(r'action="/views/(\d+)/delete"', listing).group(1)  # type: ignore[union-attr]
+    # Another account neither sees nor removes it.
+    lead = client_for("workstream_lead")
+    assert "South only" not in lead.get("/views").text
+    refused = lead.post(f"/views/{view_id}/delete", data={"csrftoken": csrf_token(lead)})
+    assert refused.status_code == 404
+    removed = analyst.post(f"/views/{view_id}/delete", data={"csrftoken": csrf_token(analyst)})
+    assert removed.status_code == 303
+    assert "South only" not in analyst.get("/views").text
+    with transaction(app.state.engine) as session:
+        actions = [(e.actor, e.action) for e in session.scalars(
+            select(AuditEntry).where(AuditEntry.entity_type == "saved_view"))]
+    assert actions == [("analyst", "create"), ("analyst", "delete")]
+
+
+@pytest.mark.parametrize(
+    ("form", "reason"),
+    [
+        ({"name": "", "path": "/"}, "Enter a name"),
+        ({"name": "x", "path": "https://evil.example/"}, "Only the overview and measure pages"),
+        ({"name": "x", "path": "/measures/no.such"}, "Only the overview and measure pages"),
+        ({"name": "x" * 81, "path": "/"}, "at most 80 characters"),
+    ],
+)
+def test_bad_views_are_not_saved(client_for: Clients, form: dict[str, str], reason: str) -> None:
+    analyst = client_for("analyst")
+    response = analyst.post("/views", data=form | {"csrftoken": csrf_token(analyst)})
+    assert response.status_code == 400
+    assert reason in response.text
