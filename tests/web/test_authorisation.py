@@ -65,6 +65,8 @@ MATRIX: dict[tuple[str, str], frozenset[str] | str] = {
     ("POST", "/budget/delivery"): PLAN_MANAGERS,
     ("GET", "/reports/preparation.{fmt}"): STAFF,
     ("GET", "/views"): EVERYONE,
+    ("GET", "/measures/{measure_id}/chart.{fmt}"): EVERYONE,
+    ("GET", "/measures/{measure_id}/data.xlsx"): EVERYONE,
     ("POST", "/views"): EVERYONE,
     ("POST", "/views/{view_id}/delete"): EVERYONE,
 }

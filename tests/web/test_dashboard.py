@@ -142,3 +142,47 @@ def test_bad_views_are_not_saved(client_for: Clients, form: dict[str, str], reas
     response = analyst.post("/views", data=form | {"csrftoken": csrf_token(analyst)})
     assert response.status_code == 400
     assert reason in response.text
+
+
+def test_trend_by_team_orders_groups_folds_empty_ones_and_draws_small_multiples(
+    client_for: Clients,
+) -> None:
+    page = client_for("analyst").get(f"{WAITING}?by=team").text
+    breakdown = page.split("largest group first", 1)[1]
+    # North (15) before South (3); the Outreach team has nobody waiting: folded away.
+    assert breakdown.index(NORTH) < breakdown.index(SOUTH)
+    assert "1 group with nobody in the measure at this date" in page
+    assert "Trend by team" in page
+    assert page.count('class="ca-multiples__item"') == 2
+    assert "The charts&#39; figures" in page or "The charts' figures" in page
+    assert "Peak: 18 on 31/12/2025" in page
+
+
+def test_chart_and_figures_download(client_for: Clients) -> None:
+    analyst = client_for("analyst")
+    svg = analyst.get(f"{WAITING}/chart.svg?team={quote(SOUTH)}")
+    assert svg.status_code == 200
+    assert svg.headers["content-type"].startswith("image/svg+xml")
+    assert svg.text.startswith("<?xml") and "<style>.ca-chart" in svg.text
+    png = analyst.get(f"{WAITING}/chart.png")
+    assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    assert analyst.get(f"{WAITING}/chart.gif").status_code == 404
+
+
+def test_excel_download_matches_the_csv_and_is_suppressed_for_the_viewer(
+    client_for: Clients,
+) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    for role, south in (("analyst", 3), ("viewer", "*")):
+        response = client_for(role).get(f"{WAITING}/data.xlsx?by=team&months=12")
+        assert response.status_code == 200
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        rows = list(sheet.iter_rows(values_only=True))
+        assert rows[0][:3] == ("measure", "as_of", "period_start")
+        last_south = [r for r in rows if r[5] == SOUTH][-1]
+        assert last_south[6] == south
+        # The "@Outreach Team" name is text, escaped as in the CSV, never a formula.
+        assert any(r[5] == "'@Outreach Team" for r in rows)

@@ -27,6 +27,7 @@ ROUTER_MODULES: tuple[str, ...] = (
     "careassure.web.routes.reports",
     "careassure.web.routes.budget",
     "careassure.web.routes.views",
+    "careassure.web.routes.measure_files",
 )
 
 

@@ -16,10 +16,10 @@ from careassure.measures.calendar import FLOW_PERIOD_MONTHS
 from careassure.measures.catalogue import MeasureDef
 from careassure.measures.filters import filterable
 from careassure.measures.format import period_text
-from careassure.measures.labels import BREAKDOWN_NAMES, group_label
+from careassure.measures.labels import BREAKDOWN_NAMES
 from careassure.plan.targets import TargetInForce
 from careassure.records.csvcells import safe_cell
-from careassure.web import charts, comparators, display
+from careassure.web import charts, comparators, display, trends
 from careassure.web.auth import Allow
 from careassure.web.downloads import csv_response
 from careassure.web.filters import View, form_context, read_view
@@ -156,20 +156,16 @@ def measure_page(
     published = not sees_unpublished(user.role)
     values = _series(request, measure_id, view, months, by, published)
     whole = [v for v in values if v.breakdown is None]
-    at_end = [v for v in values if v.breakdown is not None and whole and v.as_of == whole[-1].as_of]
-    named = [  # (readable group name, value)
-        (group_label(*next(iter(v.breakdown.items()))), v)  # type: ignore[union-attr]
-        for v in at_end
-        if not _empty(v)
-    ]
-    groups = sorted(named, key=lambda pair: pair[0])
+    groups, nobody = trends.by_group(values, by) if by else ([], [])
     target = standing(request.app, measure_id)
     chart = _trend_chart(definition, whole, target)
+    top = trends.peak(whole)
     options = [{"value": "", "text": "Whole area only", "selected": by is None}] + [
         {"value": b, "text": BREAKDOWN_NAMES[b], "selected": b == by}
         for b in BREAKDOWNS
         if b in definition.breakdowns
     ]
+    files = view.query(("months", str(months)), ("by", by or ""))
     return render(
         request,
         "measure.html",
@@ -185,8 +181,16 @@ def measure_page(
             "options": options,
             "chart": charts.render(chart, "trend"),
             "rows": [(v, judged(v, target)) for v in whole],
-            "groups": [(name, v, judged(v, target)) for name, v in groups],
-            "empty_groups": len(at_end) - len(groups),
+            "groups": [(g.name, g.last, judged(g.last, target)) for g in groups],
+            "nobody": nobody,
+            "multiples": trends.small_multiples(
+                definition.title, groups, [v.as_of for v in whole],
+                target.target.value if target else None, target_words(target) if target else "",
+                UNIT_LABELS[definition.unit],
+            ),
+            "group_trends": groups,
+            "peak": top,
+            "files": files,
             "show": display.show,
             "period": period_text,
             "target": target_words(target),
@@ -217,11 +221,6 @@ UNIT_LABELS = {
 }
 
 
-def _empty(value: display.Shown) -> bool:
-    """A group with nobody in the measure (no value, and nothing counted)."""
-    return value.value is None and not value.numerator and not value.denominator
-
-
 def _trend_chart(
     definition: MeasureDef, whole: list[display.Shown], target: TargetInForce | None
 ) -> charts.Chart:
@@ -246,6 +245,7 @@ def _trend_chart(
         title += (
             f", month ends {display.uk_date(whole[0].as_of)} to {display.uk_date(whole[-1].as_of)}"
         )
+    mark = trends.peak_mark(whole)
     return charts.Chart(
         title=title,
         description=_describe(whole, target),
@@ -253,6 +253,7 @@ def _trend_chart(
         lines=[charts.Line("Whole area", [display.plottable(v) for v in whole])],
         rules=rules,
         y_label=UNIT_LABELS[definition.unit],
+        marks=[mark] if mark is not None else [],
     )
 
 
@@ -270,44 +271,33 @@ def _describe(whole: list[display.Shown], target: TargetInForce | None) -> str:
     return text + " The table below the chart gives every value."
 
 
-@router.get("/measures/{measure_id}/data.csv")
-def measure_csv(
-    request: Request,
-    user: Annotated[SignedIn, Depends(Allow(EVERYONE))],
-    measure_id: str,
-    by: str | None = None,
-    months: int = 24,
-) -> Response:
-    definition, by, months, extract_date = _selection(request, measure_id, by, months)
-    if extract_date is None:
-        raise HTTPException(status_code=404)
-    view = _view(request, definition, extract_date)
-    as_of = view.as_of
-    values = _series(request, measure_id, view, months, by, not sees_unpublished(user.role))
-    target = standing(request.app, measure_id)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "measure",
-            "as_of",
-            "period_start",
-            "period",
-            "breakdown",
-            "group",
-            "value",
-            "numerator",
-            "denominator",
-            "target",
-            "target_from",
-            "status",
-            "reason",
-        ]
-    )
+FIGURE_COLUMNS = (
+    "measure",
+    "as_of",
+    "period_start",
+    "period",
+    "breakdown",
+    "group",
+    "value",
+    "numerator",
+    "denominator",
+    "target",
+    "target_from",
+    "status",
+    "reason",
+)
+
+
+def figure_rows(
+    values: list[display.Shown], target: TargetInForce | None
+) -> list[list[object]]:
+    """The page's figures as rows under ``FIGURE_COLUMNS``, each cell safe to open in a
+    spreadsheet (the CSV and the Excel download write the same rows)."""
+    rows = []
     for v in values:
         column, group = next(iter(v.breakdown.items())) if v.breakdown else ("", "")
         verdict = judged(v, target)
-        writer.writerow(
+        rows.append(
             [
                 safe_cell(cell)
                 for cell in (
@@ -327,6 +317,30 @@ def measure_csv(
                 )
             ]
         )
+    return rows
+
+
+def download_name(measure_id: str, by: str | None, view: View, suffix: str) -> str:
     filtered = "-filtered" if view.where else ""
-    name = f"{measure_id}{'-by-' + by if by else ''}{filtered}-{as_of.isoformat()}.csv"
-    return csv_response(out.getvalue(), name)
+    return f"{measure_id}{'-by-' + by if by else ''}{filtered}-{view.as_of.isoformat()}.{suffix}"
+
+
+@router.get("/measures/{measure_id}/data.csv")
+def measure_csv(
+    request: Request,
+    user: Annotated[SignedIn, Depends(Allow(EVERYONE))],
+    measure_id: str,
+    by: str | None = None,
+    months: int = 24,
+) -> Response:
+    definition, by, months, extract_date = _selection(request, measure_id, by, months)
+    if extract_date is None:
+        raise HTTPException(status_code=404)
+    view = _view(request, definition, extract_date)
+    values = _series(request, measure_id, view, months, by, not sees_unpublished(user.role))
+    target = standing(request.app, measure_id)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(FIGURE_COLUMNS)
+    writer.writerows(figure_rows(values, target))
+    return csv_response(out.getvalue(), download_name(measure_id, by, view, "csv"))
