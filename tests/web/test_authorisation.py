@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from web_helpers import csrf_token
 
 from careassure.web.app import page_routes
-from careassure.web.roles import ADMINS, DATA_LOADERS, EVERYONE, ROLES, STAFF
+from careassure.web.roles import ADMINS, DATA_LOADERS, EVERYONE, PERSON_LEVEL, ROLES, STAFF
 from careassure.web.routes.plan import PLAN_EDITORS, PLAN_MANAGERS
 
 PUBLIC = "public"  # open to anyone: signing in and out
@@ -67,6 +67,7 @@ MATRIX: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/views"): EVERYONE,
     ("GET", "/measures/{measure_id}/chart.{fmt}"): EVERYONE,
     ("GET", "/measures/{measure_id}/data.xlsx"): EVERYONE,
+    ("GET", "/measures/{measure_id}/records"): PERSON_LEVEL,
     ("POST", "/views"): EVERYONE,
     ("POST", "/views/{view_id}/delete"): EVERYONE,
 }

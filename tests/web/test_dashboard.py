@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from web_helpers import NORTH, SOUTH, csrf_token
+from web_helpers import NORTH, ROLE_USERS, SOUTH, csrf_token
 
 from careassure.appdb import AuditEntry, transaction
 
@@ -186,3 +186,48 @@ def test_excel_download_matches_the_csv_and_is_suppressed_for_the_viewer(
         assert last_south[6] == south
         # The "@Outreach Team" name is text, escaped as in the CSV, never a formula.
         assert any(r[5] == "'@Outreach Team" for r in rows)
+
+
+@pytest.mark.parametrize("role", ["analyst", "improvement_manager", "admin"])
+def test_drill_down_to_the_records_behind_a_figure_is_listed_and_audited(
+    client_for: Clients, app, role: str  # noqa: ANN001
+) -> None:
+    client = client_for(role)
+    page = client.get(f"{WAITING}?by=team").text
+    link = f'href="{WAITING}/records?by=team&amp;group=South+Locality+Team"'
+    assert link in page
+    records = client.get(f"{WAITING}/records?by=team&group={quote(SOUTH)}")
+    assert records.status_code == 200
+    assert "3 episodes in the queue at 31/12/2025" in records.text
+    assert records.text.count("<code>") == 3
+    # Longest wait first: South's waits are 12, 11 and 10 days.
+    assert re.findall(r'cell--numeric">(\d+)</td>', records.text) == ["12", "11", "10"]
+    whole = client.get(f"{WAITING}/records?locality=Elmsford")
+    assert "9 episodes" in whole.text
+    with transaction(app.state.engine) as session:
+        entries = session.scalars(select(AuditEntry).where(
+            AuditEntry.entity_type == "records_viewed")).all()
+    assert [(e.actor, e.after["breakdown"], e.after["rows_shown"]) for e in entries] == [
+        (ROLE_USERS[role], f"Team: {SOUTH}", 3),
+        (ROLE_USERS[role], "whole area", 9),
+    ]
+
+
+@pytest.mark.parametrize("role", ["workstream_lead", "viewer"])
+def test_drill_down_is_refused_to_roles_without_person_level_access(
+    client_for: Clients, role: str
+) -> None:
+    client = client_for(role)
+    page = client.get(f"{WAITING}?by=team").text
+    assert "/records" not in page
+    refused = client.get(f"{WAITING}/records?by=team&group={quote(SOUTH)}")
+    assert refused.status_code == 403
+    assert "You do not have permission to see this page" in refused.text
+
+
+def test_drill_down_needs_a_waiting_list_measure_and_a_real_group(client_for: Clients) -> None:
+    analyst = client_for("analyst")
+    flow = analyst.get("/measures/care_act_assessment.pct_allocated_within_56/records")
+    assert flow.status_code == 400 and "no list of records" in flow.text
+    assert analyst.get(f"{WAITING}/records?by=team&group=Nowhere").status_code == 400
+    assert analyst.get(f"{WAITING}/records?group={quote(SOUTH)}").status_code == 400

@@ -34,6 +34,7 @@ MODEL_MODULES = (
     "careassure.compare.tables",
     "careassure.framework.tables",
     "careassure.plan.tables",
+    "careassure.web.record_views",
     "careassure.web.saved_views",
     "careassure.web.tables",
 )

@@ -148,6 +148,25 @@ def _calendar_bounds(tables: dict[str, Any], dates: Sequence[GridDate]) -> tuple
     return min(candidates), max(g.as_of for g in dates)
 
 
+def evaluation_context(
+    backend: Any, dates: Sequence[GridDate], by: str | None, where: Filter | None
+) -> Context:
+    """The tables (kept by ``where``), date grid, calendar and breakdown groups of one
+    evaluation: what every measure family, and the record lists behind a figure, start from."""
+    tables = _tables(backend)
+    if where:
+        tables = apply(tables, where)
+    calendar = build_calendar(*_calendar_bounds(tables, dates))
+    return Context(
+        tables=tables,
+        dates=dates,
+        grid=grid_table(grid_frame(dates, calendar)),
+        calendar_table=calendar_table(calendar.frame),
+        by=by,
+        groups=group_universe(by, tables, dates[0].as_of) if by else (),
+    )
+
+
 def _selected(measures: Sequence[str] | None, catalogue: dict[str, MeasureDef]) -> list[str]:
     if measures is None:
         return list(catalogue)
@@ -179,18 +198,7 @@ def _evaluate(
             f"{', '.join(sorted(where.dimensions))} (see docs/measures.md, \"Filters\")"
         )
     targets = targets if targets is not None else load_targets()
-    tables = _tables(backend)
-    if where:
-        tables = apply(tables, where)
-    calendar = build_calendar(*_calendar_bounds(tables, dates))
-    ctx = Context(
-        tables=tables,
-        dates=dates,
-        grid=grid_table(grid_frame(dates, calendar)),
-        calendar_table=calendar_table(calendar.frame),
-        by=by,
-        groups=group_universe(by, tables, dates[0].as_of) if by else (),
-    )
+    ctx = evaluation_context(backend, dates, by, where)
     wanted_by_family: dict[Family, set[str]] = {}
     for measure_id in chosen:
         wanted_by_family.setdefault(family_of(measure_id), set()).add(measure_id)

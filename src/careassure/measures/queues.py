@@ -31,15 +31,16 @@ CARE_ACT = "care_act_assessment"
 DISPARITY = f"{CARE_ACT}.team_disparity"
 
 
-def _snapshot_units(ctx: Context, kinds: tuple[str, ...]) -> ir.Table:
-    """One row per episode of ``kinds`` waiting at each grid date, with its wait so far."""
+def snapshot_units(ctx: Context, kinds: tuple[str, ...]) -> ir.Table:
+    """One row per episode of ``kinds`` waiting at each grid date, with its wait so far (also
+    the list of records behind a waiting-list figure, careassure.measures.drilldown)."""
     episodes = ctx.tables["episodes"]
     ep = episodes.filter(episodes.kind.isin(kinds))
     far = ibis.date(FAR_FUTURE)
     ended = ibis.least(ep.completed_date.fill_null(far), ep.closed_date.fill_null(far))
     # The first day the episode is no longer waiting: waiting at D <=> received <= D < leaves.
     leaves = (ep.kind == S42).ifelse(ended, ibis.least(ended, ep.allocated_date.fill_null(far)))
-    ep = ep.select("kind", "person_id", "team", "received_date", leaves=leaves)
+    ep = ep.select("episode_id", "kind", "person_id", "team", "received_date", leaves=leaves)
     working = any(k in WORKING_DAY_KINDS for k in kinds)
     if working:
         ep = look_up(ep, "received_date", ctx.calendar_table, wd="wd_received")
@@ -49,7 +50,7 @@ def _snapshot_units(ctx: Context, kinds: tuple[str, ...]) -> ir.Table:
     if working:  # busday_count(received, D) = wd(D) - wd(received)
         wait = units.kind.isin(WORKING_DAY_KINDS).ifelse(units.wd_as_of - units.wd_received, wait)
     return units.select(
-        "kind", "person_id", "team", "as_of", wait=wait,
+        "episode_id", "kind", "person_id", "team", "received_date", "as_of", wait=wait,
         old=units.received_date <= units.before_6m,  # received + 6 months < D
     )
 
@@ -58,7 +59,7 @@ def snapshot(ctx: Context, wanted: set[str]) -> Cells:
     """Waiting-list measures of the four queues and the open S42 enquiries as at each date, and
     the team disparity, from one pass over the waiting episodes."""
     kinds = tuple(k for k in (*QUEUE_KINDS, S42) if any(w.startswith(f"{k}.") for w in wanted))
-    units = _snapshot_units(ctx, kinds)
+    units = snapshot_units(ctx, kinds)
     if DISPARITY in wanted:
         units = _with_team_type_copies(ctx, units)
     units = attach_group(units, ctx.by, ctx.tables)

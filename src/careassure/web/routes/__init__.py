@@ -28,6 +28,7 @@ ROUTER_MODULES: tuple[str, ...] = (
     "careassure.web.routes.budget",
     "careassure.web.routes.views",
     "careassure.web.routes.measure_files",
+    "careassure.web.routes.drilldown",
 )
 
 

@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from careassure.measures import BREAKDOWNS, CATALOGUE
 from careassure.measures.calendar import FLOW_PERIOD_MONTHS
 from careassure.measures.catalogue import MeasureDef
+from careassure.measures.drilldown import has_records
 from careassure.measures.filters import filterable
 from careassure.measures.format import period_text
 from careassure.measures.labels import BREAKDOWN_NAMES
@@ -24,7 +25,7 @@ from careassure.web.auth import Allow
 from careassure.web.downloads import csv_response
 from careassure.web.filters import View, form_context, read_view
 from careassure.web.headlines import trend_start
-from careassure.web.roles import EVERYONE, sees_unpublished
+from careassure.web.roles import EVERYONE, PERSON_LEVEL, sees_unpublished
 from careassure.web.sessions import SignedIn
 from careassure.web.targets import all_targets, judged, standing, target_words
 from careassure.web.templating import render
@@ -111,6 +112,11 @@ def _series(
     return display.for_reader(values, published=published)
 
 
+def listed(role: str, measure_id: str) -> bool:
+    """Whether the page links its figures to the records behind them for this reader."""
+    return role in PERSON_LEVEL and has_records(measure_id)
+
+
 def _view(request: Request, definition: MeasureDef, extract_date: date) -> View:
     """The page's filters and dates (filters.read_view), refused when the measure cannot be
     filtered that way rather than shown for the whole area under a filtered heading."""
@@ -166,6 +172,7 @@ def measure_page(
         if b in definition.breakdowns
     ]
     files = view.query(("months", str(months)), ("by", by or ""))
+    lists = f"/measures/{measure_id}/records" if listed(user.role, measure_id) else ""
     return render(
         request,
         "measure.html",
@@ -189,6 +196,12 @@ def measure_page(
                 UNIT_LABELS[definition.unit],
             ),
             "group_trends": groups,
+            # The records behind each figure (drill-down), for the roles allowed to see them.
+            "records_href": lists + view.query() if lists else "",
+            "record_links": [
+                lists + view.query(("by", by or ""), ("group", g.code)) if lists else ""
+                for g in groups
+            ],
             "peak": top,
             "files": files,
             "show": display.show,
