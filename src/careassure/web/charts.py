@@ -131,11 +131,13 @@ def render(
     *,
     size: tuple[int, int] = (WIDTH, HEIGHT),
     scale_to: float | None = None,
+    css: str = "",
 ) -> Markup:
     """The chart as an ``<svg>`` element (scales with its container). ``size`` is the drawing's
     own width and height: a chart shown small (small multiples, a phone) is drawn small, so its
     14 px text stays 14 px rather than shrinking with the picture. ``scale_to`` gives several
-    charts one vertical scale."""
+    charts one vertical scale; ``css`` adds classes to the drawing (``ca-chart--wide``,
+    ``ca-chart--narrow``: a page drawing both shows the one that fits the screen)."""
     width, height = size
     step, steps = _axis(max(highest(chart), scale_to or 0.0) * 1.05)
     top = step * steps
@@ -149,7 +151,8 @@ def render(
         return TOP + plot_h * (1 - v / top)
 
     out = [
-        f'<svg class="ca-chart" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg class="{" ".join(("ca-chart", css)).strip()}" viewBox="0 0 {width} {height}" '
+        f'role="img" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" focusable="false">',
         f'<title id="{chart_id}-title">{escape(chart.title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(_described(chart))}</desc>',

@@ -186,7 +186,9 @@ def measure_page(
                 {"value": str(k), "text": v, "selected": k == months} for k, v in PERIODS.items()
             ],
             "options": options,
-            "chart": charts.render(chart, "trend"),
+            # Drawn twice: for wide screens and print, and narrow for a phone (legible text).
+            "chart": charts.render(chart, "trend", css="ca-chart--wide")
+            + charts.render(chart, "trend-narrow", size=NARROW, css="ca-chart--narrow"),
             "rows": [(v, judged(v, target)) for v in whole],
             "groups": [(g.name, g.last, judged(g.last, target)) for g in groups],
             "nobody": nobody,
@@ -222,6 +224,8 @@ def measure_page(
         },
     )
 
+
+NARROW = (360, 300)  # the trend chart as a phone shows it, 375 px wide
 
 UNIT_LABELS = {
     "count": "number",
