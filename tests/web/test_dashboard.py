@@ -231,3 +231,12 @@ def test_drill_down_needs_a_waiting_list_measure_and_a_real_group(client_for: Cl
     assert flow.status_code == 400 and "no list of records" in flow.text
     assert analyst.get(f"{WAITING}/records?by=team&group=Nowhere").status_code == 400
     assert analyst.get(f"{WAITING}/records?group={quote(SOUTH)}").status_code == 400
+
+
+def test_control_limits_on_the_trend(client_for: Clients) -> None:
+    page = client_for("analyst").get(f"{WAITING}?months=24&spc=1").text
+    assert 'class="ca-chart__spc-mean"' in page and 'class="ca-chart__spc-limit"' in page
+    assert "Control chart (as NHS" in page
+    assert "process limits" in page
+    plain = client_for("analyst").get(f"{WAITING}?months=24").text
+    assert "ca-chart__spc-mean" not in plain

@@ -200,6 +200,8 @@ def render(
         anchor = "end" if mark_x > width / 2 else "start"
         out.append(f'<circle class="{mark.css}" cx="{mark_x:.1f}" cy="{mark_y:.1f}" r="6"/>')
         shift = -10 if anchor == "end" else 10
+        if not mark.label:
+            continue
         labels.append(f'<text class="ca-chart__label" x="{mark_x + shift:.1f}" '
                       f'y="{max(mark_y - 10, TOP - 4):.1f}" text-anchor="{anchor}">'
                       f'{escape(mark.label)}</text>')

@@ -14,6 +14,7 @@ from datetime import date
 from markupsafe import Markup
 
 from careassure.measures.labels import group_label
+from careassure.measures.spc import ControlChart, control_chart
 from careassure.web import charts, display
 from careassure.web.display import Shown
 
@@ -129,3 +130,29 @@ def _describe(group: GroupTrend, target_text: str) -> str:
     if target_text:
         text += f" Target {target_text}."
     return text + " The table below the charts gives every value."
+
+
+def with_control_limits(chart: charts.Chart, whole: list[Shown]) -> ControlChart | None:
+    """Add a control chart's mean and process limits to ``chart`` and mark the points a
+    special-cause rule flags (careassure.measures.spc); None (chart unchanged) when the trend
+    has too few values for limits."""
+    control = control_chart([display.plottable(v) for v in whole])
+    if control is None:
+        return None
+    chart.rules.append(charts.Rule(f"Mean {control.mean:.1f}", control.mean, "ca-chart__spc-mean",
+                                   label_at_start=True))
+    chart.rules.append(charts.Rule(f"Upper limit {control.upper:.1f}", control.upper,
+                                   "ca-chart__spc-limit"))
+    if control.lower > 0:
+        chart.rules.append(charts.Rule(f"Lower limit {control.lower:.1f}", control.lower,
+                                       "ca-chart__spc-limit"))
+    chart.marks.extend(
+        charts.Mark("", i, display.plottable(whole[i]), "ca-chart__spc-flag")  # type: ignore[arg-type]
+        for i, rules in enumerate(control.flags) if rules
+    )
+    chart.description += (
+        f" Control limits: mean {control.mean:.1f}, process limits {control.lower:.1f} to "
+        f"{control.upper:.1f}; {sum(1 for f in control.flags if f)} points flagged as special "
+        "cause (listed below the chart)."
+    )
+    return control

@@ -153,6 +153,7 @@ def measure_page(
     measure_id: str,
     by: str | None = None,
     months: int = 24,
+    spc: bool = False,
 ) -> Response:
     definition, by, months, extract_date = _selection(request, measure_id, by, months)
     if extract_date is None:
@@ -165,13 +166,14 @@ def measure_page(
     groups, nobody = trends.by_group(values, by) if by else ([], [])
     target = standing(request.app, measure_id)
     chart = _trend_chart(definition, whole, target)
+    control = trends.with_control_limits(chart, whole) if spc else None
     top = trends.peak(whole)
     options = [{"value": "", "text": "Whole area only", "selected": by is None}] + [
         {"value": b, "text": BREAKDOWN_NAMES[b], "selected": b == by}
         for b in BREAKDOWNS
         if b in definition.breakdowns
     ]
-    files = view.query(("months", str(months)), ("by", by or ""))
+    files = view.query(("months", str(months)), ("by", by or ""), ("spc", "1" if spc else ""))
     lists = f"/measures/{measure_id}/records" if listed(user.role, measure_id) else ""
     return render(
         request,
@@ -198,6 +200,8 @@ def measure_page(
                 UNIT_LABELS[definition.unit],
             ),
             "group_trends": groups,
+            "spc": spc,
+            "control": control,
             # The records behind each figure (drill-down), for the roles allowed to see them.
             "records_href": lists + view.query() if lists else "",
             "record_links": [
