@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from web_helpers import csrf_token
 
 from careassure.web.app import page_routes
-from careassure.web.roles import ADMINS, DATA_LOADERS, EVERYONE, ROLES, STAFF
+from careassure.web.roles import ADMINS, DATA_LOADERS, EVERYONE, PERSON_LEVEL, ROLES, STAFF
 from careassure.web.routes.plan import PLAN_EDITORS, PLAN_MANAGERS
 
 PUBLIC = "public"  # open to anyone: signing in and out
@@ -89,6 +89,12 @@ MATRIX: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/budget"): EVERYONE,
     ("POST", "/budget/delivery"): PLAN_MANAGERS,
     ("GET", "/reports/preparation.{fmt}"): STAFF,
+    ("GET", "/views"): EVERYONE,
+    ("GET", "/measures/{measure_id}/chart.{fmt}"): EVERYONE,
+    ("GET", "/measures/{measure_id}/data.xlsx"): EVERYONE,
+    ("GET", "/measures/{measure_id}/records"): PERSON_LEVEL,
+    ("POST", "/views"): EVERYONE,
+    ("POST", "/views/{view_id}/delete"): EVERYONE,
 }
 
 # Values for path parameters: real where the page exists (an unknown evidence item is a 404,
@@ -105,6 +111,7 @@ PATH_VALUES = {
     "quarter": "2025Q4",
     "risk_key": "risk-1",
     "statement_id": "assessing_needs",
+    "view_id": "1",
 }
 
 

@@ -21,10 +21,14 @@ Clients = Callable[[str | None], TestClient]
 
 
 def _cells(html: str) -> dict[str, str]:
-    """Row header -> first numeric cell, from every table on a page."""
+    """Row header -> first numeric cell, from every table on a page (the first table with that
+    row header wins: a measure page's trend by group repeats the dates)."""
     pattern = (r'<th scope="row" class="govuk-table__header">(?:<a [^>]*>)?([^<]+)(?:</a>)?</th>'
                r'\s*<td class="govuk-table__cell govuk-table__cell--numeric">([^<]*)</td>')
-    return dict(re.findall(pattern, html))
+    found: dict[str, str] = {}
+    for header, cell in re.findall(pattern, html):
+        found.setdefault(header, cell)
+    return found
 
 
 def test_overview_shows_the_headline_measures(client_for: Clients) -> None:

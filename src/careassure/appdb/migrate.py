@@ -35,6 +35,8 @@ MODEL_MODULES = (
     "careassure.framework.tables",
     "careassure.plan.tables",
     "careassure.reported.tables",
+    "careassure.web.record_views",
+    "careassure.web.saved_views",
     "careassure.web.tables",
 )
 

@@ -39,12 +39,14 @@ from careassure.measures.calendar import (
     single_date,
 )
 from careassure.measures.catalogue import (
+    BREAKDOWNS,
     MeasureDef,
     breakdowns_of,
     declared_measures,
     queue_measure_names,
 )
 from careassure.measures.context import Cells, Context, calendar_table, grid_table
+from careassure.measures.filters import Filter, apply, filterable
 from careassure.measures.reported import ReportedValue, figures, reported_measures
 from careassure.measures.result import MeasureValue
 from careassure.measures.targets import Targets, load_targets
@@ -144,6 +146,11 @@ def record_tables(backend: Any) -> dict[str, Any]:
     """The record tables of an Ibis backend or a Store, for what reads them outside a measure
     family (the activity tables, measures/activity.py)."""
     return _tables(backend)
+def filter_choices(backend: Any, at: date) -> dict[str, list[str]]:
+    """Every group each filter dimension can take in the data at ``at`` (the breakdown groups,
+    from :func:`group_universe`, so a filter offers exactly what a breakdown would list)."""
+    tables = _tables(backend)
+    return {by: group_universe(by, tables, at) for by in BREAKDOWNS}
 
 
 def _calendar_bounds(tables: dict[str, Any], dates: Sequence[GridDate]) -> tuple[date, date]:
@@ -159,6 +166,25 @@ def _calendar_bounds(tables: dict[str, Any], dates: Sequence[GridDate]) -> tuple
     candidates += [found[k] for k in ("first", "first_service", "first_event")
                    if found[k] is not None]
     return min(candidates), max(g.as_of for g in dates)
+
+
+def evaluation_context(
+    backend: Any, dates: Sequence[GridDate], by: str | None, where: Filter | None
+) -> Context:
+    """The tables (kept by ``where``), date grid, calendar and breakdown groups of one
+    evaluation: what every measure family, and the record lists behind a figure, start from."""
+    tables = _tables(backend)
+    if where:
+        tables = apply(tables, where)
+    calendar = build_calendar(*_calendar_bounds(tables, dates))
+    return Context(
+        tables=tables,
+        dates=dates,
+        grid=grid_table(grid_frame(dates, calendar)),
+        calendar_table=calendar_table(calendar.frame),
+        by=by,
+        groups=group_universe(by, tables, dates[0].as_of) if by else (),
+    )
 
 
 def _selected(measures: Sequence[str] | None, catalogue: dict[str, MeasureDef]) -> list[str]:
@@ -179,12 +205,19 @@ def _evaluate(
     by: str | None,
     targets: Targets | None,
     reported: Sequence[ReportedValue],
+    where: Filter | None,
 ) -> list[MeasureValue]:
     check_breakdown(by)
     if not dates:
         return []
     catalogue = {m.id: m for m in declared_measures()}
     chosen = _selected(measures, catalogue)
+    unfiltered = [m for m in chosen if not filterable(m, where)]
+    if unfiltered and where is not None:
+        raise ValueError(
+            f"{', '.join(unfiltered)} cannot be filtered by "
+            f"{', '.join(sorted(where.dimensions))} (see docs/measures.md, \"Filters\")"
+        )
     targets = targets if targets is not None else load_targets()
     declared = {m.id: m for m in reported_measures()}
     computed = [m for m in chosen if m not in declared]
@@ -194,7 +227,7 @@ def _evaluate(
         for measure_id in chosen if measure_id in declared
     }
     if computed:
-        for value in _computed(backend, dates, computed, catalogue, by, targets):
+        for value in _computed(backend, dates, computed, catalogue, by, targets, where):
             found.setdefault(value.measure, []).append(value)
     return [value for measure_id in chosen for value in found[measure_id]]
 
@@ -206,18 +239,10 @@ def _computed(
     catalogue: dict[str, MeasureDef],
     by: str | None,
     targets: Targets,
+    where: Filter | None,
 ) -> list[MeasureValue]:
-    """The computed measures' values, from the record tables."""
-    tables = _tables(backend)
-    calendar = build_calendar(*_calendar_bounds(tables, dates))
-    ctx = Context(
-        tables=tables,
-        dates=dates,
-        grid=grid_table(grid_frame(dates, calendar)),
-        calendar_table=calendar_table(calendar.frame),
-        by=by,
-        groups=group_universe(by, tables, dates[0].as_of) if by else (),
-    )
+    """The computed measures' values, from the record tables (kept by ``where``)."""
+    ctx = evaluation_context(backend, dates, by, where)
     wanted_by_family: dict[Family, set[str]] = {}
     for measure_id in chosen:
         wanted_by_family.setdefault(family_of(measure_id), set()).add(measure_id)
@@ -263,6 +288,7 @@ def compute(
     by: str | None = None,
     targets: Targets | None = None,
     reported: Sequence[ReportedValue] = (),
+    where: Filter | None = None,
 ) -> list[MeasureValue]:
     """Every chosen measure as at ``as_of`` (flows over (period_start, as_of], by default the
     three months ending at ``as_of``), whole area first, then each ``by`` group, sorted.
@@ -273,8 +299,11 @@ def compute(
     whole-area row only. ``reported`` holds the entered values of the reported measures
     (:mod:`careassure.measures.reported`; the callers read them from the application database):
     a reported measure is the latest period's value on or before the date, whole area only.
+    ``where`` computes the measures for part of the area only (:mod:`careassure.measures.
+    filters`); a measure it cannot apply to is a ValueError.
     """
-    return _evaluate(backend, single_date(as_of, period_start), measures, by, targets, reported)
+    return _evaluate(backend, single_date(as_of, period_start), measures, by, targets, reported,
+                     where)
 
 
 def series(
@@ -288,13 +317,15 @@ def series(
     targets: Targets | None = None,
     also_at: Sequence[date] = (),
     reported: Sequence[ReportedValue] = (),
+    where: Filter | None = None,
 ) -> list[MeasureValue]:
     """Every chosen measure at each date of a weekly (from ``start``), monthly (month ends) or
     quarterly (quarter ends) series up to ``end``; flow measures over the week, month or quarter
     ending at each date. ``also_at`` adds dates off that grid in the same query (see
     :func:`careassure.measures.calendar.series_dates`). ``reported``: as for :func:`compute`.
 
-    Ordered by measure (catalogue order), then date, then whole area before groups.
+    Ordered by measure (catalogue order), then date, then whole area before groups. ``where``
+    as for :func:`compute`.
     """
     grid = series_dates(start, end, every, also_at)
-    return _evaluate(backend, grid, measures, by, targets, reported)
+    return _evaluate(backend, grid, measures, by, targets, reported, where)

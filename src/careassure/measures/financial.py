@@ -11,7 +11,7 @@ from __future__ import annotations
 from careassure.measures.breakdowns import attach_group
 from careassure.measures.context import Cells, Context, aggregate
 from careassure.measures.outcome_catalogue import FINANCIAL, FINANCIAL_SPLIT, FINANCIAL_SUBTYPES
-from careassure.measures.queues import WAITING_METRICS, waiting_cells, waiting_units
+from careassure.measures.queues import WAITING_METRICS, snapshot_units, waiting_cells
 
 MEASURES = frozenset(
     f"{FINANCIAL}.{name}.{subtype}" for name in FINANCIAL_SPLIT for subtype in FINANCIAL_SUBTYPES
@@ -19,7 +19,7 @@ MEASURES = frozenset(
 
 
 def by_subtype(ctx: Context, wanted: set[str]) -> Cells:
-    units = waiting_units(ctx, (FINANCIAL,), keep=("subtype",))
+    units = snapshot_units(ctx, (FINANCIAL,), keep=("subtype",))
     units = units.filter(units.subtype.isin(FINANCIAL_SUBTYPES))
     units = attach_group(units, ctx.by, ctx.tables)
     rows = aggregate(units, ["subtype"], WAITING_METRICS, grouped=ctx.by is not None)

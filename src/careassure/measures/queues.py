@@ -31,16 +31,18 @@ CARE_ACT = "care_act_assessment"
 DISPARITY = f"{CARE_ACT}.team_disparity"
 
 
-def waiting_units(ctx: Context, kinds: tuple[str, ...], keep: tuple[str, ...] = ()) -> ir.Table:
+def snapshot_units(ctx: Context, kinds: tuple[str, ...], keep: tuple[str, ...] = ()) -> ir.Table:
     """One row per episode of ``kinds`` waiting at each grid date, with its wait so far (and the
-    episode columns in ``keep``, for families that split a queue, e.g. by subtype)."""
+    episode columns in ``keep``, for families that split a queue, e.g. by subtype). It is also
+    the list of records behind a waiting-list figure (careassure.measures.drilldown)."""
     episodes = ctx.tables["episodes"]
     ep = episodes.filter(episodes.kind.isin(kinds))
     far = ibis.date(FAR_FUTURE)
     ended = ibis.least(ep.completed_date.fill_null(far), ep.closed_date.fill_null(far))
     # The first day the episode is no longer waiting: waiting at D <=> received <= D < leaves.
     leaves = (ep.kind == S42).ifelse(ended, ibis.least(ended, ep.allocated_date.fill_null(far)))
-    ep = ep.select("kind", "person_id", "team", "received_date", *keep, leaves=leaves)
+    ep = ep.select("episode_id", "kind", "person_id", "team", "received_date", *keep,
+                   leaves=leaves)
     working = any(k in WORKING_DAY_KINDS for k in kinds)
     if working:
         ep = look_up(ep, "received_date", ctx.calendar_table, wd="wd_received")
@@ -50,7 +52,7 @@ def waiting_units(ctx: Context, kinds: tuple[str, ...], keep: tuple[str, ...] = 
     if working:  # busday_count(received, D) = wd(D) - wd(received)
         wait = units.kind.isin(WORKING_DAY_KINDS).ifelse(units.wd_as_of - units.wd_received, wait)
     return units.select(
-        "kind", "person_id", "team", "as_of", *keep, wait=wait,
+        "episode_id", "kind", "person_id", "team", "received_date", "as_of", *keep, wait=wait,
         old=units.received_date <= units.before_6m,  # received + 6 months < D
     )
 
@@ -83,7 +85,7 @@ def snapshot(ctx: Context, wanted: set[str]) -> Cells:
     """Waiting-list measures of the four queues and the open S42 enquiries as at each date, and
     the team disparity, from one pass over the waiting episodes."""
     kinds = tuple(k for k in (*QUEUE_KINDS, S42) if any(w.startswith(f"{k}.") for w in wanted))
-    units = waiting_units(ctx, kinds)
+    units = snapshot_units(ctx, kinds)
     if DISPARITY in wanted:
         units = _with_team_type_copies(ctx, units)
     units = attach_group(units, ctx.by, ctx.tables)

@@ -46,6 +46,16 @@ class Rule:
     label_at_start: bool = False  # a baseline is labelled where it starts
 
 
+@dataclass(frozen=True)
+class Mark:
+    """One labelled point (the peak of a series, a point a control-chart rule flags)."""
+
+    label: str
+    index: int
+    value: float
+    css: str = "ca-chart__peak"
+
+
 @dataclass
 class Chart:
     title: str
@@ -55,6 +65,7 @@ class Chart:
     bands: list[Band] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
     y_label: str = ""  # the vertical axis's unit ("days", "%"), drawn and in the description
+    marks: list[Mark] = field(default_factory=list)
 
 
 def _axis(value: float) -> tuple[float, int]:
@@ -106,14 +117,31 @@ def _described(chart: Chart) -> str:
     return f"{chart.description.rstrip()} Vertical axis: {chart.y_label}."
 
 
-def render(chart: Chart, chart_id: str) -> Markup:
-    """The chart as an ``<svg>`` element (scales with its container)."""
+def highest(chart: Chart) -> float:
+    """The largest number a chart draws (lines, bands, rules), for a shared scale."""
     values = [v for line in chart.lines for v in line.values if v is not None]
     values += [v for band in chart.bands for v in (*band.low, *band.high) if v is not None]
     values += [rule.value for rule in chart.rules]
-    step, steps = _axis(max(values, default=1.0) * 1.05)
+    return max(values, default=1.0)
+
+
+def render(
+    chart: Chart,
+    chart_id: str,
+    *,
+    size: tuple[int, int] = (WIDTH, HEIGHT),
+    scale_to: float | None = None,
+    css: str = "",
+) -> Markup:
+    """The chart as an ``<svg>`` element (scales with its container). ``size`` is the drawing's
+    own width and height: a chart shown small (small multiples, a phone) is drawn small, so its
+    14 px text stays 14 px rather than shrinking with the picture. ``scale_to`` gives several
+    charts one vertical scale; ``css`` adds classes to the drawing (``ca-chart--wide``,
+    ``ca-chart--narrow``: a page drawing both shows the one that fits the screen)."""
+    width, height = size
+    step, steps = _axis(max(highest(chart), scale_to or 0.0) * 1.05)
     top = step * steps
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    plot_w, plot_h = width - LEFT - RIGHT, height - TOP - BOTTOM
     n = len(chart.x)
 
     def px(i: int) -> float:
@@ -123,7 +151,8 @@ def render(chart: Chart, chart_id: str) -> Markup:
         return TOP + plot_h * (1 - v / top)
 
     out = [
-        f'<svg class="ca-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'<svg class="{" ".join(("ca-chart", css)).strip()}" viewBox="0 0 {width} {height}" '
+        f'role="img" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" focusable="false">',
         f'<title id="{chart_id}-title">{escape(chart.title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(_described(chart))}</desc>',
@@ -131,13 +160,13 @@ def render(chart: Chart, chart_id: str) -> Markup:
     for k in range(steps + 1):
         v = step * k
         y = py(v)
-        out.append(f'<line class="ca-chart__grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" '
+        out.append(f'<line class="ca-chart__grid" x1="{LEFT}" x2="{width - RIGHT}" '
                    f'y1="{y:.1f}" y2="{y:.1f}"/>')
         out.append(f'<text class="ca-chart__tick" x="{LEFT - 8}" y="{y + 4:.1f}" '
                    f'text-anchor="end">{escape(_tick(v))}</text>')
-    for i in _date_ticks(chart.x):
+    for i in _date_ticks(chart.x, most=max(2, min(7, width // 130))):
         anchor = "start" if i == 0 else "end" if i == n - 1 else "middle"
-        out.append(f'<text class="ca-chart__tick" x="{px(i):.1f}" y="{HEIGHT - BOTTOM + 20}" '
+        out.append(f'<text class="ca-chart__tick" x="{px(i):.1f}" y="{height - BOTTOM + 20}" '
                    f'text-anchor="{anchor}">{chart.x[i]:%b %Y}</text>')
     if chart.y_label:
         out.append(f'<text class="ca-chart__tick" x="4" y="{TOP - 14}">'
@@ -153,9 +182,9 @@ def render(chart: Chart, chart_id: str) -> Markup:
     labels = []  # drawn last, so that their white halo keeps them readable over the lines
     for rule in chart.rules:
         y = py(rule.value)
-        out.append(f'<line class="{rule.css}" x1="{LEFT}" x2="{WIDTH - RIGHT}" '
+        out.append(f'<line class="{rule.css}" x1="{LEFT}" x2="{width - RIGHT}" '
                    f'y1="{y:.1f}" y2="{y:.1f}"/>')
-        x, anchor = (LEFT + 4, "start") if rule.label_at_start else (WIDTH - RIGHT, "end")
+        x, anchor = (LEFT + 4, "start") if rule.label_at_start else (width - RIGHT, "end")
         labels.append(f'<text class="ca-chart__label" x="{x}" y="{y - 6:.1f}" '
                       f'text-anchor="{anchor}">{escape(rule.label)}</text>')
     for line in chart.lines:
@@ -166,8 +195,18 @@ def render(chart: Chart, chart_id: str) -> Markup:
             if point is not None and n <= 40:
                 out.append(f'<circle class="{line.css}-point" cx="{point[0]:.1f}" '
                            f'cy="{point[1]:.1f}" r="3"/>')
+    for mark in chart.marks:
+        mark_x, mark_y = px(mark.index), py(mark.value)
+        anchor = "end" if mark_x > width / 2 else "start"
+        out.append(f'<circle class="{mark.css}" cx="{mark_x:.1f}" cy="{mark_y:.1f}" r="6"/>')
+        shift = -10 if anchor == "end" else 10
+        if not mark.label:
+            continue
+        labels.append(f'<text class="ca-chart__label" x="{mark_x + shift:.1f}" '
+                      f'y="{max(mark_y - 10, TOP - 4):.1f}" text-anchor="{anchor}">'
+                      f'{escape(mark.label)}</text>')
     out += labels
-    out.append(f'<line class="ca-chart__axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" '
+    out.append(f'<line class="ca-chart__axis" x1="{LEFT}" x2="{width - RIGHT}" '
                f'y1="{TOP + plot_h}" y2="{TOP + plot_h}"/>')
     out.append("</svg>")
     return Markup("".join(out))

@@ -26,6 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
+from careassure.measures.filters import Filter
 from careassure.measures.reported import ReportedValue
 from careassure.measures.result import MeasureValue
 from careassure.records.store import LoadRecord, open_store
@@ -158,20 +159,31 @@ class Figures:
         return tuple(v for v in self.reported_values() if v.measure_id in wanted)
 
     def values(
-        self, measures: tuple[str, ...], as_of: date, by: str | None = None
+        self,
+        measures: tuple[str, ...],
+        as_of: date,
+        by: str | None = None,
+        where: Filter | None = None,
     ) -> list[MeasureValue] | None:
-        """``careassure.measures.compute`` at ``as_of``, cached."""
+        """``careassure.measures.compute`` at ``as_of`` (for the part of the area ``where``
+        keeps), cached."""
         from careassure.measures import compute
 
         reported = self.reported_for(measures)
+        where = where or None  # an empty filter is the whole area: one cache entry for both
         return self.cached(
-            ("compute", measures, as_of, by, reported),
+            ("compute", measures, as_of, by, reported, where),
             lambda store: compute(store, as_of, measures=list(measures), by=by,
-                                  reported=reported),
+                                  reported=reported, where=where),
         )
 
     def series(
-        self, measures: tuple[str, ...], start: date, end: date, by: str | None = None
+        self,
+        measures: tuple[str, ...],
+        start: date,
+        end: date,
+        by: str | None = None,
+        where: Filter | None = None,
     ) -> list[MeasureValue] | None:
         """``careassure.measures.series`` at month ends from ``start`` to ``end``, and at ``end``
         itself when it is not a month end, so the last point is always the figure ``compute``
@@ -179,10 +191,11 @@ class Figures:
         from careassure.measures import series
 
         reported = self.reported_for(measures)
+        where = where or None
         return self.cached(
-            ("series", measures, start, end, by, reported),
+            ("series", measures, start, end, by, reported, where),
             lambda store: series(store, start, end, "month", measures=list(measures), by=by,
-                                 also_at=(end,), reported=reported),
+                                 also_at=(end,), reported=reported, where=where),
         )
 
     def team_types(self) -> dict[str, str | None] | None:

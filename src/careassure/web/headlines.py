@@ -13,6 +13,7 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from careassure.measures import CATALOGUE
+from careassure.measures.filters import Filter
 from careassure.measures.format import period_text
 from careassure.measures.headlines import HEADLINE_MEASURES
 from careassure.web import charts, display
@@ -62,13 +63,23 @@ def change_text(first: Shown | None, last: Shown) -> str:
 
 
 def headlines(
-    figures: Figures, as_of: date, *, published: bool, standing: dict[str, Any]
+    figures: Figures,
+    as_of: date,
+    *,
+    published: bool,
+    standing: dict[str, Any],
+    measures: tuple[str, ...] = tuple(HEADLINE_MEASURES),
+    where: Filter | None = None,
 ) -> list[Headline]:
-    """The rows; ``standing`` maps each measure to its standing target (or None)."""
-    measures = tuple(HEADLINE_MEASURES)
-    now = display.for_reader(figures.values(measures, as_of) or [], published=published)
+    """The rows; ``standing`` maps each measure to its standing target (or None); ``where``
+    computes them for part of the area (every one of ``measures`` must be filterable by it)."""
+    if not measures:
+        return []
+    now = display.for_reader(
+        figures.values(measures, as_of, where=where) or [], published=published
+    )
     trend = display.for_reader(
-        figures.series(measures, trend_start(as_of, TREND_MONTHS), as_of) or [],
+        figures.series(measures, trend_start(as_of, TREND_MONTHS), as_of, where=where) or [],
         published=published,
     )
     rows = []

@@ -25,6 +25,9 @@ EVERYONE: frozenset[str] = frozenset(ROLES)
 STAFF: frozenset[str] = frozenset(ROLES) - {VIEWER}
 DATA_LOADERS: frozenset[str] = frozenset({ADMIN, ANALYST})
 ADMINS: frozenset[str] = frozenset({ADMIN})
+# Who may see person-level rows (the pseudonymised records behind a figure): the analysts who
+# work with them and the managers who act on them; everyone else sees aggregates only.
+PERSON_LEVEL: frozenset[str] = frozenset({ADMIN, IMPROVEMENT_MANAGER, ANALYST})
 
 
 def sees_unpublished(role: str) -> bool:

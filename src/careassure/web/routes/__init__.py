@@ -41,6 +41,9 @@ ROUTER_MODULES: tuple[str, ...] = (
     "careassure.web.routes.reports",
     "careassure.web.routes.budget",
     "careassure.web.routes.reported",
+    "careassure.web.routes.views",
+    "careassure.web.routes.measure_files",
+    "careassure.web.routes.drilldown",
 )
 
 

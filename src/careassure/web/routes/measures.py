@@ -14,16 +14,19 @@ from fastapi.responses import Response
 from careassure.measures import BREAKDOWNS, CATALOGUE
 from careassure.measures.calendar import FLOW_PERIOD_MONTHS
 from careassure.measures.catalogue import MeasureDef
+from careassure.measures.drilldown import has_records
+from careassure.measures.filters import filterable
 from careassure.measures.format import period_text
-from careassure.measures.labels import BREAKDOWN_NAMES, group_label
+from careassure.measures.labels import BREAKDOWN_NAMES
 from careassure.measures.publish import team_nesting
 from careassure.plan.targets import TargetInForce
 from careassure.records.csvcells import safe_cell
-from careassure.web import charts, comparators, display
+from careassure.web import charts, comparators, display, trends
 from careassure.web.auth import Allow
 from careassure.web.downloads import csv_response
+from careassure.web.filters import View, form_context, read_view
 from careassure.web.headlines import trend_start
-from careassure.web.roles import EVERYONE, sees_unpublished
+from careassure.web.roles import EVERYONE, PERSON_LEVEL, sees_unpublished
 from careassure.web.sessions import SignedIn
 from careassure.web.targets import all_targets, judged, standing, target_words
 from careassure.web.templating import render
@@ -104,20 +107,39 @@ def measures_index(
 
 
 def _series(
-    request: Request, measure_id: str, as_of: date, months: int, by: str | None, published: bool
+    request: Request, measure_id: str, view: View, months: int, by: str | None, published: bool
 ) -> list[display.Shown]:
     figures = request.app.state.figures
-    start = trend_start(as_of, months)
-    values = figures.series((measure_id,), start, as_of, by) or []
+    start = view.start or trend_start(view.as_of, months)
+    values = figures.series((measure_id,), start, view.as_of, by, view.where) or []
     partner = {"team": "team_type", "team_type": "team"}.get(by or "")
     if not published or partner is None:
         return display.for_reader(values, published=published)
     # Teams add up to their team types: a reader of both pages could subtract one from the
     # other, so both breakdowns are suppressed together and this page shows its own rows.
-    beside = [v for v in figures.series((measure_id,), start, as_of, partner) or []
-              if v.breakdown is not None]
+    beside = [v for v in figures.series((measure_id,), start, view.as_of, partner, view.where)
+              or [] if v.breakdown is not None]
     nesting = team_nesting(figures.team_types() or {})
     return display.for_reader([*values, *beside], published=True, nesting=nesting)[: len(values)]
+
+
+def listed(role: str, measure_id: str) -> bool:
+    """Whether the page links its figures to the records behind them for this reader."""
+    return role in PERSON_LEVEL and has_records(measure_id)
+
+
+def _view(request: Request, definition: MeasureDef, extract_date: date) -> View:
+    """The page's filters and dates (filters.read_view), refused when the measure cannot be
+    filtered that way rather than shown for the whole area under a filtered heading."""
+    view = read_view(request, extract_date, with_start=True)
+    if not filterable(definition.id, view.where):
+        names = ", ".join(BREAKDOWN_NAMES[d].lower() for d in sorted(view.where.dimensions))
+        raise HTTPException(
+            status_code=400,
+            detail=f"{definition.title} cannot be filtered by {names}: it cannot be split that "
+            "way (see the measure's definition). Remove those filters to see it.",
+        )
+    return view
 
 
 def _months(months: int) -> int:
@@ -142,27 +164,28 @@ def measure_page(
     measure_id: str,
     by: str | None = None,
     months: int = 24,
+    spc: bool = False,
 ) -> Response:
-    definition, by, months, as_of = _selection(request, measure_id, by, months)
-    if as_of is None:
+    definition, by, months, extract_date = _selection(request, measure_id, by, months)
+    if extract_date is None:
         return render(request, "no_data.html", {"page_title": definition.title})
+    view = _view(request, definition, extract_date)
+    as_of = view.as_of
     published = not sees_unpublished(user.role)
-    values = _series(request, measure_id, as_of, months, by, published)
+    values = _series(request, measure_id, view, months, by, published)
     whole = [v for v in values if v.breakdown is None]
-    at_end = [v for v in values if v.breakdown is not None and whole and v.as_of == whole[-1].as_of]
-    named = [  # (readable group name, value)
-        (group_label(*next(iter(v.breakdown.items()))), v)  # type: ignore[union-attr]
-        for v in at_end
-        if not _empty(v)
-    ]
-    groups = sorted(named, key=lambda pair: pair[0])
+    groups, nobody = trends.by_group(values, by) if by else ([], [])
     target = standing(request.app, measure_id)
     chart = _trend_chart(definition, whole, target)
+    control = trends.with_control_limits(chart, whole) if spc else None
+    top = trends.peak(whole)
     options = [{"value": "", "text": "Whole area only", "selected": by is None}] + [
         {"value": b, "text": BREAKDOWN_NAMES[b], "selected": b == by}
         for b in BREAKDOWNS
         if b in definition.breakdowns
     ]
+    files = view.query(("months", str(months)), ("by", by or ""), ("spc", "1" if spc else ""))
+    lists = f"/measures/{measure_id}/records" if listed(user.role, measure_id) else ""
     return render(
         request,
         "measure.html",
@@ -176,10 +199,28 @@ def measure_page(
                 {"value": str(k), "text": v, "selected": k == months} for k, v in PERIODS.items()
             ],
             "options": options,
-            "chart": charts.render(chart, "trend"),
+            # Drawn twice: for wide screens and print, and narrow for a phone (legible text).
+            "chart": charts.render(chart, "trend", css="ca-chart--wide")
+            + charts.render(chart, "trend-narrow", size=NARROW, css="ca-chart--narrow"),
             "rows": [(v, judged(v, target)) for v in whole],
-            "groups": [(name, v, judged(v, target)) for name, v in groups],
-            "empty_groups": len(at_end) - len(groups),
+            "groups": [(g.name, g.last, judged(g.last, target)) for g in groups],
+            "nobody": nobody,
+            "multiples": trends.small_multiples(
+                definition.title, groups, [v.as_of for v in whole],
+                target.target.value if target else None, target_words(target) if target else "",
+                UNIT_LABELS[definition.unit],
+            ),
+            "group_trends": groups,
+            "spc": spc,
+            "control": control,
+            # The records behind each figure (drill-down), for the roles allowed to see them.
+            "records_href": lists + view.query() if lists else "",
+            "record_links": [
+                lists + view.query(("by", by or ""), ("group", g.code)) if lists else ""
+                for g in groups
+            ],
+            "peak": top,
+            "files": files,
             "show": display.show,
             "period": period_text,
             "target": target_words(target),
@@ -191,9 +232,15 @@ def measure_page(
                 definition.direction or "", "Neither higher nor lower is better"
             ),
             **comparators.panel_context(request, measure_id),
+            **form_context(request, view),
+            "filter_action": f"/measures/{measure_id}",
+            "filter_keep": [(k, v) for k, v in (("by", by or ""), ("months", str(months))) if v],
+            "filter_with_start": True,
         },
     )
 
+
+NARROW = (360, 300)  # the trend chart as a phone shows it, 375 px wide
 
 UNIT_LABELS = {
     "count": "number",
@@ -207,11 +254,6 @@ UNIT_LABELS = {
     "per_50k": "per 50,000",
     "fte": "full-time equivalent posts",
 }
-
-
-def _empty(value: display.Shown) -> bool:
-    """A group with nobody in the measure (no value, and nothing counted)."""
-    return value.value is None and not value.numerator and not value.denominator
 
 
 def _trend_chart(
@@ -238,6 +280,7 @@ def _trend_chart(
         title += (
             f", month ends {display.uk_date(whole[0].as_of)} to {display.uk_date(whole[-1].as_of)}"
         )
+    mark = trends.peak_mark(whole)
     return charts.Chart(
         title=title,
         description=_describe(whole, target),
@@ -245,6 +288,7 @@ def _trend_chart(
         lines=[charts.Line("Whole area", [display.plottable(v) for v in whole])],
         rules=rules,
         y_label=UNIT_LABELS[definition.unit],
+        marks=[mark] if mark is not None else [],
     )
 
 
@@ -262,42 +306,33 @@ def _describe(whole: list[display.Shown], target: TargetInForce | None) -> str:
     return text + " The table below the chart gives every value."
 
 
-@router.get("/measures/{measure_id}/data.csv")
-def measure_csv(
-    request: Request,
-    user: Annotated[SignedIn, Depends(Allow(EVERYONE))],
-    measure_id: str,
-    by: str | None = None,
-    months: int = 24,
-) -> Response:
-    definition, by, months, as_of = _selection(request, measure_id, by, months)
-    if as_of is None:
-        raise HTTPException(status_code=404)
-    values = _series(request, measure_id, as_of, months, by, not sees_unpublished(user.role))
-    target = standing(request.app, measure_id)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "measure",
-            "as_of",
-            "period_start",
-            "period",
-            "breakdown",
-            "group",
-            "value",
-            "numerator",
-            "denominator",
-            "target",
-            "target_from",
-            "status",
-            "reason",
-        ]
-    )
+FIGURE_COLUMNS = (
+    "measure",
+    "as_of",
+    "period_start",
+    "period",
+    "breakdown",
+    "group",
+    "value",
+    "numerator",
+    "denominator",
+    "target",
+    "target_from",
+    "status",
+    "reason",
+)
+
+
+def figure_rows(
+    values: list[display.Shown], target: TargetInForce | None
+) -> list[list[object]]:
+    """The page's figures as rows under ``FIGURE_COLUMNS``, each cell safe to open in a
+    spreadsheet (the CSV and the Excel download write the same rows)."""
+    rows = []
     for v in values:
         column, group = next(iter(v.breakdown.items())) if v.breakdown else ("", "")
         verdict = judged(v, target)
-        writer.writerow(
+        rows.append(
             [
                 safe_cell(cell)
                 for cell in (
@@ -317,5 +352,30 @@ def measure_csv(
                 )
             ]
         )
-    name = f"{measure_id}{'-by-' + by if by else ''}-{as_of.isoformat()}.csv"
-    return csv_response(out.getvalue(), name)
+    return rows
+
+
+def download_name(measure_id: str, by: str | None, view: View, suffix: str) -> str:
+    filtered = "-filtered" if view.where else ""
+    return f"{measure_id}{'-by-' + by if by else ''}{filtered}-{view.as_of.isoformat()}.{suffix}"
+
+
+@router.get("/measures/{measure_id}/data.csv")
+def measure_csv(
+    request: Request,
+    user: Annotated[SignedIn, Depends(Allow(EVERYONE))],
+    measure_id: str,
+    by: str | None = None,
+    months: int = 24,
+) -> Response:
+    definition, by, months, extract_date = _selection(request, measure_id, by, months)
+    if extract_date is None:
+        raise HTTPException(status_code=404)
+    view = _view(request, definition, extract_date)
+    values = _series(request, measure_id, view, months, by, not sees_unpublished(user.role))
+    target = standing(request.app, measure_id)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(FIGURE_COLUMNS)
+    writer.writerows(figure_rows(values, target))
+    return csv_response(out.getvalue(), download_name(measure_id, by, view, "csv"))

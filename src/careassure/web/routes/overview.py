@@ -17,7 +17,10 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
+from careassure.measures import CATALOGUE
+from careassure.measures.filters import Filter, filterable
 from careassure.web.auth import Allow
+from careassure.web.filters import form_context, read_view
 from careassure.web.headlines import HEADLINE_MEASURES, TREND_MONTHS, headlines, trend_start
 from careassure.web.roles import EVERYONE, sees_unpublished
 from careassure.web.sessions import SignedIn
@@ -28,20 +31,28 @@ router = APIRouter()
 PLAN_RECHECK_SECONDS = 30
 
 
-def headline_table(app: FastAPI, as_of: date, published: bool) -> Markup:
-    """The headline table, kept per data version, reader kind and standing targets (a plan
-    outcome can be a measure's standing target, so a change to the plan can change them)."""
+def headline_table(
+    app: FastAPI, as_of: date, published: bool, where: Filter | None = None, query: str = ""
+) -> Markup:
+    """The headline table, kept per data version, reader kind, standing targets (a plan
+    outcome can be a measure's standing target, so a change to the plan can change them) and
+    filter. Under a filter, the measures it cannot apply to are named rather than shown with
+    whole-area figures; ``query`` carries the filter to the measure pages linked."""
     figures = app.state.figures
     template = app.state.jinja.get_template("overview_headlines.html")
 
     standing_targets = {m: standing(app, m) for m in HEADLINE_MEASURES}
+    shown = tuple(m for m in HEADLINE_MEASURES if filterable(m, where))
+    left_out = [m for m in HEADLINE_MEASURES if m not in shown]
 
     def build(_store: Any) -> Markup:
-        rows = headlines(figures, as_of, published=published, standing=standing_targets)
+        rows = headlines(figures, as_of, published=published, standing=standing_targets,
+                         measures=shown, where=where)
         since = trend_start(as_of, TREND_MONTHS)
-        return Markup(template.render(rows=rows, since=since))
+        return Markup(template.render(rows=rows, since=since, left_out=left_out, query=query,
+                                      titles={m: CATALOGUE[m].title for m in left_out}))
 
-    key = ("overview", as_of, published, tuple(standing_targets.items()))
+    key = ("overview", as_of, published, tuple(standing_targets.items()), where or None, query)
     return figures.cached(key, build) or Markup("")
 
 
@@ -82,12 +93,24 @@ def overview(request: Request, user: Annotated[SignedIn, Depends(Allow(EVERYONE)
     info = request.app.state.figures.info()
     if info is None or info.extract_date is None:
         return render(request, "no_data.html", {"page_title": "Overview"})
-    as_of = info.extract_date
-    table = headline_table(request.app, as_of, published=not sees_unpublished(user.role))
+    view = read_view(request, info.extract_date, with_start=False)
+    table = headline_table(
+        request.app, view.as_of, published=not sees_unpublished(user.role), where=view.where,
+        query=view.query(),
+    )
     return render(
         request,
         "overview.html",
-        {"as_of": as_of, "headline_table": table, "plan_panel": plan_panel(request, user)},
+        {
+            "as_of": view.as_of,
+            "headline_table": table,
+            # The plan is judged at the extract date on the whole area: shown only unfiltered.
+            "plan_panel": "" if view.params() else plan_panel(request, user),
+            **form_context(request, view),
+            "filter_action": "/",
+            "filter_keep": [],
+            "filter_with_start": False,
+        },
     )
 
 
