@@ -89,6 +89,8 @@ def test_dhsc_return_as_csv_and_bad_requests(client_for) -> None:
     assert client.get("/reports/committee.json").status_code == 404
     bad = client.get("/reports/dhsc-2026Q9.pdf")
     assert bad.status_code == 400 and "not written like 2026Q1" in bad.text
+    early = client.get("/reports/committee.pdf?as_of=2010-01-01")
+    assert early.status_code == 400 and "is before the data starts" in early.text
 
 
 def test_the_reports_page_links_what_each_role_may_download(client_for) -> None:

@@ -49,6 +49,7 @@ def _run(kind: str, out: Path, store: Path | None, *, as_of: date | None = None,
     from careassure.reports.output import (
         DOCUMENT_FORMATS,
         ReportOutputError,
+        check_writable,
         format_of,
         write_report,
     )
@@ -56,9 +57,8 @@ def _run(kind: str, out: Path, store: Path | None, *, as_of: date | None = None,
 
     allowed = DOCUMENT_FORMATS + (DATA_FORMATS if kind == "dhsc" else ())
     try:
+        check_writable(out)
         fmt = format_of(out, allowed)
-        if not out.parent.is_dir():
-            raise ReportOutputError(f"{out.parent}: no such folder")
         with opened(store, None) as (opened_store, engine):
             document = build(Request(kind, as_of, quarter, not internal), opened_store, engine)
         if fmt in DOCUMENT_FORMATS:
