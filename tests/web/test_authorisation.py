@@ -64,6 +64,7 @@ MATRIX: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/budget"): EVERYONE,
     ("POST", "/budget/delivery"): PLAN_MANAGERS,
     ("GET", "/reports/preparation.{fmt}"): STAFF,
+    ("POST", "/reports/paper-text"): PLAN_MANAGERS,
 }
 
 # Values for path parameters: real where the page exists (an unknown evidence item is a 404,

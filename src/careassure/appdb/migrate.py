@@ -34,6 +34,7 @@ MODEL_MODULES = (
     "careassure.compare.tables",
     "careassure.framework.tables",
     "careassure.plan.tables",
+    "careassure.reports.tables",
     "careassure.web.tables",
 )
 

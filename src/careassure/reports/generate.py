@@ -28,12 +28,15 @@ class ReportError(ValueError):
 @dataclass(frozen=True)
 class Request:
     """What to report: ``as_of`` defaults to the store's extract date (the day the data runs
-    to); ``quarter`` (DHSC only) is "2026Q1"; ``publish`` suppresses small numbers."""
+    to); ``quarter`` (DHSC only) is "2026Q1"; ``publish`` suppresses small numbers;
+    ``meeting`` and ``meeting_date`` (committee only) head the paper."""
 
     kind: str
     as_of: date | None = None
     quarter: str | None = None
     publish: bool = True
+    meeting: str | None = None
+    meeting_date: date | None = None
 
 
 @contextmanager
@@ -130,10 +133,13 @@ def build(request: Request, store: Any, engine: Any,
                 extract_date=extract, publish=request.publish)
         if request.kind == "committee":
             from careassure.reports.committee import build_committee_report
+            from careassure.reports.papertext import latest
 
             return build_committee_report(
-                session, framework, reader(request.as_of or extract), settings,
-                extract_date=extract, publish=request.publish)
+                session, framework, reader(request.as_of or extract),
+                settings.with_paper_text(latest(session)), extract_date=extract,
+                publish=request.publish, meeting=request.meeting,
+                meeting_date=request.meeting_date)
         if request.kind == "preparation":
             from careassure.reports.preparation import build_preparation_report
 
