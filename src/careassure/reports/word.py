@@ -31,8 +31,8 @@ TABLE_STYLE = "Table Grid"
 # The PDF's font family (templates/report.css names Arial first) and language (<html lang>).
 FONT = "Arial"
 LANGUAGE = "en-GB"
-# Committee paragraph numbers: "12" is level 0 of the paper's list, "b)" level 1.
-NUMBER_LEVELS = ((re.compile(r"^\d+$"), 0), (re.compile(r"^[a-z]\)$"), 1))
+# Committee paragraph numbers: "12" is level 0 of the paper's list, a letter ("b)") level 1.
+LETTERED = re.compile(r"^[a-z]\)$")
 INDENT_TWIPS = 567  # 1 cm
 TWIPS_PER_CM = 567
 # Sizes and margins of templates/report.css, so a page of Word holds what a page of PDF does.
@@ -160,37 +160,21 @@ def _numbering(doc: WordDocument) -> int:
     return num_id
 
 
-def _level(number: str) -> int | None:
-    return next((level for pattern, level in NUMBER_LEVELS if pattern.match(number)), None)
-
-
 def _paragraph(doc: WordDocument, block: Paragraph, num_id: int) -> None:
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
-    from docx.shared import Cm
 
     if block.lead:
         paragraph = doc.add_paragraph()
         paragraph.paragraph_format.keep_with_next = True
         paragraph.add_run(block.text).bold = True
         return
-    if block.number is None:
-        doc.add_paragraph(block.text)
-        return
-    level = _level(block.number)
-    if level is not None:
-        paragraph = doc.add_paragraph(block.text)
+    paragraph = doc.add_paragraph(block.text)
+    if block.number is not None:
+        level = 1 if LETTERED.match(block.number) else 0
         paragraph._p.get_or_add_pPr().insert(0, parse_xml(
             f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/>'
             "</w:numPr>"))
-        return
-    # A number that is not part of the paper's sequence ("A1") stays as written.
-    paragraph = doc.add_paragraph()
-    paragraph.paragraph_format.left_indent = Cm(1.0)
-    paragraph.paragraph_format.first_line_indent = Cm(-1.0)
-    paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(1.0))
-    paragraph.add_run(block.number).bold = True
-    paragraph.add_run("\t" + block.text)
 
 
 def _field(paragraph: WordParagraph, instruction: str, size: Length) -> None:
