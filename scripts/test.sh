@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite from nothing: virtualenv and packages (uv, from the lock file), the
 # front-end assets (npm, from package-lock.json), the Debian packages the suite needs when run as
-# root (PostgreSQL, Java for PySpark, Chromium for the browser tests, Pango for PDF reports), a
+# root (PostgreSQL, Java for PySpark, Chromium for the browser tests, Pango for PDF reports,
+# LibreOffice Writer for the Word reports' layout test), a
 # throwaway PostgreSQL server on loopback, then ruff, mypy and pytest. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +23,8 @@ if [ "$(id -u)" = 0 ]; then
   command -v java >/dev/null || need+=(openjdk-17-jre-headless)
   [ -x /usr/bin/chromium ] || need+=(chromium fonts-liberation)
   ldconfig -p | grep -q libpangoft2-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+  # LibreOffice converts the Word reports to PDF to check they lay out as the PDF does.
+  command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)
   if [ ${#need[@]} -gt 0 ]; then
     echo "Installing Debian packages: ${need[*]}"
     apt-get update -qq

@@ -91,3 +91,52 @@ def assert_figures_match_engine(store_path: Path, report: Path) -> int:
         else:
             assert f["value"] == value.value, f
     return len(data["figures"])
+
+
+def pdf_structure(path_or_bytes: Path | bytes) -> tuple[Any, list[tuple[str, Any]]]:
+    """The PDF's catalogue and its structure tree's elements in reading order, as
+    (structure type, element) pairs (pikepdf)."""
+    import io
+
+    import pikepdf
+
+    data = path_or_bytes if isinstance(path_or_bytes, bytes) else path_or_bytes.read_bytes()
+    pdf = pikepdf.open(io.BytesIO(data))
+    found: list[tuple[str, Any]] = []
+
+    def walk(node: Any) -> None:
+        if "/S" in node:
+            found.append((str(node.S), node))
+        kids = node.get("/K")
+        if kids is None:
+            return
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            if isinstance(kid, pikepdf.Dictionary):
+                walk(kid)
+
+    walk(pdf.Root.StructTreeRoot)
+    return pdf, found
+
+
+def libreoffice_pdf(docx: Path, folder: Path) -> Path:
+    """The Word file converted to PDF by LibreOffice (headless, with its own profile so runs in
+    parallel do not share one). Skips where LibreOffice is absent, except in CI, which must have
+    it (scripts/test.sh installs it)."""
+    import os
+    import shutil
+    import subprocess
+
+    import pytest
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        if os.environ.get("CI"):
+            raise AssertionError("LibreOffice (soffice) is missing: scripts/test.sh installs "
+                                 "libreoffice-writer-nogui when run as root")
+        pytest.skip("LibreOffice (soffice) is not installed; scripts/test.sh installs it")
+    profile = folder / "libreoffice-profile"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(folder), str(docx)],
+        check=True, capture_output=True, timeout=300)
+    return folder / (docx.stem + ".pdf")

@@ -11,6 +11,9 @@ from reports_helpers import (
     body_text,
     docx_document,
     headings,
+    libreoffice_pdf,
+    pdf_pages,
+    pdf_structure,
     pdf_text,
     table_rows,
     trace,
@@ -19,6 +22,16 @@ from reports_helpers import (
 from careassure.reports.committee import APPENDIX_COLUMNS
 from careassure.reports.generate import Request, build
 from careassure.reports.output import write_report
+
+# Seed 000's sections in its order (docs/reports.md has the checklist), as the paper heads them.
+SEED_000_SECTIONS = [
+    "Purpose of report", "Policy framework and previous decisions", "Background",
+    "Care Quality Commission updated assessment approach", "Improvement Plan Delivery Update",
+    "Looking ahead and preparation for the next CQC assessment",
+    "Characteristics of local authorities with outstanding and good assessment ratings",
+    "Key risks", "Resource implications", "Timetable for decisions",
+    "Circulation under the Local Issues Alert Procedure", "Equality implications",
+    "Human rights implications", "Appendices", "Background papers", "Officers to contact"]
 
 
 @pytest.fixture(scope="module")
@@ -48,9 +61,8 @@ def _appendix(document) -> list[list[str]]:
 
 def test_headings_follow_the_seed_structure(written, plan_status) -> None:
     document = docx_document(written["docx"])
-    assert headings(document, 1) == [
-        "Purpose of report", "Background", "Improvement Plan Delivery Update", "Key risks",
-        "Appendix: CQC Improvement Plan", "Appendix: where each figure comes from"]
+    assert headings(document, 1) == [*SEED_000_SECTIONS, "Appendix: CQC Improvement Plan",
+                                     "Appendix: where each figure comes from"]
     assert headings(document, 2) == [a.spec.title for a in plan_status.areas]
 
 
@@ -70,7 +82,8 @@ def test_appendix_has_a_row_per_action_with_the_plans_rag(written, plan_status) 
         # Progress text older than the figures beside it says so, with its date.
         progress = action.spec.progress[-1] if action.spec.progress else None
         if progress is not None and progress.written_on < plan_status.as_of:
-            assert row[4].startswith(f"Progress last updated {progress.written_on:%d/%m/%Y}:")
+            assert row[4].startswith(f"[Progress text written {progress.written_on:%d/%m/%Y}, ")
+            assert f"before the figures at {plan_status.as_of:%d/%m/%Y}" in row[4]
             dated += 1
     assert dated, "no action in the demo plan has progress older than the figures"
     care_act = rows[0]
@@ -128,3 +141,88 @@ def test_trace_appendix_lists_the_quoted_figures(written) -> None:
         assert listed[f["ref"]][2] == f["measure"] and listed[f["ref"]][7] == f["shown"]
     assert len(appendix) < len(quoted)
     assert any(f["role"] == "chart point" for f in figures)
+
+
+def test_every_status_gives_its_reasons(written, plan_status) -> None:
+    text = body_text(docx_document(written["docx"]))
+    behind = [o for area in plan_status.areas for action in area.actions
+              for o in action.outcomes if o.rag.colour != "green"]
+    assert behind, "the demo plan has outcomes off track"
+    for outcome in behind:
+        reason = outcome.rag.reason.rstrip(".")
+        assert f"{outcome.spec.text.rstrip('.')}: {outcome.rag.label.lower()}, " \
+               f"{reason[0].lower()}{reason[1:]}." in text
+
+
+def test_prose_has_no_product_name_or_programmer_notation(written) -> None:
+    import re
+
+    html = written["html"].read_text()
+    prose = re.sub(r"<style>.*?</style>|<[^>]+>", " ", html, flags=re.S)
+    prose = prose.split("Appendix: where each figure comes from")[0]
+    assert "careassure" not in prose.lower()
+    for notation in ("&lt;=", "&gt;=", "&lt; ", "&gt; ", "|x|", "!="):
+        assert notation not in prose, notation
+
+
+def test_the_paper_is_headed_with_its_meeting_and_fills_the_standing_sections(opened) -> None:
+    from datetime import date
+
+    from careassure.reports.settings import load_settings
+
+    store, engine = opened
+    document = build(Request("committee", meeting="Cabinet", meeting_date=date(2026, 6, 1)),
+                     store, engine)
+    assert document.meta.header_lines[0] == "CABINET 1 JUNE 2026"
+    sections = {s.key: s for s in document.sections}
+    settings = load_settings()
+
+    def texts(key: str) -> list[str]:
+        return [b.text for b in sections[key].blocks if hasattr(b, "text")]
+
+    # Previous decisions: only the reports before the meeting, newest first.
+    previous = texts("previous")
+    assert previous[0].startswith("In March 2026, the Committee received a report")
+    assert len(previous) == sum(r.date < date(2026, 6, 1) for r in settings.previous_reports)
+    assert texts("equality") == list(settings.paper["equality"])
+    assert any("3 years from publication" in t for t in texts("approach"))
+    assert any("due for submission to the DHSC" in t for t in texts("ahead"))
+    assert len(texts("characteristics")) == 1 + 11
+    (officer, *_), contact = settings.officers, texts("officers")
+    assert contact[0] == officer.name and officer.email in contact[1]
+    assert "data extracted on" in " ".join(texts("background"))
+
+
+def test_libreoffice_lays_the_word_file_out_as_the_pdf(written, tmp_path) -> None:
+    """Word files whose table grids disagree with their cells double in length in LibreOffice
+    (words broken mid-way); within 20% of the PDF's pages means the layout holds."""
+    converted = libreoffice_pdf(written["docx"], tmp_path)
+    word_pages, pdf_pages_ = pdf_pages(converted), pdf_pages(written["pdf"])
+    assert abs(word_pages - pdf_pages_) <= 0.2 * pdf_pages_, (word_pages, pdf_pages_)
+
+
+def test_pdf_is_tagged_with_alt_text_on_every_chart_and_headers_in_every_table(written) -> None:
+    import pikepdf
+
+    pdf, elements = pdf_structure(written["pdf"])
+    assert pdf.Root.Lang == "en-GB" and pdf.Root.MarkInfo.Marked is True
+    html = written["html"].read_text()
+    figures = [node for kind, node in elements if kind == "/Figure"]
+    assert len(figures) == html.count("<img ")
+    assert all(str(f.Alt).startswith("Line chart of ") for f in figures)
+    # A table running over several pages is tagged once per page, each part with the header
+    # row it repeats.
+    tables = [node for kind, node in elements if kind == "/Table"]
+    assert len(tables) >= html.count("<table")
+
+    def kids(node):  # a structure element's children: one, or an array of them
+        return list(node.K) if isinstance(node.K, pikepdf.Array) else [node.K]
+
+    for table in tables:
+        parts = kids(table)
+        heads = [part for part in parts if str(part.S) == "/THead"]
+        assert len(heads) == 1, [str(part.S) for part in parts]  # after any /Caption
+        (head,) = heads
+        (row,) = kids(head)
+        assert str(head.S) == "/THead" and str(row.S) == "/TR"
+        assert {str(c.S) for c in kids(row)} == {"/TH"}

@@ -58,15 +58,44 @@ def test_internal_version_shows_small_numbers(database, county_store: Path,
         (["committee", "--out", "{tmp}/missing/a.pdf"], "no such folder"),
         (["self-assessment", "--as-of", "2031-01-01", "--out", "{tmp}/a.pdf"],
          "is after the data's extract date"),
+        (["committee", "--as-of", "2010-01-01", "--out", "{tmp}/a.pdf"],
+         "is before the data starts on"),
+        (["dhsc", "--quarter", "2010Q1", "--out", "{tmp}/a.csv"], "after 2010Q1 ends"),
+        (["dhsc", "--quarter", "2031Q1", "--out", "{tmp}/a.csv"], "before 2031Q1 starts"),
+        (["committee", "--out", "{tmp}"], "is a folder: give a file name"),
+        (["committee", "--out", "{tmp}/folder.pdf"], "folder.pdf is a folder"),
+        (["committee", "--out", "/proc/a.pdf"], "/proc: cannot write here"),
     ],
 )
 def test_bad_requests_exit_2_with_a_reason(database, county_store: Path, tmp_path: Path,
                                            args: list[str], message: str) -> None:
+    (tmp_path / "folder.pdf").mkdir()
     args = [a.replace("{tmp}", str(tmp_path)) for a in args]
     result = runner.invoke(app, ["report", *args, "--store", str(county_store)])
     assert result.exit_code == 2
     assert message in result.output
+    assert len(result.output.strip().splitlines()) == 1, result.output
     assert "Traceback" not in result.output
+
+
+def test_bad_output_paths_are_refused_before_any_work(database, county_store: Path,
+                                                      tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder or unwritable output fails before the store is even opened."""
+    import careassure.reports.generate as generate
+
+    def no_work(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the report was built before the output path was checked")
+
+    monkeypatch.setattr(generate, "build", no_work)
+    monkeypatch.setattr(generate, "opened", no_work)
+    for out in (tmp_path, Path("/proc/a.docx")):
+        result = runner.invoke(app, ["report", "committee", "--store", str(county_store),
+                                     "--out", str(out)])
+        assert result.exit_code == 2 and result.output.startswith("error: "), result.output
+    (tmp_path / "a.pdf.trace.json").mkdir()
+    result = runner.invoke(app, ["report", "committee", "--out", str(tmp_path / "a.pdf")])
+    assert result.exit_code == 2 and "a.pdf.trace.json is a folder" in result.output
 
 
 def test_missing_store_and_database_are_explained(database, tmp_path: Path,

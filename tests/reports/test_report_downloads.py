@@ -89,6 +89,8 @@ def test_dhsc_return_as_csv_and_bad_requests(client_for) -> None:
     assert client.get("/reports/committee.json").status_code == 404
     bad = client.get("/reports/dhsc-2026Q9.pdf")
     assert bad.status_code == 400 and "not written like 2026Q1" in bad.text
+    early = client.get("/reports/committee.pdf?as_of=2010-01-01")
+    assert early.status_code == 400 and "is before the data starts" in early.text
 
 
 def test_the_reports_page_links_what_each_role_may_download(client_for) -> None:
@@ -112,3 +114,31 @@ def test_the_reports_page_links_what_each_role_may_download(client_for) -> None:
     # Only quarters the data covers in full: a quarter ending on the extract date counts.
     assert complete_quarters(date(2026, 3, 31), 2) == ["2026Q1", "2025Q4"]
     assert complete_quarters(date(2026, 3, 30), 2) == ["2025Q4", "2025Q3"]
+
+
+def test_plan_managers_edit_the_papers_standing_text(client_for) -> None:
+    assert 'id="paper-text"' not in client_for("viewer").get("/reports").text
+    client = client_for("improvement_manager")
+    page = client.get("/reports").text
+    assert 'name="text-equality"' in page
+    token = re.search(r'name="csrftoken" value="([^"]+)"', page).group(1)
+    saved = client.post("/reports/paper-text", data={
+        "csrftoken": token, "text-equality": "Equality text of the meeting.\n\nSecond."})
+    assert saved.status_code == 303
+    assert "Version 1, edited here" in client.get("/reports").text
+    paper = client.get("/reports/committee.html?meeting_date=2026-06-01").text
+    assert "Equality text of the meeting." in paper and "1 JUNE 2026" in paper
+    refused = client.post("/reports/paper-text", data={"csrftoken": token,
+                                                       "text-equality": "x" * 2001})
+    assert refused.status_code == 400 and "longer than 2000 characters" in refused.text
+
+
+def test_downloads_are_made_once_per_data_version(client_for) -> None:
+    client = client_for("analyst")
+    first = client.get("/reports/dhsc-2026Q1.json")
+    cache = client.app.state.report_cache
+    documents, files = len(cache.documents), len(cache.files)
+    again = client.get("/reports/dhsc-2026Q1.json")
+    assert again.content == first.content  # the same file, not made again
+    client.get("/reports/dhsc-2026Q1.csv")  # the same document, another format
+    assert (len(cache.documents), len(cache.files)) == (documents, files + 1)

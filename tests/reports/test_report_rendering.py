@@ -7,7 +7,7 @@ import io
 from datetime import UTC, date, datetime
 
 import pytest
-from reports_helpers import docx_document
+from reports_helpers import docx_document, pdf_structure
 
 from careassure.measures import MeasureValue
 from careassure.reports.charts import line_chart
@@ -134,3 +134,83 @@ def test_trace_side_file_is_written_beside_the_report(tmp_path) -> None:
     assert data["published"] is True
     assert [f["shown"] for f in data["figures"]] == ["*", "416"]
     assert data["figures"][0]["value"] is None
+
+
+def test_pdf_is_tagged_pdf_ua_with_language_title_alt_text_and_table_headers() -> None:
+    pdf, elements = pdf_structure(render(_filled(), "pdf"))
+    assert pdf.Root.Lang == "en-GB"
+    assert pdf.Root.MarkInfo.Marked is True
+    assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
+    assert str(pdf.docinfo.Title) == "Improvement Plan Delivery Update – Test <Council>"
+    with pdf.open_metadata() as xmp:
+        assert 'pdfuaid:part="1"' in str(xmp)
+    kinds = [kind for kind, _ in elements]
+    figures = [node for kind, node in elements if kind == "/Figure"]
+    assert [str(f.Alt) for f in figures] == ["Line chart of people waiting, falling from 5 to 3."]
+    # the appendix table (3 columns) and the figure trace (8), each with its header row
+    assert kinds.count("/Table") == kinds.count("/THead") == 2 and kinds.count("/TH") == 3 + 8
+    # Reading order: the headings in the order the document gives them.
+    assert [k for k in kinds if k in ("/H1", "/H2", "/H3")] == ["/H1", "/H2", "/H3", "/H2",
+                                                                 "/H2"]
+    assert "/L" in kinds and "/LI" in kinds
+
+
+def _word_document(tmp_path):
+    doc = _filled()
+    doc.sections[0].add(Paragraph("A lettered point.", number="a)"),
+                        Paragraph("The next numbered paragraph.", number="2"))
+    doc.sections[-1].add(Table(("Only", "Columns"), ((cell("x"), cell("y")),)))
+    path = tmp_path / "r.docx"
+    write_report(doc, path)
+    return docx_document(path)
+
+
+def test_word_numbers_paragraphs_with_word_numbering(tmp_path) -> None:
+    from docx.oxml.ns import qn
+
+    document = _word_document(tmp_path)
+    numbered = {p.text: p._p.pPr.numPr for p in document.paragraphs
+                if p._p.pPr is not None and p._p.pPr.numPr is not None}
+    levels = {text: int(pr.ilvl.val) for text, pr in numbered.items()}
+    assert levels == {"The purpose of <this> report.": 0, "A lettered point.": 1,
+                      "The next numbered paragraph.": 0}
+    assert len({pr.numId.val for pr in numbered.values()}) == 1  # one sequence
+    numbering = document.part.numbering_part.element
+    formats = [(lvl.get(qn("w:ilvl")), lvl.find(qn("w:numFmt")).get(qn("w:val")),
+                lvl.find(qn("w:lvlText")).get(qn("w:val")))
+               for lvl in numbering.iter(qn("w:lvl"))]
+    assert ("0", "decimal", "%1") in formats and ("1", "lowerLetter", "%2)") in formats
+
+
+def test_word_table_grids_match_their_cells_and_tables_never_touch(tmp_path) -> None:
+    from docx.oxml.ns import qn
+
+    document = _word_document(tmp_path)
+    for table in document.tables:
+        grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.iter(qn("w:gridCol"))]
+        for row in table.rows:
+            assert [int(c._tc.tcPr.tcW.get(qn("w:w"))) for c in row.cells] == grid
+        assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+        assert int(table._tbl.tblPr.find(qn("w:tblW")).get(qn("w:w"))) == sum(grid)
+    body = [child.tag for child in document.element.body]
+    assert not any(a == b == qn("w:tbl") for a, b in zip(body, body[1:], strict=False))
+
+
+def test_word_uses_the_pdfs_font_page_n_of_m_and_document_properties(tmp_path) -> None:
+    from docx.oxml.ns import qn
+
+    document = _word_document(tmp_path)
+    styles = document.styles.element
+    fonts = list(styles.iter(qn("w:rFonts")))
+    assert fonts and all(f.get(qn("w:ascii")) == "Arial" and f.get(qn("w:asciiTheme")) is None
+                         for f in fonts)
+    assert document.styles["Heading 1"].font.name in (None, "Arial")
+    assert all(lang.get(qn("w:val")) == "en-GB" for lang in styles.iter(qn("w:lang")))
+    footer = document.sections[0].footer.paragraphs[0]._p.xml
+    assert " PAGE " in footer and " NUMPAGES " in footer
+    assert document.sections[0].footer.paragraphs[0].text.endswith("Page  of ")
+    properties = document.core_properties
+    assert (properties.title, properties.author) == ("Improvement Plan Delivery Update",
+                                                     "Test <Council>")
+    assert properties.created == datetime(2026, 4, 2, 9, 30, tzinfo=UTC)
+    assert properties.last_modified_by == "Test <Council>"

@@ -12,7 +12,8 @@ from careassure.reports.cycle import cycle_at
 from careassure.reports.settings import LastAssessment, ReportSettingsError, load_settings
 
 SEED = LastAssessment("Requires improvement", date(2025, 9, 17), date(2025, 9, 27),
-                      date(2025, 12, 17))
+                      date(2025, 12, 17), "https://www.cqc.org.uk/care-services/"
+                      "local-authority-assessment-reports/leicestershire-0925")
 
 
 def test_shipped_settings_are_the_seeds() -> None:
@@ -67,3 +68,24 @@ def test_an_unknown_rating_is_a_settings_error() -> None:
     last = LastAssessment("Requires improvment", date(2025, 9, 17), None, None)
     with pytest.raises(ReportSettingsError, match="last_assessment: unknown rating"):
         cycle_at(load_framework(), last, date(2026, 1, 1))
+
+
+def test_the_settings_file_format_is_versioned(tmp_path: Path) -> None:
+    assert load_settings().paper["local_issues_alert"] == ("None.",)
+    other = tmp_path / "reports.yaml"
+    other.write_text("version: 1\n")
+    with pytest.raises(ReportSettingsError, match=r"version: this careassure reads version 2"):
+        load_settings(other)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("previous_reports:\n  - {date: 01/03/2026, title: T, summary: S}\n",
+     r"previous_reports\[1\]\.date: expected a date"),
+    ("officers:\n  - {name: A}\n", r"officers\[1\]: role: expected text"),
+    ("paper:\n  purpose: [x]\n", r"paper: unknown section 'purpose'"),
+])
+def test_bad_paper_settings_name_the_key(tmp_path: Path, text: str, message: str) -> None:
+    bad = tmp_path / "reports.yaml"
+    bad.write_text(text)
+    with pytest.raises(ReportSettingsError, match=message):
+        load_settings(bad)

@@ -95,6 +95,7 @@ MATRIX: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/measures/{measure_id}/records"): PERSON_LEVEL,
     ("POST", "/views"): EVERYONE,
     ("POST", "/views/{view_id}/delete"): EVERYONE,
+    ("POST", "/reports/paper-text"): PLAN_MANAGERS,
 }
 
 # Values for path parameters: real where the page exists (an unknown evidence item is a 404,

@@ -37,6 +37,7 @@ MODEL_MODULES = (
     "careassure.reported.tables",
     "careassure.web.record_views",
     "careassure.web.saved_views",
+    "careassure.reports.tables",
     "careassure.web.tables",
 )
 

@@ -36,7 +36,8 @@ def _group() -> None:
 
 
 def _run(kind: str, out: Path, store: Path | None, *, as_of: date | None = None,
-         quarter: str | None = None, internal: bool = False) -> None:
+         quarter: str | None = None, internal: bool = False, meeting: str | None = None,
+         meeting_date: date | None = None) -> None:
     import json
 
     from sqlalchemy.exc import SQLAlchemyError
@@ -49,6 +50,7 @@ def _run(kind: str, out: Path, store: Path | None, *, as_of: date | None = None,
     from careassure.reports.output import (
         DOCUMENT_FORMATS,
         ReportOutputError,
+        check_writable,
         format_of,
         write_report,
     )
@@ -56,11 +58,11 @@ def _run(kind: str, out: Path, store: Path | None, *, as_of: date | None = None,
 
     allowed = DOCUMENT_FORMATS + (DATA_FORMATS if kind == "dhsc" else ())
     try:
+        check_writable(out)
         fmt = format_of(out, allowed)
-        if not out.parent.is_dir():
-            raise ReportOutputError(f"{out.parent}: no such folder")
         with opened(store, None) as (opened_store, engine):
-            document = build(Request(kind, as_of, quarter, not internal), opened_store, engine)
+            document = build(Request(kind, as_of, quarter, not internal, meeting, meeting_date),
+                             opened_store, engine)
         if fmt in DOCUMENT_FORMATS:
             trace = write_report(document, out, fmt)
         else:
@@ -114,14 +116,24 @@ def committee(
                                      "(default: the store's extract date)."),
     store: Path | None = STORE,
     internal: bool = INTERNAL,
+    meeting: str | None = typer.Option(None, "--meeting", help="The meeting the paper goes to "
+                                       "(default: the committee in reports.yaml)."),
+    meeting_date: str | None = typer.Option(None, "--meeting-date", help="The meeting's date, "
+                                            "printed in the paper's heading."),
 ) -> None:
-    """The committee paper "Improvement Plan Delivery Update": purpose, background, a section
-    per improvement area with the latest progress and measure facts, key risks and the appendix
-    table with RAG.
+    """The committee paper "Improvement Plan Delivery Update": every standing section of a
+    committee report (purpose, previous decisions, background, the CQC approach, a section per
+    improvement area, looking ahead, risks, implications, background papers, officers to
+    contact) and the appendix table with RAG.
 
-    Example: [bold]careassure report committee --as-of 2026-03-31 --out update.docx[/bold]
+    Example: [bold]careassure report committee --as-of 2026-03-31 --meeting-date 2026-06-01
+    --out update.docx[/bold]
     """
-    _run("committee", out, store, as_of=_day(as_of, "--as-of"), internal=internal)
+    if meeting is not None and not meeting.strip():
+        _fail("--meeting is empty: name the meeting, or leave the option out")
+    _run("committee", out, store, as_of=_day(as_of, "--as-of"), internal=internal,
+         meeting=meeting.strip() if meeting else None,
+         meeting_date=_day(meeting_date, "--meeting-date"))
 
 
 @app.command("dhsc")

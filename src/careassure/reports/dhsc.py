@@ -86,6 +86,17 @@ def parse_quarter(text: str) -> Quarter:
     return Quarter(int(match.group(1)), int(match.group(2)))
 
 
+def check_quarter(quarter: Quarter, data_start: date | None, extract_date: date) -> None:
+    """Refuse a quarter the data holds none of: one starting after the data ends (or one
+    ending before it starts, when the start is known)."""
+    if quarter.start > extract_date:
+        raise QuarterError(f"the data runs to {short_date(extract_date)}, before "
+                           f"{quarter.label} starts: choose an earlier quarter")
+    if data_start is not None and quarter.end < data_start:
+        raise QuarterError(f"the data starts on {short_date(data_start)}, after "
+                           f"{quarter.label} ends: choose a later quarter")
+
+
 def _figure(value: MeasureValue | None, tracer: Tracer, section: str, role: str
             ) -> dict[str, Any]:
     if value is None:
@@ -195,9 +206,7 @@ def build_dhsc_report(
     publish: bool,
 ) -> Document:
     """The return for ``quarter``; ``reader(day)`` gives the engine's values at a date."""
-    if quarter.start > extract_date:
-        raise QuarterError(f"the data runs to {short_date(extract_date)}, before "
-                           f"{quarter.label} starts: choose an earlier quarter")
+    check_quarter(quarter, None, extract_date)
     as_of = min(quarter.end, extract_date)
     previous_end = quarter.previous.end
     readings = reader(as_of)

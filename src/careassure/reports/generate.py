@@ -28,12 +28,15 @@ class ReportError(ValueError):
 @dataclass(frozen=True)
 class Request:
     """What to report: ``as_of`` defaults to the store's extract date (the day the data runs
-    to); ``quarter`` (DHSC only) is "2026Q1"; ``publish`` suppresses small numbers."""
+    to); ``quarter`` (DHSC only) is "2026Q1"; ``publish`` suppresses small numbers;
+    ``meeting`` and ``meeting_date`` (committee only) head the paper."""
 
     kind: str
     as_of: date | None = None
     quarter: str | None = None
     publish: bool = True
+    meeting: str | None = None
+    meeting_date: date | None = None
 
 
 @contextmanager
@@ -55,6 +58,39 @@ def opened(store_path: Path | None, database_url: str | None) -> Iterator[tuple[
         engine.dispose()
 
 
+WORK_RECEIVED = (("episodes", "received_date"), ("contacts", "received_at"))
+
+
+def data_start(store: Any) -> date | None:
+    """The first day the data records work arriving (a referral or request received, a call
+    received); None for a store without any. A report dated before it would print zeros as if
+    they were figures. Services are left out: an extract carries long-term support that started
+    years before the cases it covers."""
+    earliest = " UNION ALL ".join(
+        f'SELECT min("{column}")::DATE AS day FROM "{table}"' for table, column in WORK_RECEIVED
+        if table in _tables(store))
+    if not earliest:
+        return None
+    row = store.connection.execute(f"SELECT min(day) FROM ({earliest})").fetchone()
+    return row[0] if row else None
+
+
+def _tables(store: Any) -> set[str]:
+    return {r[0] for r in store.connection.execute(
+        "SELECT table_name FROM information_schema.tables").fetchall()}
+
+
+def _quarter_within(request: Request, start: date | None, extract: date) -> Any:
+    """The DHSC return's quarter, refused when the data holds none of it."""
+    if request.kind != "dhsc" or request.quarter is None:
+        return None
+    from careassure.reports.dhsc import check_quarter, parse_quarter
+
+    quarter = parse_quarter(request.quarter)
+    check_quarter(quarter, start, extract)
+    return quarter
+
+
 def build(request: Request, store: Any, engine: Any,
           readings: dict[date, Readings] | None = None) -> Document:
     """The report document. ``readings`` caches engine values by date across several reports
@@ -74,6 +110,13 @@ def build(request: Request, store: Any, engine: Any,
         raise ReportError(
             f"the report date {request.as_of:%d/%m/%Y} is after the data's extract date "
             f"{extract:%d/%m/%Y}: figures after it would count nothing that happened")
+    start = data_start(store)
+    if request.as_of is not None and start is not None and request.as_of < start:
+        raise ReportError(
+            f"the report date {request.as_of:%d/%m/%Y} is before the data starts on "
+            f"{start:%d/%m/%Y}: every figure would be zero; choose a date from "
+            f"{start:%d/%m/%Y} to {extract:%d/%m/%Y}")
+    quarter = _quarter_within(request, start, extract)
     cache = readings if readings is not None else {}
     from careassure.reported.service import stored_values
 
@@ -93,19 +136,21 @@ def build(request: Request, store: Any, engine: Any,
                 extract_date=extract, publish=request.publish)
         if request.kind == "committee":
             from careassure.reports.committee import build_committee_report
+            from careassure.reports.papertext import latest
 
             return build_committee_report(
-                session, framework, reader(request.as_of or extract), settings,
-                extract_date=extract, publish=request.publish)
+                session, framework, reader(request.as_of or extract),
+                settings.with_paper_text(latest(session)), extract_date=extract,
+                publish=request.publish, meeting=request.meeting,
+                meeting_date=request.meeting_date)
         if request.kind == "preparation":
             from careassure.reports.preparation import build_preparation_report
 
             return build_preparation_report(
                 session, framework, reader, request.as_of or extract, settings,
                 extract_date=extract, publish=request.publish)
-        from careassure.reports.dhsc import build_dhsc_report, parse_quarter
+        from careassure.reports.dhsc import build_dhsc_report
 
-        quarter = parse_quarter(request.quarter) if request.quarter else None
         if quarter is None:
             raise ReportError("the DHSC return needs a quarter, e.g. --quarter 2026Q1")
         return build_dhsc_report(

@@ -64,6 +64,25 @@ def format_of(out: Path, allowed: tuple[str, ...] = DOCUMENT_FORMATS) -> str:
     return fmt
 
 
+def check_writable(out: Path) -> None:
+    """Refuse, before any work, an output path the report could not be written to: a folder,
+    a missing folder or one careassure may not write in (the report and its trace side file
+    are written through temporary files in that folder, so a read-only file there is replaced,
+    not refused)."""
+    for path in (out, trace_path(out)):
+        if path.is_dir():
+            raise ReportOutputError(f"{path} is a folder: give a file name, e.g. "
+                                    f"{path / ('report' + (out.suffix or '.pdf'))}")
+    if not out.parent.is_dir():
+        raise ReportOutputError(f"{out.parent}: no such folder")
+    try:
+        handle, probe = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    except OSError as exc:
+        raise ReportOutputError(f"{out.parent}: cannot write here ({exc.strerror})") from exc
+    os.close(handle)
+    Path(probe).unlink()
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write through a temporary file in the same folder, so a half-written report never
     replaces a good one."""

@@ -56,8 +56,8 @@ def _estimate(doc: Document, framework: Framework, assessment: SelfAssessment) -
     estimate = assessment.estimate
     if estimate is None:
         section.add(Paragraph("No quality statement has been scored yet, so no rating can be "
-                              "estimated. Scores are recorded with `careassure cqc "
-                              "self-assessment set`."))
+                              "estimated. Scores are recorded on the CQC self-assessment "
+                              "page."))
         return
     section.add(Paragraph(
         f"Estimated from {estimate.statements_scored} of {len(framework.statements)} quality "
@@ -106,7 +106,8 @@ def _measures_table(tracer: Tracer, readings: Readings, measures: tuple[str, ...
                      "council's targets file")
         rows.append((cell(definition.title),
                      cell([shown, period_text(value.period_start, value.as_of)]), cell(target),
-                     cell([STATUS_TEXT[status], why], rag=STATUS_RAG.get(status or ""))))
+                     cell([line for line in (STATUS_TEXT[status], why) if line],
+                          rag=STATUS_RAG.get(status or ""))))
     if not rows:
         return Paragraph("No measure in the case-level record format bears on this statement "
                          "yet: it is evidenced by documents alone.")
