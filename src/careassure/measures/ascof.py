@@ -35,6 +35,8 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from careassure.measures.breakdowns import attach_group
+from careassure.measures.catalogue import COUNCIL
 from careassure.measures.context import Cells, Context, aggregate
 from careassure.measures.equity import population_by_ethnicity
 from careassure.measures.national import LONG_TERM, aged, days_lived
@@ -80,6 +82,13 @@ def _services(ctx: Context) -> ir.Table:
     ev = ev.join(people, ev.person_id == people.b_person)
     ev = ev.left_join(details, ev.person_id == details.d_person)
     return ev.drop("b_person", "d_person")
+
+
+def _by_council(ctx: Context, units: ir.Table) -> tuple[ir.Table, bool]:
+    """``units`` with their council as ``grp`` when the evaluation is by council (2E and 3D can
+    be; 2B/2C cannot, the population table has no council), and whether it is."""
+    grouped = ctx.by == COUNCIL
+    return attach_group(units, ctx.by if grouped else None, ctx.tables), grouped
 
 
 def _in_year(table: ir.Table, ctx: Context, condition: Callable[[ir.Table], Any]) -> ir.Table:
@@ -149,14 +158,15 @@ def living_at_home(ctx: Context, wanted: set[str]) -> Cells:
     units = ibis.union(people.select("as_of", "person_id", "band", "settled"),
                        ld.select("as_of", "person_id", band=ibis.literal("ld"),
                                  settled=ld.settled))
+    units, grouped = _by_council(ctx, units)
     rows = aggregate(units, ["band"], {"n": lambda u: u.count(),
-                                       "home": lambda u: u.settled.sum()}, grouped=False)
+                                       "home": lambda u: u.settled.sum()}, grouped=grouped)
     cells: Cells = {}
-    for as_of, _ in ctx.keys(False):
+    for as_of, grp in ctx.keys(grouped):
         for measure, band in HOME.items():
             if measure in wanted:
-                row = rows.get((as_of, band, None), {})
-                cells[(measure, as_of, None)] = percent_cell(row.get("home"), row.get("n"))
+                row = rows.get((as_of, band, grp), {})
+                cells[(measure, as_of, grp)] = percent_cell(row.get("home"), row.get("n"))
     return cells
 
 
@@ -187,14 +197,14 @@ def self_directed(ctx: Context, wanted: set[str]) -> Cells:
     metrics = {"n": lambda u: u.count()}
     for measure, ranks in SELF_DIRECTED_RANKS.items():
         metrics[measure] = (lambda r: lambda u: u.rank.isin(r).ifelse(1, 0).sum())(ranks)
-    rows = aggregate(people.mutate(whole=ibis.literal("all")), ["whole"], metrics,
-                     grouped=False)
+    units, grouped = _by_council(ctx, people.mutate(whole=ibis.literal("all")))
+    rows = aggregate(units, ["whole"], metrics, grouped=grouped)
     cells: Cells = {}
-    for as_of, _ in ctx.keys(False):
-        row = rows.get((as_of, "all", None), {})
+    for as_of, grp in ctx.keys(grouped):
+        row = rows.get((as_of, "all", grp), {})
         for measure in SELF_DIRECTED:
             if measure in wanted:
-                cells[(measure, as_of, None)] = percent_cell(row.get(measure), row.get("n"))
+                cells[(measure, as_of, grp)] = percent_cell(row.get(measure), row.get("n"))
     return cells
 
 
@@ -234,12 +244,12 @@ def carers(ctx: Context, wanted: set[str]) -> Cells:
     metrics = {"n": lambda u: u.count()}
     for measure, ranks in CARER_SUPPORT_RANKS.items():
         metrics[measure] = (lambda r: lambda u: u.rank.isin(r).ifelse(1, 0).sum())(ranks)
-    rows = aggregate(people_in.mutate(whole=ibis.literal("all")), ["whole"], metrics,
-                     grouped=False)
+    units, grouped = _by_council(ctx, people_in.mutate(whole=ibis.literal("all")))
+    rows = aggregate(units, ["whole"], metrics, grouped=grouped)
     cells: Cells = {}
-    for as_of, _ in ctx.keys(False):
-        row = rows.get((as_of, "all", None), {})
+    for as_of, grp in ctx.keys(grouped):
+        row = rows.get((as_of, "all", grp), {})
         for measure in CARERS:
             if measure in wanted:
-                cells[(measure, as_of, None)] = percent_cell(row.get(measure), row.get("n"))
+                cells[(measure, as_of, grp)] = percent_cell(row.get(measure), row.get("n"))
     return cells

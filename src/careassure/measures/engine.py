@@ -95,29 +95,41 @@ _IBIS_TYPES = {
 
 class _Tables(dict):
     """The record tables of a backend, each looked up on first use (a lookup asks the engine for
-    the table's schema, which is not free on Spark)."""
+    the table's schema, which is not free on Spark). With a ``council`` (an LA code), every
+    table keyed by person holds only the rows of that council's people (``cld_people.la_code``),
+    so every measure and breakdown reads as if that council had been loaded alone."""
 
-    def __init__(self, backend: Any) -> None:
+    def __init__(self, backend: Any, council: str | None = None) -> None:
         super().__init__()
         self.backend = backend
+        self.council = council
+
+    def _stored(self, name: str) -> Any:
+        if not TABLES[name].required_table and name not in self.backend.list_tables():
+            # A store written before the table existed: it holds none of its rows.
+            schema = ibis.schema({c.name: _IBIS_TYPES[c.type] for c in TABLES[name].columns})
+            return ibis.memtable(schema.to_pyarrow().empty_table())
+        return self.backend.table(name)
 
     def __missing__(self, name: str) -> Any:
         if name not in STORE_ORDER:
             raise KeyError(name)
-        if not TABLES[name].required_table and name not in self.backend.list_tables():
-            # A store written before the table existed: it holds none of its rows.
-            schema = ibis.schema({c.name: _IBIS_TYPES[c.type] for c in TABLES[name].columns})
-            table = self[name] = ibis.memtable(schema.to_pyarrow().empty_table())
-            return table
-        table = self[name] = self.backend.table(name)
+        table = self._stored(name)
+        if self.council is not None and "person_id" in TABLES[name].column_names:
+            councils = self._stored("cld_people")
+            theirs = councils.filter(councils.la_code == self.council).select(
+                c_person="person_id")
+            table = table.semi_join(theirs, table.person_id == theirs.c_person)
+        self[name] = table
         return table
 
 
-def _tables(backend: Any) -> dict[str, Any]:
-    """The record tables of an Ibis backend, or of a careassure Store."""
+def _tables(backend: Any, council: str | None = None) -> dict[str, Any]:
+    """The record tables of an Ibis backend, or of a careassure Store (one council's rows only
+    when ``council`` is given)."""
     if hasattr(backend, "ibis") and callable(backend.ibis):
         backend = backend.ibis()
-    return _Tables(backend)
+    return _Tables(backend, council)
 
 
 def _calendar_bounds(tables: dict[str, Any], dates: Sequence[GridDate]) -> tuple[date, date]:
@@ -152,6 +164,7 @@ def _evaluate(
     measures: Sequence[str] | None,
     by: str | None,
     targets: Targets | None,
+    council: str | None = None,
 ) -> list[MeasureValue]:
     check_breakdown(by)
     if not dates:
@@ -159,7 +172,7 @@ def _evaluate(
     catalogue = {m.id: m for m in declared_measures()}
     chosen = _selected(measures, catalogue)
     targets = targets if targets is not None else load_targets()
-    tables = _tables(backend)
+    tables = _tables(backend, council)
     calendar = build_calendar(*_calendar_bounds(tables, dates))
     ctx = Context(
         tables=tables,
@@ -213,16 +226,19 @@ def compute(
     period_start: date | None = None,
     by: str | None = None,
     targets: Targets | None = None,
+    council: str | None = None,
 ) -> list[MeasureValue]:
     """Every chosen measure as at ``as_of`` (flows over (period_start, as_of], by default the
     three months ending at ``as_of``), whole area first, then each ``by`` group, sorted.
+    ``council`` (an LA code) evaluates one council of a store holding several (``by="la_code"``
+    gives every council and the whole set in one evaluation).
 
     ``backend`` is an Ibis backend holding the record tables (``store.ibis()``, or PySpark) or a
     careassure Store. ``targets`` defaults to :func:`load_targets` (``$CAREASSURE_TARGETS`` or
     the shipped file). Measures that cannot be split by ``by`` (calls by ethnicity) report the
     whole-area row only.
     """
-    return _evaluate(backend, single_date(as_of, period_start), measures, by, targets)
+    return _evaluate(backend, single_date(as_of, period_start), measures, by, targets, council)
 
 
 def series(
@@ -235,13 +251,15 @@ def series(
     by: str | None = None,
     targets: Targets | None = None,
     also_at: Sequence[date] = (),
+    council: str | None = None,
 ) -> list[MeasureValue]:
     """Every chosen measure at each date of a weekly (from ``start``), monthly (month ends) or
     quarterly (quarter ends) series up to ``end``; flow measures over the week, month or quarter
     ending at each date. ``also_at`` adds dates off that grid in the same query (see
     :func:`careassure.measures.calendar.series_dates`).
 
-    Ordered by measure (catalogue order), then date, then whole area before groups.
+    Ordered by measure (catalogue order), then date, then whole area before groups. ``council``
+    as in :func:`compute`.
     """
     grid = series_dates(start, end, every, also_at)
-    return _evaluate(backend, grid, measures, by, targets)
+    return _evaluate(backend, grid, measures, by, targets, council)
