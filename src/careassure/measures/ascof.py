@@ -197,8 +197,8 @@ def self_directed(ctx: Context, wanted: set[str]) -> Cells:
     metrics = {"n": lambda u: u.count()}
     for measure, ranks in SELF_DIRECTED_RANKS.items():
         metrics[measure] = (lambda r: lambda u: u.rank.isin(r).ifelse(1, 0).sum())(ranks)
-    units, grouped = _by_council(ctx, people.mutate(whole=ibis.literal("all")))
-    rows = aggregate(units, ["whole"], metrics, grouped=grouped)
+    units, grouped = _by_council(ctx, people.mutate(scope=ibis.literal("all")))
+    rows = aggregate(units, ["scope"], metrics, grouped=grouped)
     cells: Cells = {}
     for as_of, grp in ctx.keys(grouped):
         row = rows.get((as_of, "all", grp), {})
@@ -244,8 +244,8 @@ def carers(ctx: Context, wanted: set[str]) -> Cells:
     metrics = {"n": lambda u: u.count()}
     for measure, ranks in CARER_SUPPORT_RANKS.items():
         metrics[measure] = (lambda r: lambda u: u.rank.isin(r).ifelse(1, 0).sum())(ranks)
-    units, grouped = _by_council(ctx, people_in.mutate(whole=ibis.literal("all")))
-    rows = aggregate(units, ["whole"], metrics, grouped=grouped)
+    units, grouped = _by_council(ctx, people_in.mutate(scope=ibis.literal("all")))
+    rows = aggregate(units, ["scope"], metrics, grouped=grouped)
     cells: Cells = {}
     for as_of, grp in ctx.keys(grouped):
         row = rows.get((as_of, "all", grp), {})

@@ -3,10 +3,11 @@ store, as an Ibis backend the engine takes like the DuckDB store's.
 
 The engine's measure families are Ibis expressions, so the same code runs on a cluster when the
 record tables are Spark tables of the same names. ``careassure ingest --parquet DIR`` (or
-:func:`careassure.records.parquet.write_parquet`) writes the store's tables as ``DIR/<table>.parquet``;
-:func:`parquet_backend` registers each as a view. On a real cluster the folder must be readable
-at the same path by every worker (a shared filesystem, or an ``s3a://``/``hdfs://`` URL that Spark
-reads itself). PySpark is the optional ``spark`` extra, imported only here.
+:func:`careassure.records.parquet.write_parquet`) writes the store's tables as
+``DIR/<table>.parquet``; :func:`parquet_backend` registers each as a view. On a real cluster
+the folder must be readable at the same path by every worker (a shared filesystem, or an
+``s3a://``/``hdfs://`` URL that Spark reads itself). PySpark is the optional ``spark`` extra,
+imported only here.
 """
 
 from __future__ import annotations

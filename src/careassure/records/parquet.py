@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from careassure.records.store import open_store
 from careassure.records.schema import STORE_ORDER, TABLES
+from careassure.records.store import open_store
 
 
 def _quoted(text: str) -> str:
