@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from careassure.measures import BREAKDOWNS, CATALOGUE
 from careassure.measures.calendar import FLOW_PERIOD_MONTHS
-from careassure.measures.catalogue import MeasureDef
+from careassure.measures.catalogue import COUNCIL, MeasureDef
 from careassure.measures.format import period_text
 from careassure.measures.labels import BREAKDOWN_NAMES, group_label
 from careassure.plan.targets import TargetInForce
@@ -149,7 +149,8 @@ def measure_page(
     options = [{"value": "", "text": "Whole area only", "selected": by is None}] + [
         {"value": b, "text": BREAKDOWN_NAMES[b], "selected": b == by}
         for b in BREAKDOWNS
-        if b in definition.breakdowns
+        # A council's own app: the council breakdown is for stores of many (careassure national).
+        if b in definition.breakdowns and b != COUNCIL
     ]
     return render(
         request,
