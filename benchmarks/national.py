@@ -43,7 +43,8 @@ SCALE = 1.0
 SIZES = (5, 10, 20)
 REPEATS = 2
 SPARK_CONF = {"spark.sql.shuffle.partitions": "4", "spark.default.parallelism": "4",
-              "spark.ui.enabled": "false", "spark.driver.memory": "2g"}
+              "spark.ui.enabled": "false", "spark.driver.memory": "2g",
+              "spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1"}
 CLUSTER_CONF = {"spark.executor.memory": "768m", "spark.cores.max": "2"}
 
 

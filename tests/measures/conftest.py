@@ -13,7 +13,8 @@ from measure_spec import ENGINES, Row, duckdb_backend, spark_backend
 
 LOCAL = "local[1]"
 # Tests: one shuffle partition locally, one per worker on the cluster; no UI.
-_CONF = {"spark.ui.enabled": "false", "spark.driver.memory": "1g"}
+_CONF = {"spark.ui.enabled": "false", "spark.driver.memory": "1g",
+         "spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1"}
 _CLUSTER_CONF = {"spark.sql.shuffle.partitions": "2", "spark.default.parallelism": "2",
                  "spark.executor.memory": "512m", "spark.cores.max": "2"}
 _LOCAL_CONF = {"spark.sql.shuffle.partitions": "1", "spark.default.parallelism": "1"}

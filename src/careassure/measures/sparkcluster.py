@@ -11,11 +11,14 @@ stops the workers, then the master: SIGTERM, then SIGKILL after a grace period.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import json
 import os
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -26,10 +29,18 @@ from typing import IO, Any
 
 START_SECONDS = 120.0
 STOP_SECONDS = 15.0
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 class ClusterError(RuntimeError):
     """The cluster did not come up in time (the message names the log to read)."""
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: ask Linux to stop the daemon when the process that started it
+    dies, so a test run killed without its teardown leaves no cluster behind."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _free_port() -> int:
@@ -70,12 +81,14 @@ class LoopbackCluster:
         assert self._folder is not None
         home = spark_home()
         env = {**os.environ, "SPARK_HOME": str(home), "SPARK_NO_DAEMONIZE": "1",
-               "SPARK_LOG_DIR": self._folder.name, "SPARK_WORKER_DIR": self._folder.name}
+               "SPARK_LOCAL_IP": "127.0.0.1", "SPARK_LOG_DIR": self._folder.name,
+               "SPARK_WORKER_DIR": self._folder.name}
         log = open(Path(self._folder.name) / f"{name}.log", "wb")  # noqa: SIM115 - kept open
         self._logs.append(log)
         self._processes.append(subprocess.Popen(
             [str(home / "bin" / "spark-class"), *arguments], env=env, stdout=log,
-            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True))
+            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None))
 
     def status(self) -> dict[str, Any]:
         """The master's status page as JSON (workers, cores, applications)."""
