@@ -10,8 +10,9 @@ councils at a time (and all of them when more). For each size it reports:
 * the whole national measure set (``dhsc.*`` and ``ascof.*``, every council and the whole set in
   one evaluation, ``by="la_code"``) at the data's end, on DuckDB (the store), on local Spark
   (``local[2]``) and on a two-worker Spark standalone cluster on loopback (one core and 1 GB
-  each), both reading the Parquet ``careassure ingest --parquet`` writes; best of ``--repeats``,
-  each engine's time also as a ratio to DuckDB's at the same size;
+  each), both reading the Parquet ``careassure ingest --parquet`` writes; each engine first
+  runs the set once untimed on the smallest size (Ibis's and Spark's warm-up), then best of
+  ``--repeats`` per size; each engine's time also as a ratio to DuckDB's at the same size;
 * the slope: how time grows with councils, fitted per engine as ``time = fixed + per council x
   councils`` (least squares), and as the exponent of a power law between the smallest and the
   largest size (1.0: in proportion; below 1: fixed costs still dominate).
@@ -29,6 +30,8 @@ import math
 import os
 import resource
 import shutil
+import signal
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -41,7 +44,7 @@ import pandas as pd
 COUNCILS = 20
 SCALE = 1.0
 SIZES = (5, 10, 20)
-REPEATS = 2
+REPEATS = 1
 SPARK_CONF = {"spark.sql.shuffle.partitions": "4", "spark.default.parallelism": "4",
               "spark.ui.enabled": "false", "spark.driver.memory": "2g",
               "spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1"}
@@ -49,8 +52,7 @@ CLUSTER_CONF = {"spark.executor.memory": "768m", "spark.cores.max": "2"}
 
 
 def _best(repeats: int, run: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[float, Any]:
-    """The fastest of ``repeats`` runs of ``run(*args, **kwargs)`` (the first also pays Ibis's
-    and Spark's warm-up), and the last answer."""
+    """The fastest of ``repeats`` runs of ``run(*args, **kwargs)``, and the last answer."""
     times, answer = [], None
     for _ in range(repeats):
         began = time.perf_counter()
@@ -110,6 +112,8 @@ def main(councils: int = COUNCILS, scale: float = SCALE, repeats: int = REPEATS)
     from careassure.records.store import open_store
     from careassure.synth.national import write_national_cld
 
+    # A stopped run (SIGTERM) still stops its cluster and removes its files.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))
     sizes = sorted({s for s in SIZES if s < councils} | {councils})
     national = [m.id for m in declared_measures() if m.id.startswith(("dhsc.", "ascof."))]
     work = Path(tempfile.mkdtemp(prefix="careassure-bench-national-"))
@@ -139,18 +143,25 @@ def main(councils: int = COUNCILS, scale: float = SCALE, repeats: int = REPEATS)
                            "ingest": result.elapsed, "text": text, "parquet_s": written,
                            "parquet_mb": sum(p.stat().st_size for p in parquet.glob("*")) / 1e6,
                            "store_mb": store.stat().st_size / 1e6}
+            print(f"ingest {size} councils: {rows:,} rows in {result.elapsed:.1f} s", flush=True)
 
         times: dict[str, dict[int, float]] = {"duckdb": {}, "local spark": {}, "cluster": {}}
         answers: dict[int, Any] = {}
+        with open_store(loads[sizes[0]]["store"]) as opened:  # warm-up
+            compute(opened, loads[sizes[0]]["as_of"], measures=national, by="la_code")
         for size in sizes:
             load = loads[size]
             with open_store(load["store"]) as opened:
                 times["duckdb"][size], got = _best(repeats, compute, opened, load["as_of"],
                                                    measures=national, by="la_code")
             answers[size] = _figures(got)
+            print(f"duckdb {size} councils: {times['duckdb'][size]:.2f} s", flush=True)
         duckdb_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
         def on_spark(engine: str, session: Any) -> None:
+            first = loads[sizes[0]]
+            compute(parquet_backend(session, first["parquet"]), first["as_of"],
+                    measures=national, by="la_code")  # warm-up
             for size in sizes:
                 load = loads[size]
                 backend = parquet_backend(session, load["parquet"])
@@ -158,6 +169,7 @@ def main(councils: int = COUNCILS, scale: float = SCALE, repeats: int = REPEATS)
                                                  measures=national, by="la_code")
                 if _figures(got) != answers[size]:
                     raise SystemExit(f"{engine} and DuckDB disagree at {size} councils")
+                print(f"{engine} {size} councils: {times[engine][size]:.2f} s", flush=True)
 
         session = spark_session("local[2]", app="careassure-bench-national", conf=SPARK_CONF)
         on_spark("local spark", session)
