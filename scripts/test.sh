@@ -4,6 +4,8 @@
 # root (PostgreSQL, Java for PySpark, Chromium for the browser tests, Pango for PDF reports,
 # LibreOffice Writer for the Word reports' layout test), a
 # throwaway PostgreSQL server on loopback, then ruff, mypy and pytest. Extra arguments go to pytest.
+# The cluster tests start (and stop) their own Spark standalone master and two workers on loopback
+# from the pyspark installation, in a pytest fixture; Java is all they need.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 UV=${UV:-uv}
@@ -20,7 +22,8 @@ make --no-print-directory assets
 if [ "$(id -u)" = 0 ]; then
   need=()
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
-  command -v java >/dev/null || need+=(openjdk-17-jre-headless)
+  # Debian's default JRE (17 on bookworm, 21 on trixie): Spark 4 runs on either.
+  command -v java >/dev/null || need+=(default-jre-headless)
   [ -x /usr/bin/chromium ] || need+=(chromium fonts-liberation)
   ldconfig -p | grep -q libpangoft2-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
   # LibreOffice converts the Word reports to PDF to check they lay out as the PDF does.
@@ -37,4 +40,5 @@ source scripts/postgres.sh
 postgres_start
 trap postgres_stop EXIT
 
-.venv/bin/pytest -n "${PYTEST_WORKERS:-2}" "$@"
+# loadgroup: the tests of one xdist_group (the Spark cluster's) share one worker, so one cluster.
+.venv/bin/pytest -n "${PYTEST_WORKERS:-2}" --dist loadgroup "$@"

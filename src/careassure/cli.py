@@ -138,6 +138,9 @@ app.add_typer(reported_app, name="reported")
 app.command("measures")(measures_command)
 app.command("activity")(activity_command)
 app.command("series")(series_command)
+from careassure.measures.councils_command import national as national_command  # noqa: E402
+
+app.command("national")(national_command)
 from careassure.demo import demo as demo_command  # noqa: E402
 
 app.command("demo")(demo_command)

@@ -33,6 +33,7 @@ _spec = importlib.util.spec_from_file_location("measures_conftest", _MEASURES / 
 assert _spec is not None and _spec.loader is not None
 _measures_conftest = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_measures_conftest)
+spark_sessions = _measures_conftest.spark_sessions
 spark_session = _measures_conftest.spark_session
 engine = _measures_conftest.engine
 store = _measures_conftest.store

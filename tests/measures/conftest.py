@@ -1,5 +1,6 @@
 """Fixtures for the measure tests: the same tiny stores on every engine (DuckDB always; Spark
-in local mode, marked slow), so each spec test proves the engines agree."""
+in local mode, marked slow; for the national subset also a two-worker Spark standalone cluster
+on loopback, marked slow), so each spec test proves the engines agree."""
 
 from __future__ import annotations
 
@@ -8,36 +9,73 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from measure_spec import Row, duckdb_backend, spark_backend
+from measure_spec import ENGINES, Row, duckdb_backend, spark_backend
 
-ENGINES = ["duckdb", pytest.param("spark", marks=pytest.mark.slow)]
+LOCAL = "local[1]"
+# Tests: one shuffle partition locally, one per worker on the cluster; no UI.
+_CONF = {"spark.ui.enabled": "false", "spark.driver.memory": "1g",
+         "spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1"}
+_CLUSTER_CONF = {"spark.sql.shuffle.partitions": "2", "spark.default.parallelism": "2",
+                 "spark.executor.memory": "512m", "spark.cores.max": "2"}
+_LOCAL_CONF = {"spark.sql.shuffle.partitions": "1", "spark.default.parallelism": "1"}
+
+
+class SparkSessions:
+    """The one Spark session a process may have, on the master last asked for: switching from
+    local Spark to the cluster stops the local session first (and back)."""
+
+    def __init__(self) -> None:
+        self.master: str | None = None
+        self.session: Any = None
+
+    def on(self, master: str) -> Any:
+        from careassure.measures.spark import spark_session
+
+        if master != self.master:
+            self.close()
+            conf = {**_CONF, **(_LOCAL_CONF if master == LOCAL else _CLUSTER_CONF)}
+            self.session = spark_session(master, app="careassure-measures-tests", conf=conf)
+            self.master = master
+        return self.session
+
+    def close(self) -> None:
+        if self.session is not None:
+            self.session.stop()
+        self.session, self.master = None, None
 
 
 @pytest.fixture(scope="session")
-def spark_session() -> Iterator[Any]:
-    """One local Spark for the whole run: one core, one shuffle partition, UTC, no UI. In CI a
-    missing PySpark is a failure, not a skip, so "the engines agree" cannot quietly become "one
-    engine ran"."""
+def spark_sessions() -> Iterator[SparkSessions]:
+    """In CI a missing PySpark is a failure, not a skip, so "the engines agree" cannot quietly
+    become "one engine ran"."""
     try:
-        import pyspark.sql as pyspark_sql
+        import pyspark.sql  # noqa: F401
     except ImportError:
         if os.environ.get("CI"):
             pytest.fail("PySpark is not installed in CI: `uv sync --all-extras` installs it")
         pytest.skip("PySpark is not installed (the `spark` extra)")
-    session = (
-        pyspark_sql.SparkSession.builder.master("local[1]")
-        .appName("careassure-measures-tests")
-        .config("spark.sql.shuffle.partitions", "1")
-        .config("spark.default.parallelism", "1")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.driver.memory", "1g")
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
+    sessions = SparkSessions()
+    yield sessions
+    sessions.close()
+
+
+@pytest.fixture
+def spark_session(spark_sessions: SparkSessions) -> Any:
+    """Local Spark: one core, one shuffle partition, UTC, no UI."""
+    return spark_sessions.on(LOCAL)
+
+
+@pytest.fixture(scope="session")
+def spark_cluster(spark_sessions: SparkSessions) -> Iterator[Any]:
+    """A Spark standalone master and two one-core workers on loopback, started from the pyspark
+    installation (at most 2 minutes to come up) and stopped, with any session on them, at the
+    end of the run."""
+    from careassure.measures.sparkcluster import LoopbackCluster
+
+    with LoopbackCluster(workers=2, cores=1, memory="1g", start_seconds=120) as cluster:
+        yield cluster
+        if spark_sessions.master == cluster.master_url:
+            spark_sessions.close()
 
 
 @pytest.fixture(params=ENGINES)
@@ -52,6 +90,10 @@ def store(engine: str, request: pytest.FixtureRequest) -> Callable[..., Any]:
     def build(**tables: list[Row]) -> Any:
         if engine == "spark":
             return spark_backend(request.getfixturevalue("spark_session"), tables)
+        if engine == "cluster":
+            cluster = request.getfixturevalue("spark_cluster")
+            sessions = request.getfixturevalue("spark_sessions")
+            return spark_backend(sessions.on(cluster.master_url), tables)
         return duckdb_backend(tables)
 
     return build

@@ -13,11 +13,21 @@ from decimal import Decimal
 from typing import Any
 
 import duckdb
+import pytest
 
 from careassure.records.schema import STORE_ORDER, TABLES, ColumnType
 from careassure.records.store import EXTRACT_COLUMN, create_schema
 
 Row = dict[str, Any]
+
+# Every spec test runs on DuckDB and local Spark; the national subset (the ``dhsc.*`` and
+# ``ascof.*`` measures and councils) also on a two-worker standalone cluster, all of its tests
+# on one xdist worker (one cluster) and together (``scope``: one switch from local Spark).
+ENGINES = ["duckdb", pytest.param("spark", marks=pytest.mark.slow)]
+NATIONAL_ENGINES = [*ENGINES, pytest.param(
+    "cluster", marks=[pytest.mark.slow, pytest.mark.cluster,
+                      pytest.mark.xdist_group("spark-cluster")])]
+national_engines = pytest.mark.parametrize("engine", NATIONAL_ENGINES, scope="session")
 
 
 def d(text: str) -> date:

@@ -8,12 +8,11 @@ from __future__ import annotations
 from itertools import count
 from typing import Any
 
-from measure_spec import Row, d, figures, person, whole_area
+from measure_spec import Row, d, figures, national_engines, person, whole_area
 
 from careassure.measures import ascof, compute
-from careassure.measures.national import NO_FURTHER_ACTION
-from careassure.measures.stmax import OUTCOME_HIERARCHY
-from careassure.records.cld_values import value_lists
+
+pytestmark = national_engines
 
 D = d("2025-03-31")
 _ids = count(1)
@@ -240,10 +239,3 @@ def test_short_term_support_with_no_further_request_for_ongoing_support(store) -
     assert figures(got["ascof.2a.65_and_over"]) == (75.0, 3, 4)
     assert figures(got["ascof.2a.18_to_64"]) == (66.7, 2, 3)
     assert figures(got["ascof.2a"]) == (62.5, 5, 8)
-
-
-def test_every_no_further_action_outcome_the_measures_name_is_a_cld_code() -> None:
-    outcomes = value_lists()["event_outcome"]
-    nfa = {code for code, is_nfa in outcomes.attributes("nfa").items() if is_nfa}
-    assert set(NO_FURTHER_ACTION) == nfa
-    assert set(OUTCOME_HIERARCHY) == set(outcomes.codes)

@@ -107,3 +107,10 @@ def test_unknown_dimension_and_age_without_date_are_refused() -> None:
         Filter((("colour", ("red",)),))
     with pytest.raises(ValueError, match="needs the date"):
         Filter((("age_band", ("65+",)),))
+
+
+def test_the_council_is_chosen_with_council_not_as_a_filter() -> None:
+    """A store of several councils is cut to one with ``compute(..., council=...)``; a council
+    filter would be kept by nothing in the tables, so it is refused rather than ignored."""
+    with pytest.raises(ValueError, match="cannot filter by la_code"):
+        Filter.of({"la_code": ["E10000018"]})

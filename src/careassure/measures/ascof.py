@@ -41,6 +41,8 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from careassure.measures.breakdowns import attach_group
+from careassure.measures.catalogue import COUNCIL
 from careassure.measures.context import Cells, Context, aggregate
 from careassure.measures.equity import population_by_ethnicity
 from careassure.measures.national import LONG_TERM, aged, days_lived
@@ -105,6 +107,13 @@ def _services(ctx: Context) -> ir.Table:
     ev = ev.join(people, ev.person_id == people.b_person)
     ev = ev.left_join(details, ev.person_id == details.d_person)
     return ev.drop("b_person", "d_person")
+
+
+def _by_council(ctx: Context, units: ir.Table) -> tuple[ir.Table, bool]:
+    """``units`` with their council as ``grp`` when the evaluation is by council (2E and 3D can
+    be; 2B/2C cannot, the population table has no council), and whether it is."""
+    grouped = ctx.by == COUNCIL
+    return attach_group(units, ctx.by if grouped else None, ctx.tables), grouped
 
 
 def _in_year(table: ir.Table, ctx: Context, condition: Callable[[ir.Table], Any]) -> ir.Table:
@@ -194,16 +203,17 @@ def living_at_home(ctx: Context, wanted: set[str]) -> Cells:
     units = ibis.union(people.select("as_of", "person_id", "band", "gender", "settled"),
                        ld.select("as_of", "person_id", band=ibis.literal("ld"),
                                  gender=ld.gender, settled=ld.settled))
+    units, grouped = _by_council(ctx, units)
     rows = aggregate(units, ["band", "gender"], {"n": lambda u: u.count(),
                                                  "home": lambda u: u.settled.sum()},
-                     grouped=False)
+                     grouped=grouped)
     cells: Cells = {}
-    for as_of, _ in ctx.keys(False):
+    for as_of, grp in ctx.keys(grouped):
         for measure, (band, gender) in HOME.items():
             if measure in wanted:
-                parts = [row for (day, b, g, _grp), row in rows.items()
-                         if day == as_of and b == band and gender in (None, g)]
-                cells[(measure, as_of, None)] = percent_cell(
+                parts = [row for (day, b, g, group), row in rows.items()
+                         if day == as_of and group == grp and b == band and gender in (None, g)]
+                cells[(measure, as_of, grp)] = percent_cell(
                     sum(int(r["home"]) for r in parts), sum(int(r["n"]) for r in parts))
     return cells
 
@@ -254,14 +264,15 @@ def _by_age_cells(ctx: Context, people: ir.Table, measures: dict[str, tuple[str,
     metrics = {"n": lambda u: u.count()}
     for part, wins in ranks.items():
         metrics[part] = (lambda r: lambda u: u.rank.isin(r).ifelse(1, 0).sum())(wins)
-    rows = aggregate(people, ["band"], metrics, grouped=False)
+    units, grouped = _by_council(ctx, people)
+    rows = aggregate(units, ["band"], metrics, grouped=grouped)
     cells: Cells = {}
-    for as_of, _ in ctx.keys(False):
+    for as_of, grp in ctx.keys(grouped):
         for measure, (part, band) in measures.items():
             if measure in wanted:
-                parts = [row for (day, b, _grp), row in rows.items()
-                         if day == as_of and band in (None, b)]
-                cells[(measure, as_of, None)] = percent_cell(
+                parts = [row for (day, b, group), row in rows.items()
+                         if day == as_of and group == grp and band in (None, b)]
+                cells[(measure, as_of, grp)] = percent_cell(
                     sum(int(r[part]) for r in parts), sum(int(r["n"]) for r in parts))
     return cells
 

@@ -6,6 +6,7 @@ Rules (docs/measures.md, "Breakdowns"):
 * person columns come from ``people``; ``age_band`` is the age in whole years at the evaluation
   date D counting from the 1st of the birth month (born 2000-05 is 18 from 1 May 2018), banded
   0-17, 18-64, 65+;
+* ``la_code`` is the person's council from ``cld_people`` (a CLD load of several councils);
 * a NULL value (no team, no birth month, no locality...) is the group ``unknown``, so that every
   unit lands in exactly one group and the groups add up to the whole area.
 """
@@ -17,7 +18,7 @@ from datetime import date
 import ibis
 import ibis.expr.types as ir
 
-from careassure.measures.catalogue import BREAKDOWNS, PERSON_BREAKDOWNS
+from careassure.measures.catalogue import BREAKDOWNS, COUNCIL, PERSON_BREAKDOWNS
 
 UNKNOWN = "unknown"
 AGE_BANDS = ("0-17", "18-64", "65+")
@@ -63,8 +64,11 @@ def attach_group(
         teams = tables["teams"].select(g_team="team", g_type="team_type")
         joined = units.left_join(teams, units.team == teams.g_team)
         return joined.mutate(grp=joined.g_type.fill_null(UNKNOWN)).drop("g_team", "g_type")
-    column = "birth_month" if by == "age_band" else by
-    people = tables["people"].select(g_person="person_id", g_value=column)
+    if by == COUNCIL:
+        people = tables["cld_people"].select(g_person="person_id", g_value=COUNCIL)
+    else:
+        column = "birth_month" if by == "age_band" else by
+        people = tables["people"].select(g_person="person_id", g_value=column)
     joined = units.left_join(people, units.person_id == people.g_person)
     if by == "age_band":
         grp = age_band(joined.g_value, joined[at])
@@ -99,6 +103,12 @@ def group_universe(
         if stats["unknown"]:
             bands.append(UNKNOWN)
         return sorted(bands)
+    elif by == COUNCIL:
+        # Every person's council, "unknown" for people no CLD load placed in one.
+        people = tables["people"].select("person_id")
+        councils = tables["cld_people"].select(g_person="person_id", g_value=COUNCIL)
+        joined = people.left_join(councils, people.person_id == councils.g_person)
+        values = joined.select(grp=joined.g_value.fill_null(UNKNOWN)).distinct()
     elif by in PERSON_BREAKDOWNS:
         people = tables["people"]
         values = people.select(grp=people[by].fill_null(UNKNOWN)).distinct()

@@ -40,9 +40,11 @@ PERSON_BREAKDOWNS = (
     "primary_support_reason",
     "age_band",
 )
-BREAKDOWNS: tuple[str, ...] = EPISODE_BREAKDOWNS + PERSON_BREAKDOWNS
+# The council (LA code) of a person, from a CLD load of several councils (``cld_people``).
+COUNCIL = "la_code"
+BREAKDOWNS: tuple[str, ...] = EPISODE_BREAKDOWNS + PERSON_BREAKDOWNS + (COUNCIL,)
 _ALL = frozenset(BREAKDOWNS)
-_PEOPLE_ONLY = frozenset(PERSON_BREAKDOWNS)
+_PEOPLE_ONLY = frozenset((*PERSON_BREAKDOWNS, COUNCIL))
 
 # The ethnic groups representation is measured for ("unknown" is excluded from both shares).
 REPRESENTATION_GROUPS: tuple[str, ...] = tuple(e for e in ETHNICITIES if e != "unknown")
@@ -322,7 +324,8 @@ _YEAR = "over the 12 months to D (the financial year when D is 31 March)"
 
 
 def _ascof_measures() -> list[MeasureDef]:
-    """ASCOF from CLD, as DHSC computes them (measures/ascof.py); whole area only."""
+    """ASCOF from CLD, as DHSC computes them (measures/ascof.py); whole area, and by council
+    but for 2B/2C (the population table has no council)."""
     none: frozenset[str] = frozenset()
     short_term = [
         MeasureDef(
@@ -335,6 +338,7 @@ def _ascof_measures() -> list[MeasureDef]:
         for suffix, title, who in (("", "", ""), (".18_to_64", ", aged 18-64", " aged 18-64"),
                                    (".65_and_over", ", aged 65+", " aged 65+"))
     ]
+    council = frozenset({COUNCIL})
     admissions = [
         MeasureDef(
             f"ascof.{code}",
@@ -353,7 +357,7 @@ def _ascof_measures() -> list[MeasureDef]:
             f"ASCOF 2E: long-term support at home or with family, {who}{title}",
             f"DHSC's CLD method: of the {sex}people {who} with long-term support {_YEAR}, % "
             "living in their own home or with family.",
-            "percent", "higher", "snapshot", breakdowns=none,
+            "percent", "higher", "snapshot", breakdowns=council,
         )
         for name, who in (("18_to_64", "aged 18-64"), ("65_and_over", "aged 65+"),
                           ("learning_disability", "aged 18-64 with a learning disability"))
@@ -368,7 +372,7 @@ def _ascof_measures() -> list[MeasureDef]:
             f"ASCOF 3D: clients with {what}{title}",
             f"DHSC's CLD method: of the people{who} with long-term community support at D, % "
             f"receiving {what}.",
-            "percent", "higher", "snapshot", breakdowns=none,
+            "percent", "higher", "snapshot", breakdowns=council,
         )
         for part, what in (("1a", "self-directed support"), ("2a", "direct payments"))
         for suffix, title, who in ages
@@ -379,7 +383,7 @@ def _ascof_measures() -> list[MeasureDef]:
             f"ASCOF 3D: carers with {what}{title}",
             f"DHSC's CLD method: of the carers{who} given support direct to them {_YEAR}, % "
             f"receiving {what}.",
-            "percent", "higher", "snapshot", breakdowns=none,
+            "percent", "higher", "snapshot", breakdowns=council,
         )
         for part, what in (("1b", "self-directed support"), ("2b", "direct payments"))
         for suffix, title, who in ages

@@ -222,7 +222,8 @@ def _emit(rows: list[MeasureValue | PublishedValue], output_format: OutputFormat
 DB = typer.Option(None, "--db", "--store", help="The store (default $CAREASSURE_STORE, else "
                   "CAREASSURE_HOME/store.duckdb).")
 BY = typer.Option(None, "--by", help="Break down by team, team_type, locality, rural_urban, "
-                  "ethnicity, client_type, primary_support_reason or age_band.")
+                  "ethnicity, client_type, primary_support_reason, age_band or la_code (the "
+                  "council, in a store of several).")
 MEASURE = typer.Option(None, "--measure", "-m", help="A measure id or pattern "
                        "(care_act_assessment.*); repeat for more. Default: every measure.")
 FORMAT = typer.Option(OutputFormat.table, "--format", "-f", help="table (for people), json or "

@@ -39,14 +39,13 @@ from careassure.measures.calendar import (
     single_date,
 )
 from careassure.measures.catalogue import (
-    BREAKDOWNS,
     MeasureDef,
     breakdowns_of,
     declared_measures,
     queue_measure_names,
 )
 from careassure.measures.context import Cells, Context, calendar_table, grid_table
-from careassure.measures.filters import Filter, apply, filterable
+from careassure.measures.filters import DIMENSIONS, Filter, apply, filterable
 from careassure.measures.reported import ReportedValue, figures, reported_measures
 from careassure.measures.result import MeasureValue
 from careassure.measures.targets import Targets, load_targets
@@ -117,29 +116,41 @@ _IBIS_TYPES = {
 
 class _Tables(dict):
     """The record tables of a backend, each looked up on first use (a lookup asks the engine for
-    the table's schema, which is not free on Spark)."""
+    the table's schema, which is not free on Spark). With a ``council`` (an LA code), every
+    table keyed by person holds only the rows of that council's people (``cld_people.la_code``),
+    so every measure and breakdown reads as if that council had been loaded alone."""
 
-    def __init__(self, backend: Any) -> None:
+    def __init__(self, backend: Any, council: str | None = None) -> None:
         super().__init__()
         self.backend = backend
+        self.council = council
+
+    def _stored(self, name: str) -> Any:
+        if not TABLES[name].required_table and name not in self.backend.list_tables():
+            # A store written before the table existed: it holds none of its rows.
+            schema = ibis.schema({c.name: _IBIS_TYPES[c.type] for c in TABLES[name].columns})
+            return ibis.memtable(schema.to_pyarrow().empty_table())
+        return self.backend.table(name)
 
     def __missing__(self, name: str) -> Any:
         if name not in STORE_ORDER:
             raise KeyError(name)
-        if not TABLES[name].required_table and name not in self.backend.list_tables():
-            # A store written before the table existed: it holds none of its rows.
-            schema = ibis.schema({c.name: _IBIS_TYPES[c.type] for c in TABLES[name].columns})
-            table = self[name] = ibis.memtable(schema.to_pyarrow().empty_table())
-            return table
-        table = self[name] = self.backend.table(name)
+        table = self._stored(name)
+        if self.council is not None and "person_id" in TABLES[name].column_names:
+            councils = self._stored("cld_people")
+            theirs = councils.filter(councils.la_code == self.council).select(
+                c_person="person_id")
+            table = table.semi_join(theirs, table.person_id == theirs.c_person)
+        self[name] = table
         return table
 
 
-def _tables(backend: Any) -> dict[str, Any]:
-    """The record tables of an Ibis backend, or of a careassure Store."""
+def _tables(backend: Any, council: str | None = None) -> dict[str, Any]:
+    """The record tables of an Ibis backend, or of a careassure Store (one council's rows only
+    when ``council`` is given)."""
     if hasattr(backend, "ibis") and callable(backend.ibis):
         backend = backend.ibis()
-    return _Tables(backend)
+    return _Tables(backend, council)
 
 
 def record_tables(backend: Any) -> dict[str, Any]:
@@ -150,7 +161,7 @@ def filter_choices(backend: Any, at: date) -> dict[str, list[str]]:
     """Every group each filter dimension can take in the data at ``at`` (the breakdown groups,
     from :func:`group_universe`, so a filter offers exactly what a breakdown would list)."""
     tables = _tables(backend)
-    return {by: group_universe(by, tables, at) for by in BREAKDOWNS}
+    return {by: group_universe(by, tables, at) for by in DIMENSIONS}
 
 
 def _calendar_bounds(tables: dict[str, Any], dates: Sequence[GridDate]) -> tuple[date, date]:
@@ -169,11 +180,13 @@ def _calendar_bounds(tables: dict[str, Any], dates: Sequence[GridDate]) -> tuple
 
 
 def evaluation_context(
-    backend: Any, dates: Sequence[GridDate], by: str | None, where: Filter | None
+    backend: Any, dates: Sequence[GridDate], by: str | None, where: Filter | None,
+    council: str | None = None,
 ) -> Context:
-    """The tables (kept by ``where``), date grid, calendar and breakdown groups of one
-    evaluation: what every measure family, and the record lists behind a figure, start from."""
-    tables = _tables(backend)
+    """The tables (kept by ``where``; one council's rows when ``council`` is given), date grid,
+    calendar and breakdown groups of one evaluation: what every measure family, and the record
+    lists behind a figure, start from."""
+    tables = _tables(backend, council)
     if where:
         tables = apply(tables, where)
     calendar = build_calendar(*_calendar_bounds(tables, dates))
@@ -206,6 +219,7 @@ def _evaluate(
     targets: Targets | None,
     reported: Sequence[ReportedValue],
     where: Filter | None,
+    council: str | None = None,
 ) -> list[MeasureValue]:
     check_breakdown(by)
     if not dates:
@@ -227,7 +241,7 @@ def _evaluate(
         for measure_id in chosen if measure_id in declared
     }
     if computed:
-        for value in _computed(backend, dates, computed, catalogue, by, targets, where):
+        for value in _computed(backend, dates, computed, catalogue, by, targets, where, council):
             found.setdefault(value.measure, []).append(value)
     return [value for measure_id in chosen for value in found[measure_id]]
 
@@ -240,9 +254,11 @@ def _computed(
     by: str | None,
     targets: Targets,
     where: Filter | None,
+    council: str | None,
 ) -> list[MeasureValue]:
-    """The computed measures' values, from the record tables (kept by ``where``)."""
-    ctx = evaluation_context(backend, dates, by, where)
+    """The computed measures' values, from the record tables (kept by ``where``; one council's
+    rows when ``council`` is given)."""
+    ctx = evaluation_context(backend, dates, by, where, council)
     wanted_by_family: dict[Family, set[str]] = {}
     for measure_id in chosen:
         wanted_by_family.setdefault(family_of(measure_id), set()).add(measure_id)
@@ -289,9 +305,12 @@ def compute(
     targets: Targets | None = None,
     reported: Sequence[ReportedValue] = (),
     where: Filter | None = None,
+    council: str | None = None,
 ) -> list[MeasureValue]:
     """Every chosen measure as at ``as_of`` (flows over (period_start, as_of], by default the
     three months ending at ``as_of``), whole area first, then each ``by`` group, sorted.
+    ``council`` (an LA code) evaluates one council of a store holding several (``by="la_code"``
+    gives every council and the whole set in one evaluation).
 
     ``backend`` is an Ibis backend holding the record tables (``store.ibis()``, or PySpark) or a
     careassure Store. ``targets`` defaults to :func:`load_targets` (``$CAREASSURE_TARGETS`` or
@@ -303,7 +322,7 @@ def compute(
     filters`); a measure it cannot apply to is a ValueError.
     """
     return _evaluate(backend, single_date(as_of, period_start), measures, by, targets, reported,
-                     where)
+                     where, council)
 
 
 def series(
@@ -318,6 +337,7 @@ def series(
     also_at: Sequence[date] = (),
     reported: Sequence[ReportedValue] = (),
     where: Filter | None = None,
+    council: str | None = None,
 ) -> list[MeasureValue]:
     """Every chosen measure at each date of a weekly (from ``start``), monthly (month ends) or
     quarterly (quarter ends) series up to ``end``; flow measures over the week, month or quarter
@@ -325,7 +345,7 @@ def series(
     :func:`careassure.measures.calendar.series_dates`). ``reported``: as for :func:`compute`.
 
     Ordered by measure (catalogue order), then date, then whole area before groups. ``where``
-    as for :func:`compute`.
+    and ``council`` as for :func:`compute`.
     """
     grid = series_dates(start, end, every, also_at)
-    return _evaluate(backend, grid, measures, by, targets, reported, where)
+    return _evaluate(backend, grid, measures, by, targets, reported, where, council)

@@ -32,7 +32,12 @@ import ibis
 import ibis.expr.types as ir
 
 from careassure.measures.breakdowns import UNKNOWN, age_band
-from careassure.measures.catalogue import BREAKDOWNS, PERSON_BREAKDOWNS, breakdowns_of
+from careassure.measures.catalogue import BREAKDOWNS, COUNCIL, PERSON_BREAKDOWNS, breakdowns_of
+
+# What a filter can keep: every breakdown but the council. A store of several councils is
+# evaluated one council at a time with ``compute(..., council=...)`` (the tables are cut to that
+# council's people before anything else), so a council is never a filter that could be ignored.
+DIMENSIONS: tuple[str, ...] = tuple(d for d in BREAKDOWNS if d != COUNCIL)
 
 PERSON_TABLES = ("episodes", "services", "cld_events", "cld_people")
 
@@ -50,10 +55,10 @@ class Filter:
 
     def __post_init__(self) -> None:
         chosen = dict(self.groups)
-        unknown = [d for d in chosen if d not in BREAKDOWNS]
+        unknown = [d for d in chosen if d not in DIMENSIONS]
         if unknown:
             raise ValueError(
-                f"cannot filter by {', '.join(unknown)}; choose from {', '.join(BREAKDOWNS)}"
+                f"cannot filter by {', '.join(unknown)}; choose from {', '.join(DIMENSIONS)}"
             )
         if "age_band" in chosen and self.at is None:
             raise ValueError("an age band filter needs the date the age is taken at")
@@ -63,7 +68,7 @@ class Filter:
     def of(cls, chosen: Mapping[str, Sequence[str]], at: date | None = None) -> Filter:
         """A filter from ``{dimension: groups}`` (empty lists ignored), in canonical order."""
         groups = tuple(
-            (d, tuple(sorted(set(chosen[d])))) for d in BREAKDOWNS if chosen.get(d)
+            (d, tuple(sorted(set(chosen[d])))) for d in DIMENSIONS if chosen.get(d)
         )
         return cls(groups, at if any(d == "age_band" for d, _ in groups) else None)
 

@@ -45,6 +45,7 @@ BREAKDOWN_NAMES: dict[str, str] = {
     "client_type": "Client type",
     "primary_support_reason": "Primary support reason",
     "age_band": "Age band",
+    "la_code": "Council (LA code)",
 }
 
 # Record columns as a sentence names them (data-quality measure titles).

@@ -686,6 +686,9 @@ def _people(rows: pd.DataFrame, fields: _Fields, lookup: tuple[str, dict[str, st
         "primary_support_reason": fields.codes["Primary_Support_Reason"],
         "death": fields.dates["death"],
         "employment": fields.codes["Employment_Status"],
+        # The council of the person's latest row: a person (by NHS number) in several councils'
+        # files belongs to the one that submitted last.
+        "la": rows["LA_Code"],
         "locality": _localities(rows["Postcode"], lookup[1]) if lookup else None,
     }).loc[fields.recency]
     for column, unknown in _UNKNOWN_VALUES.items():
@@ -1050,6 +1053,7 @@ def _cld_people(people: pd.DataFrame, events: pd.DataFrame, values: ValueLists) 
     funding = _latest_known(events, "funding").reindex(people.index).astype(object)
     return pd.DataFrame({
         "person_id": people.index,
+        "la_code": people["la"].to_numpy(),
         "date_of_death": _iso(people["death"]),
         "employment_status": people["employment"].to_numpy(),
         "accommodation_status": status.to_numpy(),

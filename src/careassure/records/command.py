@@ -50,6 +50,10 @@ def ingest(
         "--population", help="With --format cld: a CSV of adults by age band (locality, "
                              "ethnicity, age_band, count; ONS mid-year estimates) for the ASCOF "
                              "2B/2C rates.", show_default=False)] = None,
+    parquet: Annotated[Path | None, typer.Option(
+        "--parquet", help="After the load, also write every table of the store to this folder "
+                          "as <table>.parquet, for measures on a Spark cluster "
+                          "(docs/national.md).", show_default=False)] = None,
 ) -> None:
     """Validate, pseudonymise and load an extract into the store, all or nothing.
 
@@ -62,6 +66,8 @@ def ingest(
     Example: [bold]careassure ingest county/ --db store.duckdb --by "A Analyst"[/bold]
 
     Example: [bold]careassure ingest --format cld cld_2025q4.csv --population pop.csv[/bold]
+
+    Example: [bold]careassure ingest --format cld councils/ --parquet national/[/bold]
     """
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -86,9 +92,25 @@ def ingest(
         console.print(line, markup=False, highlight=False)
     if result.ok:
         _print_success(console, result)
+        if parquet is not None:
+            _write_parquet(console, db, parquet)
     else:
         _print_rejection(console, result)
         raise typer.Exit(2)
+
+
+def _write_parquet(console: Console, db: Path | None, folder: Path) -> None:
+    """The store's tables as Parquet, for a Spark cluster; an unwritable folder is one line."""
+    import duckdb
+
+    from careassure.records.parquet import write_parquet
+
+    try:
+        written = write_parquet(db, folder)
+    except (OSError, duckdb.Error) as exc:  # DuckDB's IO errors are not OSErrors
+        _fail(f"cannot write Parquet to {folder}: {str(exc).splitlines()[0]}")
+    console.print(f"Parquet: {sum(written.values()):,} rows in {len(written)} tables written to "
+                  f"{folder}", markup=False, highlight=False)
 
 
 def loads(

@@ -276,6 +276,9 @@ CLD_PEOPLE = Table(
         Column("person_id", _T, True, "must exist in people", unique=True,
                references=("people", "person_id"), pseudonymised=True,
                max_length=LABEL_MAX_LENGTH),
+        Column("la_code", _T, False, "LA_Code of the person's latest row: the council a "
+               "person belongs to when several councils' files are loaded together",
+               max_length=LABEL_MAX_LENGTH),
         Column("date_of_death", ColumnType.DATE, False, "the latest submitted date of death"),
         Column("accommodation_status", _C, False, "latest known accommodation status, else "
                "DHSC's reading of it from the person's latest service"),

@@ -80,9 +80,20 @@ def table_ddl(name: str) -> str:
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every record table and the load log if absent (safe to call on any store)."""
+    """Create every record table and the load log if absent (safe to call on any store), and add
+    the columns a store written by an earlier version lacks (every added column is optional, so
+    its old rows read as NULL: ``cld_people.la_code`` of a single-council load)."""
     for name in STORE_ORDER:
         con.execute(table_ddl(name))
+    present = {(t, c) for t, c in con.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() "
+        "WHERE database_name = current_database() AND schema_name = current_schema()"
+    ).fetchall()}
+    for name in STORE_ORDER:
+        for column in TABLES[name].columns:
+            if (name, column.name) not in present:
+                con.execute(f'ALTER TABLE "{name}" ADD COLUMN "{column.name}" '
+                            f"{column.type.sql_type}")
     con.execute(LOAD_LOG_DDL)
 
 

@@ -17,8 +17,7 @@ from urllib.parse import urlencode
 
 from fastapi import HTTPException, Request
 
-from careassure.measures.catalogue import BREAKDOWNS
-from careassure.measures.filters import Filter
+from careassure.measures.filters import DIMENSIONS, Filter
 from careassure.measures.labels import BREAKDOWN_NAMES, group_label
 from careassure.web import display
 from careassure.web.figures import Figures
@@ -115,7 +114,7 @@ def read_view(request: Request, extract_date: date, *, with_start: bool) -> View
                 "years before the as-of date."
             )
     chosen: dict[str, list[str]] = {}
-    wanted = {d: [g for g in params.getlist(d) if g] for d in BREAKDOWNS}
+    wanted = {d: [g for g in params.getlist(d) if g] for d in DIMENSIONS}
     known = choices(request.app.state.figures, as_of) if any(wanted.values()) else {}
     for dimension, groups in wanted.items():
         for group in groups:
@@ -133,7 +132,7 @@ def form_context(request: Request, view: View) -> dict[str, Any]:
     date fields."""
     known = choices(request.app.state.figures, view.as_of)
     fields = []
-    for dimension in BREAKDOWNS:
+    for dimension in DIMENSIONS:
         groups = known.get(dimension, [])
         if not groups:
             continue

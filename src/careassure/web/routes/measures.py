@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from careassure.measures import BREAKDOWNS, CATALOGUE
 from careassure.measures.calendar import FLOW_PERIOD_MONTHS
-from careassure.measures.catalogue import MeasureDef
+from careassure.measures.catalogue import COUNCIL, MeasureDef
 from careassure.measures.drilldown import has_records
 from careassure.measures.filters import filterable
 from careassure.measures.format import period_text
@@ -182,7 +182,8 @@ def measure_page(
     options = [{"value": "", "text": "Whole area only", "selected": by is None}] + [
         {"value": b, "text": BREAKDOWN_NAMES[b], "selected": b == by}
         for b in BREAKDOWNS
-        if b in definition.breakdowns
+        # A council's own app: the council breakdown is for stores of many (careassure national).
+        if b in definition.breakdowns and b != COUNCIL
     ]
     files = view.query(("months", str(months)), ("by", by or ""), ("spc", "1" if spc else ""))
     lists = f"/measures/{measure_id}/records" if listed(user.role, measure_id) else ""

@@ -1,0 +1,80 @@
+"""Spec tests: many councils in one store (docs/national.md). Each person's council is
+``cld_people.la_code``; the ``la_code`` breakdown gives the whole set and every council in one
+evaluation, and ``council=`` evaluates one council alone, split by any breakdown. Two councils
+E1 and E2, worked out by hand; DuckDB, local Spark and the two-worker cluster."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from measure_spec import Row, d, figures, national_engines, person
+
+from careassure.measures import compute
+
+pytestmark = national_engines
+
+D = d("2025-03-31")  # DHSC waits over (31/12/2024, 31/03/2025]; ASCOF 3D at D
+RESPONSE = "dhsc.wait_to_first_response.25_to_64"
+SDS = "ascof.3d.1a"
+
+
+def ev(order: int, who: str, event_type: str, start: str, end: str | None = None,
+       **columns: Any) -> Row:
+    defaults = {"request": {"outcome": "progress_to_assessment"},
+                "assessment": {"assessment_type": "long_term",
+                               "outcome": "progress_to_services"},
+                "service": {"service_type": "lts_community"}}[event_type]
+    return {"event_id": f"e{order}", "person_id": who, "event_type": event_type,
+            "client_type": "service_user", "start_date": d(start),
+            "end_date": d(end) if end else None, "period_end": D, "record_order": order,
+            **defaults, **columns}
+
+
+# Waits to first response (request 06/01/2025): P1 (E1) 14 days, P2 (E1) 7 days, P3 (E2) 21
+# days. Whole set: median of 7, 14, 21 = 14 (n 3); E1 10.5 (n 2); E2 21 (n 1).
+# Long-term community support at D: P4 (E1) by direct payment, P5 (E1) commissioned, P6 (E2)
+# managed personal budget. Self-directed (3D 1a): whole 2 of 3 = 66.7%; E1 1 of 2 = 50.0%;
+# E2 1 of 1 = 100.0%.
+COUNCILS = {"P1": "E1", "P2": "E1", "P3": "E2", "P4": "E1", "P5": "E1", "P6": "E2"}
+EVENTS = [
+    ev(1, "P1", "request", "2025-01-06", "2025-01-06"),
+    ev(2, "P1", "assessment", "2025-01-20", "2025-02-01"),
+    ev(3, "P2", "request", "2025-01-06", "2025-01-06"),
+    ev(4, "P2", "assessment", "2025-01-13", "2025-02-01", outcome="no_further_action"),
+    ev(5, "P3", "request", "2025-01-06", "2025-01-06"),
+    ev(6, "P3", "assessment", "2025-01-27", "2025-02-10", outcome="no_further_action"),
+    ev(7, "P4", "service", "2024-06-01", delivery_mechanism="direct_payment"),
+    ev(8, "P5", "service", "2024-06-01", delivery_mechanism="council_commissioned"),
+    ev(9, "P6", "service", "2024-06-01", delivery_mechanism="managed_personal_budget"),
+]
+
+
+def backend(store: Any) -> Any:
+    people = [person(p, birth_month="1970-01", ethnicity="asian" if p == "P3" else "white")
+              for p in COUNCILS]
+    return store(people=people, cld_events=EVENTS,
+                 cld_people=[{"person_id": p, "la_code": c} for p, c in COUNCILS.items()])
+
+
+def by_group(values: list[Any]) -> dict[tuple[str, str | None], tuple[Any, Any, Any]]:
+    return {(v.measure, next(iter(v.breakdown.values())) if v.breakdown else None): figures(v)
+            for v in values}
+
+
+def test_every_council_and_the_whole_set_in_one_evaluation(store) -> None:
+    got = by_group(compute(backend(store), D, measures=[RESPONSE, SDS], by="la_code"))
+    assert got == {
+        (RESPONSE, None): (14.0, None, 3), (RESPONSE, "E1"): (10.5, None, 2),
+        (RESPONSE, "E2"): (21.0, None, 1),
+        (SDS, None): (66.7, 2, 3), (SDS, "E1"): (50.0, 1, 2), (SDS, "E2"): (100.0, 1, 1),
+    }
+
+
+def test_one_council_alone_by_any_breakdown(store) -> None:
+    got = by_group(compute(backend(store), D, measures=[RESPONSE, SDS], by="ethnicity",
+                           council="E2"))
+    assert got[(RESPONSE, None)] == (21.0, None, 1)
+    assert got[(RESPONSE, "asian")] == (21.0, None, 1)
+    assert got[(RESPONSE, "white")] == (None, None, 0)
+    assert got[(SDS, None)] == (100.0, 1, 1)  # ASCOF splits by council only
+    assert (SDS, "asian") not in got
