@@ -125,23 +125,14 @@ def _load_synthetic_county(console: Console, path: Path, scale: float, seed: int
 
 
 def _print_headlines(console: Console, store: Store) -> None:
-    from rich.table import Table
-
     from careassure.measures import CATALOGUE, compute, series
-    from careassure.measures.format import format_target, format_value
+    from careassure.measures.command import print_table
     from careassure.measures.headlines import HEADLINE_MEASURES
     from careassure.measures.narrative import facts
 
     as_of = store.extract_date()
     values = compute(store, as_of, measures=list(HEADLINE_MEASURES))
-    table = Table(title=f"Shireham County (synthetic): headline figures at {as_of:%d/%m/%Y}")
-    for heading in ("Measure", "Value", "Target", "Status"):
-        table.add_column(heading, justify="left" if heading == "Measure" else "right")
-    for value in values:
-        definition = CATALOGUE[value.measure]
-        target = format_target(definition.target, value.measure) if definition.target else ""
-        table.add_row(definition.title, format_value(value), target, value.status or "")
-    console.print(table)
+    print_table(values, f"Shireham County (synthetic): headline figures at {as_of:%d/%m/%Y}")
 
     story = series(store, STORY_BASELINE, as_of, "month",
                    measures=["care_act_assessment.waiting", "care_act_assessment.median_wait"])

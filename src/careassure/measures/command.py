@@ -148,13 +148,20 @@ def _write_csv(rows: list[MeasureValue | PublishedValue]) -> str:
     return out.getvalue()
 
 
-def _print_table(rows: list[MeasureValue | PublishedValue], title: str, *,
-                 by: str | None, dates: bool) -> None:
+def print_table(rows: Sequence[MeasureValue | PublishedValue], title: str, *,
+                by: str | None = None, dates: bool = False) -> None:
+    """The figures as a table for people: each status beside the target it was judged against
+    (the targets in force, as the engine judged them, never the shipped default alone), in
+    words. The demo prints its headline figures with it too, so both read the same."""
     from rich.console import Console
     from rich.table import Table
 
     from careassure.measures import CATALOGUE
     from careassure.measures.format import format_number, format_target, unit_of
+    from careassure.measures.statuses import label
+    from careassure.measures.targets import load_targets
+
+    targets = load_targets()
 
     table = Table(title=title)
     table.add_column("Measure")  # the only column that wraps: figures stay on one line
@@ -180,9 +187,11 @@ def _print_table(rows: list[MeasureValue | PublishedValue], title: str, *,
                     f"{format_number(row.denominator, 'count')}"
         elif row.denominator is not None and definition.unit != "count":
             share = f"n = {format_number(row.denominator, 'count')}"
-        target = format_target(definition.target, row.measure) if definition.target else ""
-        status = {"met": "[green]met[/green]", "not_met": "[red]not met[/red]"}.get(
-            row.status or "", "")
+        in_force = targets.for_measure(row.measure)
+        target = format_target(in_force, row.measure) if in_force else ""
+        colour = {"met": "green", "not_met": "red"}.get(row.status or "")
+        status = f"[{colour}]{label(row.status).lower()}[/{colour}]" if colour and row.status \
+            else ""
         cells += [format_number(row.value, unit_of(row.measure)), share, target, status]
         table.add_row(*cells)
     Console().print(table)
@@ -216,7 +225,7 @@ def _emit(rows: list[MeasureValue | PublishedValue], output_format: OutputFormat
     elif output_format is OutputFormat.csv:
         typer.echo(_write_csv(rows), nl=False)
     else:
-        _print_table(rows, title, by=by, dates=dates)
+        print_table(rows, title, by=by, dates=dates)
 
 
 DB = typer.Option(None, "--db", "--store", help="The store (default $CAREASSURE_STORE, else "
