@@ -146,6 +146,9 @@ def test_phone_layout_scrolls_tables_and_keeps_chart_text_legible(
         for selector in ("h1", "#filter-summary"):
             box = page.locator(selector).bounding_box()
             assert box["x"] + box["width"] <= PHONE["width"], selector
+        # Nothing widens the page itself: no sideways scroll of the whole screen (the hidden
+        # text GOV.UK places absolutely in table cells once made the overview 598 px wide).
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     # The measure's chart: the narrow drawing, with text at least 11 px high on screen.
     heights = page.eval_on_selector_all(
         "svg.ca-chart text",
