@@ -20,9 +20,12 @@ from careassure.records.store import EXTRACT_COLUMN, create_schema
 
 Row = dict[str, Any]
 
-# Every spec test runs on DuckDB and local Spark; the national subset (the ``dhsc.*`` and
-# ``ascof.*`` measures and councils) also on a two-worker standalone cluster, all of its tests
-# on one xdist worker (one cluster) and together (``scope``: one switch from local Spark).
+# Every spec test runs on DuckDB and local Spark; the councils' spec tests (the whole national
+# set, ``dhsc.*`` and ``ascof.*``, for every council and the whole set in one evaluation) also on
+# a two-worker standalone cluster, all on one xdist worker (one cluster) and together (``scope``:
+# one switch from local Spark). Each rule's own spec test runs on DuckDB and local Spark only: on
+# two cores every cluster evaluation costs tens of seconds, and the rules are the same Ibis code
+# whichever Spark runs it.
 ENGINES = ["duckdb", pytest.param("spark", marks=pytest.mark.slow)]
 NATIONAL_ENGINES = [*ENGINES, pytest.param(
     "cluster", marks=[pytest.mark.slow, pytest.mark.cluster,

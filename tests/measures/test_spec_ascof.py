@@ -8,11 +8,9 @@ from __future__ import annotations
 from itertools import count
 from typing import Any
 
-from measure_spec import Row, d, figures, national_engines, person, whole_area
+from measure_spec import Row, d, figures, person, whole_area
 
 from careassure.measures import ascof, compute
-
-pytestmark = national_engines
 
 D = d("2025-03-31")
 _ids = count(1)

@@ -10,11 +10,9 @@ from __future__ import annotations
 from itertools import count
 from typing import Any
 
-from measure_spec import Row, d, national_engines, person
+from measure_spec import Row, d, person
 
 from careassure.measures import series
-
-pytestmark = national_engines
 
 RESPONSE = "dhsc.wait_to_first_response"
 SERVICE = "dhsc.wait_to_first_service"

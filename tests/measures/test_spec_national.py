@@ -8,11 +8,9 @@ start date. Same day: request, then assessment, then service.
 
 from __future__ import annotations
 
-from measure_spec import d, episode, national_engines, person, service
+from measure_spec import d, episode, person, service
 
 from careassure.measures import series
-
-pytestmark = national_engines
 
 CARE = "care_act_assessment"
 RESPONSE = "dhsc.wait_to_first_response"
