@@ -67,6 +67,11 @@ class Filter:
     @classmethod
     def of(cls, chosen: Mapping[str, Sequence[str]], at: date | None = None) -> Filter:
         """A filter from ``{dimension: groups}`` (empty lists ignored), in canonical order."""
+        unknown = sorted(d for d in chosen if d not in DIMENSIONS)
+        if unknown:
+            raise ValueError(
+                f"cannot filter by {', '.join(unknown)}; choose from {', '.join(DIMENSIONS)}"
+            )
         groups = tuple(
             (d, tuple(sorted(set(chosen[d])))) for d in DIMENSIONS if chosen.get(d)
         )
