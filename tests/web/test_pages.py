@@ -22,8 +22,10 @@ Clients = Callable[[str | None], TestClient]
 
 def _cells(html: str) -> dict[str, str]:
     """Row header -> first numeric cell, from every table on a page (the first table with that
-    row header wins: a measure page's trend by group repeats the dates)."""
-    pattern = (r'<th scope="row" class="govuk-table__header">(?:<a [^>]*>)?([^<]+)(?:</a>)?</th>'
+    row header wins: a measure page's trend by group repeats the dates). A header may be a link
+    (to the records behind a group) with hidden text for screen readers."""
+    pattern = (r'<th scope="row" class="govuk-table__header">(?:<a [^>]*>)?([^<]+)'
+               r'(?:<span class="govuk-visually-hidden">[^<]*</span>)?(?:</a>)?</th>'
                r'\s*<td class="govuk-table__cell govuk-table__cell--numeric">([^<]*)</td>')
     found: dict[str, str] = {}
     for header, cell in re.findall(pattern, html):
