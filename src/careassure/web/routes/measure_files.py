@@ -19,7 +19,7 @@ from careassure.web.routes.measures import (
     _trend_chart,
     _view,
     download_name,
-    figure_rows,
+    download_rows,
 )
 from careassure.web.sessions import SignedIn
 from careassure.web.targets import standing
@@ -58,11 +58,5 @@ def measure_xlsx(
     by: str | None = None,
     months: int = 24,
 ) -> Response:
-    definition, by, months, extract_date = _selection(request, measure_id, by, months)
-    if extract_date is None:
-        raise HTTPException(status_code=404)
-    view = _view(request, definition, extract_date)
-    values = _series(request, measure_id, view, months, by, not sees_unpublished(user.role))
-    rows = figure_rows(values, standing(request.app, measure_id))
-    content = xlsx_file("Figures", FIGURE_COLUMNS, rows)
-    return file_response(content, XLSX, download_name(measure_id, by, view, "xlsx"))
+    rows, name = download_rows(request, user, measure_id, by, months, "xlsx")
+    return file_response(xlsx_file("Figures", FIGURE_COLUMNS, rows), XLSX, name)

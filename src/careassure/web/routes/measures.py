@@ -361,6 +361,20 @@ def download_name(measure_id: str, by: str | None, view: View, suffix: str) -> s
     return f"{measure_id}{'-by-' + by if by else ''}{filtered}-{view.as_of.isoformat()}.{suffix}"
 
 
+def download_rows(
+    request: Request, user: SignedIn, measure_id: str, by: str | None, months: int, suffix: str
+) -> tuple[list[list[object]], str]:
+    """The rows of a measure page's figures download (CSV or Excel: the same rows, suppressed
+    for the reader) and the file's name; 404 before any data is loaded."""
+    definition, by, months, extract_date = _selection(request, measure_id, by, months)
+    if extract_date is None:
+        raise HTTPException(status_code=404)
+    view = _view(request, definition, extract_date)
+    values = _series(request, measure_id, view, months, by, not sees_unpublished(user.role))
+    rows = figure_rows(values, standing(request.app, measure_id))
+    return rows, download_name(measure_id, by, view, suffix)
+
+
 @router.get("/measures/{measure_id}/data.csv")
 def measure_csv(
     request: Request,
@@ -369,14 +383,9 @@ def measure_csv(
     by: str | None = None,
     months: int = 24,
 ) -> Response:
-    definition, by, months, extract_date = _selection(request, measure_id, by, months)
-    if extract_date is None:
-        raise HTTPException(status_code=404)
-    view = _view(request, definition, extract_date)
-    values = _series(request, measure_id, view, months, by, not sees_unpublished(user.role))
-    target = standing(request.app, measure_id)
+    rows, name = download_rows(request, user, measure_id, by, months, "csv")
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(FIGURE_COLUMNS)
-    writer.writerows(figure_rows(values, target))
-    return csv_response(out.getvalue(), download_name(measure_id, by, view, "csv"))
+    writer.writerows(rows)
+    return csv_response(out.getvalue(), name)
