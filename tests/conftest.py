@@ -19,6 +19,20 @@ def careassure_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+@pytest.fixture(autouse=True)
+def quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 with its smallest parameters in every test that signs someone in (web, plan,
+    budget, reports, browser fixtures): the tests check what is hashed and when, not the cost,
+    and the production parameters make every hash take a tenth of a second or more."""
+    from argon2 import PasswordHasher
+
+    from careassure.web import accounts
+
+    hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    monkeypatch.setattr(accounts, "_hasher", hasher)
+    monkeypatch.setattr(accounts, "_DUMMY_HASH", hasher.hash("timing"))
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> str:
     """The throwaway server's URL from scripts/test.sh. In CI its absence is a failure, not a skip,

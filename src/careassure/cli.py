@@ -1,13 +1,18 @@
 """The ``careassure`` command: one entry point, one sub-command per job.
 
 Each sub-command's body lives beside the domain code it drives (``<package>/command.py``) and
-imports its heavy dependencies (DuckDB, Ibis, pandas) inside the function, so that
-``careassure --help`` stays instant.
+imports its heavy dependencies (DuckDB, Ibis, pandas) inside the function. Sub-commands are
+registered lazily: ``careassure measures ...`` imports the measures' command module and nothing
+else (no SQLAlchemy, no web app), because a command-line run pays for every import on every
+call. ``careassure --help`` and ``careassure.cli.app`` (the tests' handle) register them all.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,14 +20,16 @@ import typer
 
 from careassure import __version__
 
-app = typer.Typer(
-    name="careassure",
-    help="CQC assurance and improvement for adult social care, from case-level data.",
-    no_args_is_help=True,
-    rich_markup_mode="rich",
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+
+def _typer() -> typer.Typer:
+    return typer.Typer(
+        name="careassure",
+        help="CQC assurance and improvement for adult social care, from case-level data.",
+        no_args_is_help=True,
+        rich_markup_mode="rich",
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
 
 
 def _version(value: bool) -> None:
@@ -31,7 +38,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
@@ -41,36 +47,6 @@ def _root(
 
     Example: [bold]careassure synth --out county/ && careassure ingest county/[/bold]
     """
-
-
-# Sub-commands, registered here so that the whole command surface reads in one place.
-from careassure.forecast.command import capacity as capacity_command  # noqa: E402
-
-app.command("capacity")(capacity_command)
-from careassure.appdb.command import app as db_app  # noqa: E402
-from careassure.attention.command import digest as digest_command  # noqa: E402
-from careassure.budget.command import app as budget_app  # noqa: E402
-
-app.add_typer(budget_app, name="budget")
-from careassure.framework.command import app as cqc_app  # noqa: E402
-
-app.add_typer(cqc_app, name="cqc")
-app.add_typer(db_app, name="db")
-app.command("digest")(digest_command)
-from careassure.compare.command import app as compare_app  # noqa: E402
-
-app.add_typer(compare_app, name="compare")
-from careassure.plan.command import app as plan_app  # noqa: E402
-
-app.add_typer(plan_app, name="plan")
-from careassure.reports.command import app as report_app  # noqa: E402
-
-app.add_typer(report_app, name="report")
-from careassure.synth.command import synth as synth_command  # noqa: E402
-
-app.command("synth")(synth_command)
-from careassure.records.command import ingest as ingest_command  # noqa: E402
-from careassure.records.command import loads as loads_command  # noqa: E402
 
 
 def _audit_refused_load(arguments: dict[str, Any]) -> None:
@@ -113,44 +89,100 @@ def _audit_refused_load(arguments: dict[str, Any]) -> None:
         typer.echo(f"warning: the refused load is not on the audit trail: {exc}", err=True)
 
 
-@functools.wraps(ingest_command)
-def _ingest(**arguments: Any) -> None:
-    try:
-        ingest_command(**arguments)
-    except typer.Exit as exc:
-        if exc.exit_code == 2:
-            _audit_refused_load(arguments)
-        raise
+
+def _ingest() -> Callable[..., None]:
+    """``careassure ingest``, with a refused load put on the audit trail."""
+    from careassure.records.command import ingest as ingest_command
+
+    @functools.wraps(ingest_command)
+    def ingest(**arguments: Any) -> None:
+        try:
+            ingest_command(**arguments)
+        except typer.Exit as exc:
+            if exc.exit_code == 2:
+                _audit_refused_load(arguments)
+            raise
+
+    return ingest
 
 
-app.command("ingest")(_ingest)
-app.command("loads")(loads_command)
-import careassure.measures.command  # noqa: E402
-from careassure.measures.command import activity as activity_command  # noqa: E402
-from careassure.measures.command import measures as measures_command  # noqa: E402
-from careassure.measures.command import series as series_command  # noqa: E402
-from careassure.reported.command import app as reported_app  # noqa: E402
-from careassure.reported.command import stored_or_none  # noqa: E402
+def _stored_reported_values() -> Any:
+    from careassure.reported.command import stored_or_none
 
-careassure.measures.command.reported_source = stored_or_none
-app.add_typer(reported_app, name="reported")
+    return stored_or_none()
 
-app.command("measures")(measures_command)
-app.command("activity")(activity_command)
-app.command("series")(series_command)
-from careassure.measures.councils_command import national as national_command  # noqa: E402
 
-app.command("national")(national_command)
-from careassure.demo import demo as demo_command  # noqa: E402
+def _measures_command(name: str) -> Callable[[], Any]:
+    """A command of careassure.measures.command, reading reported values from the application
+    database (the measures package itself is pure: it never opens that database). SQLAlchemy is
+    imported only when a reported measure is asked for."""
+    def load() -> Any:
+        import careassure.measures.command as command
 
-app.command("demo")(demo_command)
-from careassure.web.command import serve as serve_command  # noqa: E402
-from careassure.web.command import users_app  # noqa: E402
+        command.reported_source = _stored_reported_values
+        return getattr(command, name)
+    return load
 
-app.command("serve")(serve_command)
-app.add_typer(users_app, name="users")
+
+def _imported(path: str) -> Callable[[], Any]:
+    module, _, attribute = path.partition(":")
+    return lambda: getattr(importlib.import_module(module), attribute)
+
+
+# Every sub-command, in the order ``careassure --help`` lists them: the whole command surface
+# reads in one place. A value is a function returning the command function or a Typer group.
+COMMANDS: dict[str, Callable[[], Any]] = {
+    "capacity": _imported("careassure.forecast.command:capacity"),
+    "budget": _imported("careassure.budget.command:app"),
+    "cqc": _imported("careassure.framework.command:app"),
+    "db": _imported("careassure.appdb.command:app"),
+    "digest": _imported("careassure.attention.command:digest"),
+    "compare": _imported("careassure.compare.command:app"),
+    "plan": _imported("careassure.plan.command:app"),
+    "report": _imported("careassure.reports.command:app"),
+    "synth": _imported("careassure.synth.command:synth"),
+    "ingest": _ingest,
+    "loads": _imported("careassure.records.command:loads"),
+    "reported": _imported("careassure.reported.command:app"),
+    "measures": _measures_command("measures"),
+    "activity": _measures_command("activity"),
+    "series": _measures_command("series"),
+    "national": _imported("careassure.measures.councils_command:national"),
+    "demo": _imported("careassure.demo:demo"),
+    "serve": _imported("careassure.web.command:serve"),
+    "users": _imported("careassure.web.command:users_app"),
+}
+
+
+def build_app(only: str | None = None) -> typer.Typer:
+    """The command with every sub-command, or with only ``only`` (what ``main`` runs)."""
+    built = _typer()
+    built.callback()(_root)
+    for name, load in COMMANDS.items():
+        if only is not None and name != only:
+            continue
+        target = load()
+        if isinstance(target, typer.Typer):
+            built.add_typer(target, name=name)
+        else:
+            built.command(name)(target)
+    return built
+
+
+app: typer.Typer  # assigned by __getattr__ on first use
+
+
+def __getattr__(name: str) -> Any:
+    """``careassure.cli.app``: the whole command, built on first use."""
+    if name == "app":
+        global app
+        app = build_app()
+        return app
+    raise AttributeError(name)
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: registers only the sub-command asked for (every one for
+    ``careassure``, ``--help`` or a mistyped name, so that help and "no such command" list all)."""
+    wanted = next((word for word in sys.argv[1:] if not word.startswith("-")), None)
+    build_app(wanted if wanted in COMMANDS else None)()

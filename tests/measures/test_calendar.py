@@ -48,13 +48,13 @@ def test_working_days_skip_christmas_easter_and_one_off_holidays() -> None:
 
 def test_month_columns_match_relativedelta() -> None:
     frame = build_calendar(FIRST, LAST).frame
-    for row in frame.itertuples():
-        day = row.day.date()
-        assert row.plus_3m.date() == day + relativedelta(months=3)
-        assert row.plus_12m.date() == day + relativedelta(months=12)
-        assert row.plus_12m_6m.date() == day + relativedelta(months=12) + relativedelta(months=6)
-        assert row.minus_3m.date() == day - relativedelta(months=3)
-        assert row.minus_12m.date() == day - relativedelta(months=12)
+    for row in frame.to_pylist():
+        day = row["day"]
+        assert row["plus_3m"] == day + relativedelta(months=3)
+        assert row["plus_12m"] == day + relativedelta(months=12)
+        assert row["plus_12m_6m"] == day + relativedelta(months=12) + relativedelta(months=6)
+        assert row["minus_3m"] == day - relativedelta(months=3)
+        assert row["minus_12m"] == day - relativedelta(months=12)
 
 
 def test_add_months_clamps_to_month_end() -> None:

@@ -40,19 +40,6 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Argon2 with its smallest parameters: the tests check what is hashed and when, not the
-    cost, and the production parameters would make every sign-in take a tenth of a second."""
-    from argon2 import PasswordHasher
-
-    from careassure.web import accounts
-
-    hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    monkeypatch.setattr(accounts, "_hasher", hasher)
-    monkeypatch.setattr(accounts, "_DUMMY_HASH", hasher.hash("timing"))
-
-
-@pytest.fixture(autouse=True)
 def no_configured_database(monkeypatch: pytest.MonkeyPatch) -> None:
     """A developer's own CAREASSURE_DATABASE_URL must never be touched by a test."""
     monkeypatch.delenv("CAREASSURE_DATABASE_URL", raising=False)

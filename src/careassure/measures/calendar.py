@@ -25,7 +25,7 @@ from typing import Literal
 
 import holidays
 import numpy as np
-import pandas as pd
+import pyarrow as pa
 from dateutil.relativedelta import relativedelta
 
 Every = Literal["week", "month", "quarter"]
@@ -146,11 +146,30 @@ class Calendar:
 
     first: date
     last: date
-    frame: pd.DataFrame
+    frame: pa.Table
 
     def working_day_index(self, day: date) -> int:
-        return int(self.frame["wd"].iat[(day - self.first).days])
+        return int(self.frame["wd"][(day - self.first).days].as_py())
 
+
+# The engine-side types of the date grid's and the calendar's columns (Ibis type names).
+GRID_COLUMNS = {
+    "as_of": "date",
+    "period_start": "date",
+    "back_12m": "date",
+    "before_6m": "date",
+    "wd_as_of": "int64",
+}
+CALENDAR_COLUMNS = {
+    "day": "date",
+    "wd": "int64",
+    "plus_3m": "date",
+    "plus_12m": "date",
+    "plus_12m_6m": "date",
+    "plus_12m_24m": "date",
+    "minus_3m": "date",
+    "minus_12m": "date",
+}
 
 @cache
 def _bank_holidays(first_year: int, last_year: int) -> np.ndarray:
@@ -165,7 +184,9 @@ def build_calendar(first: date, last: date) -> Calendar:
     busy = np.is_busday(days, holidays=_bank_holidays(first.year, last.year))
     before = np.concatenate(([0], np.cumsum(busy, dtype=np.int64)[:-1]))
     plus_12m = add_months(days, 12)
-    frame = pd.DataFrame(
+    # Arrow, not pandas: the measures never need pandas, and importing it costs a command-line
+    # run more time than evaluating one measure.
+    frame = pa.table(
         {
             "day": days,
             "wd": before,
@@ -175,15 +196,16 @@ def build_calendar(first: date, last: date) -> Calendar:
             "plus_12m_24m": add_months(plus_12m, 24),
             "minus_3m": add_months(days, -3),
             "minus_12m": add_months(days, -12),
-        }
+        },
+        schema=_arrow_schema(CALENDAR_COLUMNS),
     )
     return Calendar(first, last, frame)
 
 
-def grid_frame(dates: Sequence[GridDate], calendar: Calendar) -> pd.DataFrame:
+def grid_frame(dates: Sequence[GridDate], calendar: Calendar) -> pa.Table:
     """The date grid as a table: the dates plus every per-date threshold the measures compare
     data columns with, so that no month arithmetic on D happens inside the engine."""
-    return pd.DataFrame(
+    return pa.table(
         {
             "as_of": [g.as_of for g in dates],
             "period_start": [g.period_start for g in dates],
@@ -192,5 +214,11 @@ def grid_frame(dates: Sequence[GridDate], calendar: Calendar) -> pd.DataFrame:
             # "received_date + 6 months < D"  <=>  received_date <= before_6m
             "before_6m": [last_day_before(g.as_of, 6) for g in dates],
             "wd_as_of": [calendar.working_day_index(g.as_of) for g in dates],
-        }
+        },
+        schema=_arrow_schema(GRID_COLUMNS),
     )
+
+
+def _arrow_schema(columns: dict[str, str]) -> pa.Schema:
+    return pa.schema([(name, pa.int64() if kind == "int64" else pa.date32())
+                      for name, kind in columns.items()])

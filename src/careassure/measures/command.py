@@ -56,6 +56,17 @@ def _no_reported_values() -> Sequence[ReportedValue]:
 # the commands show reported measures without values.
 reported_source: Callable[[], Sequence[ReportedValue]] = _no_reported_values
 
+def _reported_values(chosen: Sequence[str] | None) -> Sequence[ReportedValue]:
+    """The reported measures' values, read only when one is asked for: reading them opens the
+    application database, which a run of computed measures has no use for."""
+    from careassure.measures.reported import reported_measures
+
+    reported = {m.id for m in reported_measures()}
+    if chosen is not None and reported.isdisjoint(chosen):
+        return ()
+    return reported_source()
+
+
 CSV_COLUMNS = ("measure", "value", "numerator", "denominator", "as_of", "period_start", "by",
                "group", "target", "status")
 
@@ -286,7 +297,7 @@ def measures(
         except ValueError as exc:
             _fail(str(exc))
         return compute(store, when, measures=chosen, period_start=start, by=by,
-                       reported=reported_source())
+                       reported=_reported_values(chosen))
 
     values = _run(db, evaluate, None if day else "--as-of")
     when = values[0].as_of if values else day
@@ -333,7 +344,7 @@ def series(
         if not series_dates(first, until, every.value):
             _fail(f"no {every.value} ends between {first:%d/%m/%Y} and {until:%d/%m/%Y}")
         return evaluate_series(store, first, until, every.value, measures=chosen, by=by,
-                               reported=reported_source())
+                               reported=_reported_values(chosen))
 
     values = _run(db, evaluate, None if last else "--to")
     title = f"Measures every {every.value} from {first:%d/%m/%Y}"

@@ -16,26 +16,8 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from careassure.measures.calendar import GridDate
+from careassure.measures.calendar import CALENDAR_COLUMNS, GRID_COLUMNS, GridDate
 from careassure.measures.values import Cell
-
-GRID_SCHEMA = {
-    "as_of": "date",
-    "period_start": "date",
-    "back_12m": "date",
-    "before_6m": "date",
-    "wd_as_of": "int64",
-}
-CALENDAR_SCHEMA = {
-    "day": "date",
-    "wd": "int64",
-    "plus_3m": "date",
-    "plus_12m": "date",
-    "plus_12m_6m": "date",
-    "plus_12m_24m": "date",
-    "minus_3m": "date",
-    "minus_12m": "date",
-}
 
 # A family's output: (measure id, as_of, group or None) -> the figures.
 Cells = dict[tuple[str, date, str | None], Cell]
@@ -118,8 +100,8 @@ def aggregate(
 
 
 def grid_table(frame: Any) -> ir.Table:
-    return ibis.memtable(frame, schema=GRID_SCHEMA)
+    return ibis.memtable(frame, schema=GRID_COLUMNS)
 
 
 def calendar_table(frame: Any) -> ir.Table:
-    return ibis.memtable(frame, schema=CALENDAR_SCHEMA)
+    return ibis.memtable(frame, schema=CALENDAR_COLUMNS)
