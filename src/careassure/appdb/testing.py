@@ -9,6 +9,7 @@ much faster than creating a database per test. This module imports pytest: tests
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,8 +43,29 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         admin.dispose()
 
 
+_TEMPLATES: dict[str, Path] = {}
+
+
+def _migrated_sqlite_file(request: pytest.FixtureRequest) -> Path:
+    """One SQLite file with every migration applied, made once per test process (a plain cache
+    rather than a session fixture, so that conftests importing ``migrated_url`` need nothing
+    more)."""
+    if "sqlite" not in _TEMPLATES:
+        factory: pytest.TempPathFactory = request.getfixturevalue("tmp_path_factory")
+        path = factory.mktemp("migrated") / "template.db"
+        upgrade(f"sqlite:///{path}")
+        _TEMPLATES["sqlite"] = path
+    return _TEMPLATES["sqlite"]
+
+
 @pytest.fixture
-def migrated_url(db_url: str) -> str:
-    """A fresh application database with every migration applied."""
+def migrated_url(db_url: str, request: pytest.FixtureRequest) -> str:
+    """A fresh application database with every migration applied. On SQLite a copy of a file
+    migrated once per session (the same bytes ``upgrade`` would write, without running the
+    chain again for each of several hundred tests); on PostgreSQL the chain runs in the test's
+    own schema. The migrations themselves are tested from empty in tests/appdb."""
+    if db_url.startswith("sqlite:///"):
+        shutil.copy(_migrated_sqlite_file(request), db_url.removeprefix("sqlite:///"))
+        return db_url
     upgrade(db_url)
     return db_url
