@@ -22,11 +22,13 @@ Row = dict[str, Any]
 
 # Every spec test runs on DuckDB and local Spark; the councils' spec tests (the whole national
 # set, ``dhsc.*`` and ``ascof.*``, for every council and the whole set in one evaluation) also on
-# a two-worker standalone cluster, all on one xdist worker (one cluster) and together (``scope``:
-# one switch from local Spark). Each rule's own spec test runs on DuckDB and local Spark only: on
+# a two-worker standalone cluster, together (``scope``: one switch from local Spark). Every Spark
+# test, local or cluster, runs on one xdist worker, so a run starts one Java process and one
+# cluster, not one per worker. Each rule's own spec test runs on DuckDB and local Spark only: on
 # two cores every cluster evaluation costs tens of seconds, and the rules are the same Ibis code
 # whichever Spark runs it.
-ENGINES = ["duckdb", pytest.param("spark", marks=pytest.mark.slow)]
+ENGINES = ["duckdb", pytest.param("spark", marks=[pytest.mark.slow,
+                                                   pytest.mark.xdist_group("spark-cluster")])]
 NATIONAL_ENGINES = [*ENGINES, pytest.param(
     "cluster", marks=[pytest.mark.slow, pytest.mark.cluster,
                       pytest.mark.xdist_group("spark-cluster")])]
