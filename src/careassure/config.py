@@ -26,6 +26,11 @@ def default_store_path() -> Path:
     return Path(configured).expanduser() if configured else home() / "store.duckdb"
 
 
+def store_path(path: str | Path | None = None) -> Path:
+    """The store file to use: the one given, else ``$CAREASSURE_STORE`` or the home default."""
+    return Path(path).expanduser() if path else default_store_path()
+
+
 COUNCIL_ENV = "CAREASSURE_COUNCIL_CODE"
 
 

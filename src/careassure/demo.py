@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from sqlalchemy.engine import Engine
 
+    from careassure.measures.result import MeasureValue
     from careassure.records.store import Store
 
 # The seeds' baseline for the waiting-list story: the peak at the end of December 2024.
@@ -124,6 +125,18 @@ def _load_synthetic_county(console: Console, path: Path, scale: float, seed: int
     console.print(f"Loaded {rows:,} rows into {path} in {time.perf_counter() - started:.0f} s.")
 
 
+def _keep_figures(store: Store, values: list[MeasureValue], as_of: date) -> None:
+    """Keep the headline figures for the command line (careassure.measures.figure_cache), so
+    that a first `careassure measures -m ...` after the demo answers at once. Reported measures
+    are never kept: their values live in the application database."""
+    from careassure.measures.figure_cache import figure_cache
+    from careassure.measures.reported import reported_measures
+
+    reported = {m.id for m in reported_measures()}
+    figure_cache(store.path).put([v for v in values if v.measure not in reported], as_of, None,
+                                 None, latest=as_of)
+
+
 def _print_headlines(console: Console, store: Store) -> None:
     from careassure.measures import CATALOGUE, compute, series
     from careassure.measures.command import print_table
@@ -131,8 +144,10 @@ def _print_headlines(console: Console, store: Store) -> None:
     from careassure.measures.narrative import facts
 
     as_of = store.extract_date()
+    assert as_of is not None, "the demo's store holds the synthetic county"
     values = compute(store, as_of, measures=list(HEADLINE_MEASURES))
     print_table(values, f"Shireham County (synthetic): headline figures at {as_of:%d/%m/%Y}")
+    _keep_figures(store, values, as_of)
 
     story = series(store, STORY_BASELINE, as_of, "month",
                    measures=["care_act_assessment.waiting", "care_act_assessment.median_wait"])

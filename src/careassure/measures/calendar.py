@@ -21,12 +21,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import holidays
-import numpy as np
-import pyarrow as pa
 from dateutil.relativedelta import relativedelta
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pyarrow as pa
+
+# holidays, NumPy and Arrow are imported by the functions that build the calendar: the catalogue
+# imports this module, and a command that only lists measures or reads kept figures should not
+# pay for them (holidays alone loads every country's calendar).
 
 Every = Literal["week", "month", "quarter"]
 
@@ -123,6 +128,8 @@ def _regular_dates(start: date, end: date, every: Every) -> list[date]:
 
 def add_months(days: np.ndarray, months: int) -> np.ndarray:
     """Vectorised :func:`plus_months` over an array of ``datetime64[D]``."""
+    import numpy as np
+
     month_starts = days.astype("datetime64[M]")
     day_index = (days - month_starts.astype("datetime64[D]")).astype(np.int64)
     target = month_starts + months
@@ -173,6 +180,9 @@ CALENDAR_COLUMNS = {
 
 @cache
 def _bank_holidays(first_year: int, last_year: int) -> np.ndarray:
+    import holidays
+    import numpy as np
+
     bank_holidays = holidays.UK(subdiv="ENG", years=range(first_year, last_year + 1))
     return np.array(sorted(bank_holidays), dtype="datetime64[D]")
 
@@ -180,6 +190,9 @@ def _bank_holidays(first_year: int, last_year: int) -> np.ndarray:
 def build_calendar(first: date, last: date) -> Calendar:
     """The calendar over [first, last]; ``wd`` matches ``numpy.busday_count`` for any two days
     in the range: busday_count(a, b) = wd(b) - wd(a)."""
+    import numpy as np
+    import pyarrow as pa
+
     days = np.arange(np.datetime64(first, "D"), np.datetime64(last, "D") + 1)
     busy = np.is_busday(days, holidays=_bank_holidays(first.year, last.year))
     before = np.concatenate(([0], np.cumsum(busy, dtype=np.int64)[:-1]))
@@ -205,6 +218,8 @@ def build_calendar(first: date, last: date) -> Calendar:
 def grid_frame(dates: Sequence[GridDate], calendar: Calendar) -> pa.Table:
     """The date grid as a table: the dates plus every per-date threshold the measures compare
     data columns with, so that no month arithmetic on D happens inside the engine."""
+    import pyarrow as pa
+
     return pa.table(
         {
             "as_of": [g.as_of for g in dates],
@@ -220,5 +235,7 @@ def grid_frame(dates: Sequence[GridDate], calendar: Calendar) -> pa.Table:
 
 
 def _arrow_schema(columns: dict[str, str]) -> pa.Schema:
+    import pyarrow as pa
+
     return pa.schema([(name, pa.int64() if kind == "int64" else pa.date32())
                       for name, kind in columns.items()])

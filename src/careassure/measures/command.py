@@ -27,6 +27,7 @@ from careassure.cliargs import parse_day as _day
 from careassure.records.csvcells import safe_cell
 
 if TYPE_CHECKING:
+    from careassure.measures.figure_cache import FigureCache
     from careassure.measures.publish import PublishedValue
     from careassure.measures.reported import ReportedValue
     from careassure.measures.result import MeasureValue
@@ -65,6 +66,20 @@ def _reported_values(chosen: Sequence[str] | None) -> Sequence[ReportedValue]:
     if chosen is not None and reported.isdisjoint(chosen):
         return ()
     return reported_source()
+
+
+def _kept_figures(db: str | None, chosen: Sequence[str] | None) -> FigureCache | None:
+    """Where this run's figures are kept and looked up (careassure.measures.figure_cache): only
+    for computed measures named on the command line, of a store that exists."""
+    from careassure.config import store_path
+    from careassure.measures.figure_cache import figure_cache
+    from careassure.measures.reported import reported_measures
+
+    if chosen is None or not store_path(db).is_file():
+        return None
+    if not {m.id for m in reported_measures()}.isdisjoint(chosen):
+        return None
+    return figure_cache(db)
 
 
 CSV_COLUMNS = ("measure", "value", "numerator", "denominator", "as_of", "period_start", "by",
@@ -285,6 +300,9 @@ def measures(
     if day is not None and start is not None and start >= day:
         _fail(f"--period-start {start:%d/%m/%Y} must be before --as-of {day:%d/%m/%Y}")
 
+    kept = _kept_figures(db, chosen)
+    values = kept.get(chosen, day, start, by) if kept and chosen else None
+
     def evaluate(store: Any, latest: date | None) -> list[MeasureValue]:
         from careassure.measures import compute
 
@@ -296,10 +314,14 @@ def measures(
             single_date(when, start)
         except ValueError as exc:
             _fail(str(exc))
-        return compute(store, when, measures=chosen, period_start=start, by=by,
-                       reported=_reported_values(chosen))
+        computed = compute(store, when, measures=chosen, period_start=start, by=by,
+                           reported=_reported_values(chosen))
+        if kept:
+            kept.put(computed, when, start, by, latest=latest)
+        return computed
 
-    values = _run(db, evaluate, None if day else "--as-of")
+    if values is None:
+        values = _run(db, evaluate, None if day else "--as-of")
     when = values[0].as_of if values else day
     title = f"Measures at {when:%d/%m/%Y}" if when else "Measures"
     _emit(_published(values, publish), output_format, title, by=by, dates=False)

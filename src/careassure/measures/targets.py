@@ -105,6 +105,12 @@ def default_targets_path() -> Path:
     return Path(str(resources.files("careassure.measures").joinpath("targets.yaml")))
 
 
+def targets_path() -> Path:
+    """The targets file in force: ``$CAREASSURE_TARGETS``, else the shipped default."""
+    configured = os.environ.get(TARGETS_ENV)
+    return Path(configured).expanduser() if configured else default_targets_path()
+
+
 def load_targets(path: Path | None = None) -> Targets:
     """Read a targets file: ``path``, else ``$CAREASSURE_TARGETS``, else the shipped default.
 
@@ -112,8 +118,7 @@ def load_targets(path: Path | None = None) -> Targets:
     in a council's file is an error rather than a target silently never applied.
     """
     if path is None:
-        configured = os.environ.get(TARGETS_ENV)
-        path = Path(configured).expanduser() if configured else default_targets_path()
+        path = targets_path()
     try:
         stat = Path(path).stat()
     except OSError as exc:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from careassure.config import default_store_path
+from careassure.config import store_path
 from careassure.records.schema import STORE_ORDER, TABLES
 
 if TYPE_CHECKING:
@@ -198,11 +198,6 @@ def check_store_path(path: Path) -> None:
             header = file.read(DUCKDB_MAGIC_OFFSET + len(DUCKDB_MAGIC))
         if header[DUCKDB_MAGIC_OFFSET:] != DUCKDB_MAGIC:
             raise NotAStoreError(f"{path} is not a careassure store (not a DuckDB database file)")
-
-
-def store_path(path: str | Path | None) -> Path:
-    """The store file to use: the one given, else ``$CAREASSURE_STORE`` or the home default."""
-    return Path(path).expanduser() if path else default_store_path()
 
 
 @contextmanager
