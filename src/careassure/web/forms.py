@@ -39,20 +39,22 @@ def settle(
     *,
     refused: type[Exception] | tuple[type[Exception], ...] = (),
     field: Callable[[Exception], str] | str = "",
+    words: Callable[[Exception], str] | None = None,
 ) -> Response:
     """How an editing form ends.
 
     With ``errors`` (field id -> message, from the route's checks) nothing is saved: ``refuse``
     renders the page with them, answered with status 400. Otherwise ``save()`` runs; an error of
-    a ``refused`` type it raises is shown the same way, as :func:`message` against ``field`` (a
-    field id, or a function naming the field the error is about). A save that succeeds is a
+    a ``refused`` type it raises is shown the same way, against ``field`` (a field id, or a
+    function naming the field the error is about), in ``words`` (:func:`message` unless the
+    route says otherwise). A save that succeeds is a
     303 to ``saved`` (an address, or a function of what ``save`` returned).
     """
     if not errors:
         try:
             result = save()
         except refused as exc:
-            errors = {field(exc) if callable(field) else field: message(exc)}
+            errors = {field(exc) if callable(field) else field: (words or message)(exc)}
         else:
             return RedirectResponse(saved(result) if callable(saved) else saved, status_code=303)
     response = refuse(errors)

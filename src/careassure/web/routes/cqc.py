@@ -16,6 +16,7 @@ from fastapi.responses import FileResponse, Response
 from careassure.appdb import transaction
 from careassure.web import display
 from careassure.web.auth import Allow
+from careassure.web.forms import error_context
 from careassure.web.roles import STAFF
 from careassure.web.routes.plan import PLAN_EDITORS
 from careassure.web.sessions import SignedIn
@@ -181,9 +182,8 @@ def cqc_whatif(request: Request, user: Annotated[SignedIn, Depends(Allow(STAFF))
             "bands_items": [{"value": b, "text": b, "selected": b == target} for b in bands],
             "answer": answer,
             "options": options,
-            "errors": errors,
-            "error_list": [{"text": m, "href": f"#{k}"} for k, m in errors.items()],
-        },
+        }
+        | error_context(errors),
         status_code=400 if errors else 200,
     )
 
