@@ -125,19 +125,19 @@ def _ingest(**arguments: Any) -> None:
 
 app.command("ingest")(_ingest)
 app.command("loads")(loads_command)
-import careassure.measures.command  # noqa: E402
 from careassure.measures.command import activity as activity_command  # noqa: E402
 from careassure.measures.command import measures as measures_command  # noqa: E402
 from careassure.measures.command import series as series_command  # noqa: E402
+from careassure.measures.command import with_reported  # noqa: E402
 from careassure.reported.command import app as reported_app  # noqa: E402
 from careassure.reported.command import stored_or_none  # noqa: E402
 
-careassure.measures.command.reported_source = stored_or_none
 app.add_typer(reported_app, name="reported")
 
-app.command("measures")(measures_command)
+# The measures package reads no database: the reported values come in through this loader.
+app.command("measures")(with_reported(measures_command, stored_or_none))
 app.command("activity")(activity_command)
-app.command("series")(series_command)
+app.command("series")(with_reported(series_command, stored_or_none))
 from careassure.measures.councils_command import national as national_command  # noqa: E402
 
 app.command("national")(national_command)
