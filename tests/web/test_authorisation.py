@@ -10,11 +10,11 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from web_helpers import csrf_token
 
 from careassure.web.app import page_routes
 from careassure.web.roles import ADMINS, DATA_LOADERS, EVERYONE, PERSON_LEVEL, ROLES, STAFF
 from careassure.web.routes.plan import PLAN_EDITORS, PLAN_MANAGERS
+from webhelpers import csrf_token
 
 PUBLIC = "public"  # open to anyone: signing in and out
 
