@@ -23,14 +23,6 @@ from careassure.web.sessions import SignedIn
 from careassure.web.templating import render
 
 router = APIRouter()
-SUB_PAGES = (
-    ("/cqc", "Self-assessment and readiness"),
-    ("/cqc/versions", "Self-assessment versions"),
-    ("/cqc/whatif", "Score what-if"),
-    ("/cqc/evidence", "Evidence"),
-    ("/cqc/preparation", "Preparation for assessment"),
-    ("/cqc/case-tracking", "Case tracking and sampling"),
-)
 
 
 def _framework() -> Any:
@@ -77,12 +69,6 @@ def reading(measure: Any) -> str:
     return text
 
 
-def _page(
-    request: Request, template: str, context: dict[str, Any], status_code: int = 200
-) -> Response:
-    return render(request, template, context | {"sub_pages": SUB_PAGES}, status_code=status_code)
-
-
 @router.get("/cqc")
 def cqc_summary(request: Request, user: Annotated[SignedIn, Depends(Allow(STAFF))]) -> Response:
     from careassure.framework.evidence import list_evidence
@@ -98,7 +84,7 @@ def cqc_summary(request: Request, user: Annotated[SignedIn, Depends(Allow(STAFF)
         assessment = build_self_assessment(session, framework, today, live)
         evidence = list_evidence(session, today)
     readiness = assess_readiness(framework, evidence, live)
-    return _page(
+    return render(
         request,
         "cqc.html",
         {
@@ -172,7 +158,7 @@ def cqc_whatif(request: Request, user: Annotated[SignedIn, Depends(Allow(STAFF))
         ]
         for current in scores
     ]
-    return _page(
+    return render(
         request,
         "cqc_whatif.html",
         {
@@ -198,7 +184,7 @@ def cqc_evidence(request: Request, user: Annotated[SignedIn, Depends(Allow(STAFF
     codes = {qs.id: qs.code for qs in framework.statements}
     categories = {c.id: c.name for c in framework.categories}
     letters = {c.id: c.letter for c in framework.characteristics}
-    return _page(
+    return render(
         request,
         "cqc_evidence.html",
         {

@@ -22,7 +22,7 @@ from careassure.appdb import transaction
 from careassure.web.auth import Allow
 from careassure.web.forms import error_context, message, settle, uk_date
 from careassure.web.roles import STAFF
-from careassure.web.routes.cqc import SUB_PAGES, _framework
+from careassure.web.routes.cqc import _framework
 from careassure.web.routes.plan import PLAN_EDITORS
 from careassure.web.sessions import SignedIn
 from careassure.web.templating import render
@@ -49,7 +49,6 @@ def _choices(framework: Any) -> dict[str, Any]:
         "characteristic_choices": [
             (c.id, f"{c.letter}) {c.name}") for c in framework.characteristics
         ],
-        "sub_pages": SUB_PAGES,
     }
 
 

@@ -19,7 +19,7 @@ from careassure.appdb import record_event, transaction
 from careassure.web.auth import Allow
 from careassure.web.forms import error_context, settle
 from careassure.web.roles import STAFF
-from careassure.web.routes.cqc import SUB_PAGES, _framework, _live, reading
+from careassure.web.routes.cqc import _framework, _live, reading
 from careassure.web.routes.plan import PLAN_MANAGERS
 from careassure.web.sessions import SignedIn
 from careassure.web.templating import render
@@ -137,7 +137,6 @@ def _page(request: Request, user: SignedIn, *, errors: dict[str, str] | None = N
     ids = [m for c in framework.characteristics for m in c.measures]
     readiness = assess_readiness(framework, evidence, _live(request, ids))
     context = {
-        "sub_pages": SUB_PAGES,
         "framework": framework,
         "next": nxt,
         "next_basis": basis,
@@ -303,7 +302,7 @@ def meeting_pack(
         for s in pack.get("statements", [])
     ]
     return render(request, "cqc_pack.html", context | {
-        "pack": pack, "statements": statements, "sub_pages": SUB_PAGES,
+        "pack": pack, "statements": statements,
         "as_of": date.fromisoformat(pack["as_of"]) if pack.get("as_of") else None,
     })
 
@@ -379,8 +378,7 @@ def case_tracking(
         return Response(to_csv(rows), media_type="text/csv", headers={
             "Content-Disposition": f'attachment; filename="{name}-{as_of.isoformat()}.csv"'})
     query = f"size={size}&seed={seed}&per_team={per_team}" if not errors else ""
-    return render(request, "cqc_cases.html", {
-        "sub_pages": SUB_PAGES, "as_of": as_of, "fields": fields | {
+    return render(request, "cqc_cases.html", { "as_of": as_of, "fields": fields | {
             "size": fields["size"] or str(DEFAULT_LIST_SIZE), "seed": fields["seed"] or "0",
             "per_team": fields["per_team"] or str(DEFAULT_PER_TEAM)},
         **error_context(errors),

@@ -20,7 +20,7 @@ from careassure.appdb import transaction
 from careassure.web.auth import Allow
 from careassure.web.forms import error_context, message, settle
 from careassure.web.roles import STAFF
-from careassure.web.routes.cqc import SUB_PAGES, _framework
+from careassure.web.routes.cqc import _framework
 from careassure.web.routes.plan import PLAN_MANAGERS
 from careassure.web.sessions import SignedIn
 from careassure.web.templating import render
@@ -63,7 +63,6 @@ def _statement_page(
             "may_edit": user.role in PLAN_MANAGERS,
             "form": values | (form or {}),
             "changed": request.query_params.get("changed", ""),
-            "sub_pages": SUB_PAGES,
         }
         | error_context(errors),
         status_code=status_code,
@@ -133,7 +132,6 @@ def _versions_page(
             "may_record": user.role in PLAN_MANAGERS,
             "form": form or {},
             "changed": request.query_params.get("changed", ""),
-            "sub_pages": SUB_PAGES,
         }
         | error_context(errors),
         status_code=status_code,
@@ -202,5 +200,5 @@ def compare_versions(
         request,
         "cqc_compare.html",
         {"first": a, "second": b, "rows": rows, "framework": _framework(),
-         "changed_count": sum(r.changed for r in rows), "sub_pages": SUB_PAGES},
+         "changed_count": sum(r.changed for r in rows)},
     )
