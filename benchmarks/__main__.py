@@ -1,6 +1,7 @@
 """Run every benchmark module (``make bench``), or the ones named: ``python -m benchmarks ingest``.
 
-Each module in this folder exposes ``main()``, prints its own figures and reports speed as a ratio
+Each module in this folder (but those named with a leading underscore, the shared helpers)
+exposes ``main()``, prints its own figures and reports speed as a ratio
 against a baseline it measures in the same run, so figures from different machines compare.
 """
 
@@ -13,8 +14,9 @@ from pathlib import Path
 
 
 def main(names: list[str]) -> None:
-    available = sorted(
-        m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)]) if m.name != "__main__"
+    available = sorted(  # a leading underscore marks a helper module, not a benchmark
+        m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)])
+        if not m.name.startswith("_")
     )
     unknown = sorted(set(names) - set(available))
     if unknown:

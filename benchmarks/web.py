@@ -37,16 +37,11 @@ import argparse
 import asyncio
 import os
 import re
-import shutil
-import socket
-import statistics
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
 import httpx
+
+from benchmarks._served_demo import ServedDemo, percentile_ms, served_demo, sign_in, upload
 
 USERS = 20
 REQUESTS_EACH = 25
@@ -55,57 +50,8 @@ GOAL_FIRST_MS = 1000.0
 MEASURE_PAGE = "/measures/care_act_assessment.median_wait"
 SCALE = float(os.environ.get("CAREASSURE_BENCH_WEB_SCALE", "0.1"))
 WORKERS = int(os.environ.get("CAREASSURE_BENCH_WEB_WORKERS", "1"))
-START_TIMEOUT = 180.0  # a shared machine can take minutes to start the server
-CSRF_FIELD = re.compile(r'name="csrftoken" value="([^"]+)"')
 TEAM_BOX = re.compile(r'<input[^>]*name="team"[^>]*value="([^"]+)"')
 FILTERED_GOALS_MS = {"measure page, filtered by team": 300.0, "overview, filtered by team": 500.0}
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _careassure(*args: str, env: dict[str, str], **kwargs: object) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-c", "from careassure.cli import main; main()", *args]
-    return subprocess.Popen(command, env=env, **kwargs)  # type: ignore[call-overload]
-
-
-def _build(home: Path, scale: float, env: dict[str, str]) -> str:
-    """The demo's data in ``home``; returns the demo password."""
-    started = time.perf_counter()
-    demo = _careassure("demo", "--no-serve", "--scale", f"{scale:g}", env=env,
-                       stdout=subprocess.DEVNULL)
-    if demo.wait() != 0:
-        sys.exit("careassure demo --no-serve failed")
-    print(f"demo data (scale {scale:g}) built in {time.perf_counter() - started:.1f} s")
-    return (home / "demo-password").read_text().strip()
-
-
-def _wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"careassure serve exited with status {server.returncode}")
-        try:
-            if httpx.get(f"{base}/login", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    sys.exit(f"careassure serve did not answer within {START_TIMEOUT:.0f} s")
-
-
-async def _sign_in(client: httpx.AsyncClient, password: str, username: str = "manager"
-                   ) -> None:
-    form = await client.get("/login")
-    token = CSRF_FIELD.search(form.text)
-    assert token, "no CSRF field on the sign-in form"
-    response = await client.post("/login", data={
-        "csrftoken": token.group(1), "username": username, "password": password, "next": "/",
-    })
-    assert response.status_code == 303, f"sign-in failed: {response.status_code}"
 
 
 async def _one_user(client: httpx.AsyncClient, path: str, times: list[float],
@@ -124,12 +70,8 @@ async def _load(clients: list[httpx.AsyncClient], path: str) -> tuple[list[float
     return times, time.perf_counter() - started
 
 
-def _percentile(times: list[float], pct: float) -> float:
-    return statistics.quantiles(times, n=100, method="inclusive")[int(pct) - 1] * 1000
-
-
 def _report(label: str, times: list[float], elapsed: float) -> float:
-    p50, p95 = _percentile(times, 50), _percentile(times, 95)
+    p50, p95 = percentile_ms(times, 50), percentile_ms(times, 95)
     print(f"{label:<44} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  max {max(times) * 1000:6.1f} ms  "
           f"{len(times) / elapsed:6.0f} requests/s")
     return p95
@@ -140,36 +82,6 @@ async def _first(client: httpx.AsyncClient, path: str) -> float:
     response = await client.get(path)
     assert response.status_code == 200, f"{path}: HTTP {response.status_code}"
     return (time.perf_counter() - started) * 1000
-
-
-def county_zip(folder: Path, scale: float, env: dict[str, str]) -> Path:
-    """The synthetic county at ``scale`` as the ZIP of CSV files a council uploads."""
-    started = time.perf_counter()
-    out = folder / "county"
-    synth = _careassure("synth", "--out", str(out), "--scale", f"{scale:g}", env=env,
-                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    if synth.wait() != 0:
-        sys.exit("careassure synth failed")
-    archive = Path(shutil.make_archive(str(folder / "county"), "zip", out))
-    shutil.rmtree(out)
-    print(f"extract (scale {scale:g}, {archive.stat().st_size / 1e6:.1f} MB ZIP) built in "
-          f"{time.perf_counter() - started:.1f} s")
-    return archive
-
-
-async def upload(base: str, password: str, archive: Path) -> float:
-    """Upload ``archive`` through the data page as the analyst; seconds until the answer."""
-    async with httpx.AsyncClient(base_url=base, timeout=3600) as client:
-        await _sign_in(client, password, "analyst")
-        token = CSRF_FIELD.search((await client.get("/data")).text)
-        assert token, "no CSRF field on the data page"
-        started = time.perf_counter()
-        with archive.open("rb") as handle:
-            response = await client.post(
-                "/data", data={"csrftoken": token.group(1)},
-                files={"extract": (archive.name, handle, "application/zip")})
-        assert response.status_code == 200, f"upload: HTTP {response.status_code}"
-        return time.perf_counter() - started
 
 
 async def _sequential(client: httpx.AsyncClient, path: str) -> tuple[float, list[float]]:
@@ -205,12 +117,13 @@ async def _filtered(client: httpx.AsyncClient) -> None:
               f"goal (scale 1) warm < {goal:.0f} ms: {'met' if p95 < goal else 'NOT met'}")
 
 
-async def _run(base: str, password: str, archive: Path) -> None:
+async def _run(demo: ServedDemo) -> None:
     limits = httpx.Limits(max_connections=1)
-    clients = [httpx.AsyncClient(base_url=base, limits=limits, timeout=30) for _ in range(USERS)]
+    clients = [httpx.AsyncClient(base_url=demo.base, limits=limits, timeout=30)
+               for _ in range(USERS)]
     try:
         for client in clients:
-            await _sign_in(client, password)
+            await sign_in(client, demo.password)
         print(f"first request after start-up: overview {await _first(clients[0], '/'):.0f} ms, "
               f"measure page {await _first(clients[0], MEASURE_PAGE):.0f} ms "
               f"(goal < {GOAL_FIRST_MS:.0f} ms)")
@@ -224,7 +137,7 @@ async def _run(base: str, password: str, archive: Path) -> None:
             print(f"  p95 is {p95 / base_p95:.1f}x the baseline's; goal p95 < "
                   f"{GOAL_P95_MS:.0f} ms: {met}")
         await _filtered(clients[0])
-        took = await upload(base, password, archive)
+        took = await upload(demo)
         print(f"upload of the same county answered in {took:.1f} s")
         print(f"first request after the upload: overview {await _first(clients[1], '/'):.0f} ms,"
               f" measure page {await _first(clients[1], MEASURE_PAGE):.0f} ms "
@@ -234,43 +147,9 @@ async def _run(base: str, password: str, archive: Path) -> None:
             await client.aclose()
 
 
-def start_server(home: Path, env: dict[str, str], workers: int) -> tuple[subprocess.Popen[bytes],
-                                                                         str]:
-    """``careassure serve`` on a free loopback port, answering; (process, base URL)."""
-    port = _free_port()
-    server = _careassure("serve", "--port", str(port), "--workers", str(workers), env=env,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(base, server)
-    except BaseException:  # never leave a server behind when it does not come up
-        server.terminate()
-        server.wait(timeout=10)
-        raise
-    return server, base
-
-
-def private_env(home: Path) -> dict[str, str]:
-    env = {**os.environ, "CAREASSURE_HOME": str(home)}
-    for name in ("CAREASSURE_STORE", "CAREASSURE_DATABASE_URL"):
-        env.pop(name, None)
-    return env
-
-
 def main(scale: float = SCALE, workers: int = WORKERS) -> None:
-    home = Path(tempfile.mkdtemp(prefix="careassure-bench-web-"))
-    env = private_env(home)
-    server = None
-    try:
-        password = _build(home, scale, env)
-        archive = county_zip(home, scale, env)
-        server, base = start_server(home, env, workers)
-        asyncio.run(_run(base, password, archive))
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=10)
-        shutil.rmtree(home, ignore_errors=True)
+    with served_demo("careassure-bench-web-", scale, scale, workers) as demo:
+        asyncio.run(_run(demo))
 
 
 if __name__ == "__main__":

@@ -27,24 +27,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
-import shutil
-import tempfile
 import time
-from pathlib import Path
 
 import httpx
 
-from benchmarks.web import (
-    MEASURE_PAGE,
-    SCALE,
-    _build,
-    _percentile,
-    _sign_in,
-    county_zip,
-    private_env,
-    start_server,
-    upload,
-)
+from benchmarks._served_demo import ServedDemo, percentile_ms, served_demo, sign_in, upload
+from benchmarks.web import MEASURE_PAGE, SCALE
 
 USERS = 10
 REQUESTS_EACH = 10
@@ -75,7 +63,7 @@ def _summary(label: str, spans: list[tuple[float, float]]) -> float:
     if len(durations) < 2:
         print(f"{label:<36} too few requests ({len(durations)}) to give a percentile")
         return float("nan")
-    p50, p95 = _percentile(durations, 50), _percentile(durations, 95)
+    p50, p95 = percentile_ms(durations, 50), percentile_ms(durations, 95)
     print(f"{label:<36} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  max {max(durations) * 1000:6.1f}"
           f" ms  ({len(durations)} requests)")
     return p95
@@ -88,12 +76,13 @@ async def _phase(clients: list[httpx.AsyncClient], paths: tuple[str, ...]
     return spans
 
 
-async def _run(base: str, password: str, archive: Path) -> None:
+async def _run(demo: ServedDemo) -> None:
     limits = httpx.Limits(max_connections=1)
-    clients = [httpx.AsyncClient(base_url=base, limits=limits, timeout=60) for _ in range(USERS)]
+    clients = [httpx.AsyncClient(base_url=demo.base, limits=limits, timeout=60)
+               for _ in range(USERS)]
     try:
         for client in clients:
-            await _sign_in(client, password)
+            await sign_in(client, demo.password)
         await _phase(clients, PAGES)  # warm-up: connections, the measure page's figures
         print(f"{USERS} signed-in users, overview and {MEASURE_PAGE} in turn:")
         idle_static = _summary("idle: static file", await _phase(clients, (STATIC,)))
@@ -105,7 +94,7 @@ async def _run(base: str, password: str, archive: Path) -> None:
 
         async def load() -> tuple[float, float]:
             started = time.perf_counter()
-            await upload(base, password, archive)
+            await upload(demo)
             done.set()
             return started, time.perf_counter()
 
@@ -129,19 +118,8 @@ async def _run(base: str, password: str, archive: Path) -> None:
 
 
 def main(scale: float = SCALE, ingest_scale: float = INGEST_SCALE) -> None:
-    home = Path(tempfile.mkdtemp(prefix="careassure-bench-ingest-"))
-    env = private_env(home)
-    server = None
-    try:
-        password = _build(home, scale, env)
-        archive = county_zip(home, ingest_scale, env)
-        server, base = start_server(home, env, 1)
-        asyncio.run(_run(base, password, archive))
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=10)
-        shutil.rmtree(home, ignore_errors=True)
+    with served_demo("careassure-bench-ingest-", scale, ingest_scale) as demo:
+        asyncio.run(_run(demo))
 
 
 if __name__ == "__main__":

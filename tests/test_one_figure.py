@@ -26,6 +26,7 @@ from careassure.cli import app as cli
 from careassure.measures import CATALOGUE, MeasureValue, compute
 from careassure.measures.calendar import default_period_start
 from careassure.measures.format import format_value, period_text
+from webhelpers import signed_in
 
 SCALE = "0.02"
 Key = tuple[str, date, date | None, str]  # measure, as_of, period_start, breakdown (JSON)
@@ -205,13 +206,7 @@ def _web(demo: dict[str, Any], extract: date) -> dict[str, dict[Key, Any]]:
     views: dict[str, dict[Key, Any]] = {}
     try:
         with TestClient(app, follow_redirects=False) as client:
-            page = client.get("/login").text
-            token = re.search(r'name="csrftoken" value="([^"]+)"', page)
-            assert token
-            signed = client.post("/login", data={"csrftoken": token.group(1),
-                                                 "username": "analyst",
-                                                 "password": demo["password"], "next": "/"})
-            assert signed.status_code == 303
+            signed_in(client, "analyst", demo["password"])
             for url, view in (("/", "overview"), ("/measures", "measures index")):
                 html = client.get(url).text
                 for measure, value, period in re.findall(

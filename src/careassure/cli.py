@@ -113,14 +113,13 @@ def _stored_reported_values() -> Any:
 
 
 def _measures_command(name: str) -> Callable[[], Any]:
-    """A command of careassure.measures.command, reading reported values from the application
-    database (the measures package itself is pure: it never opens that database). SQLAlchemy is
-    imported only when a reported measure is asked for."""
+    """``measures`` or ``series`` of careassure.measures.command, reading reported values from
+    the application database (the measures package itself is pure: it never opens that
+    database). SQLAlchemy is imported only when a reported measure is asked for."""
     def load() -> Any:
         import careassure.measures.command as command
 
-        command.reported_source = _stored_reported_values
-        return getattr(command, name)
+        return command.with_reported(getattr(command, name), _stored_reported_values)
     return load
 
 
@@ -145,7 +144,7 @@ COMMANDS: dict[str, Callable[[], Any]] = {
     "loads": _imported("careassure.records.command:loads"),
     "reported": _imported("careassure.reported.command:app"),
     "measures": _measures_command("measures"),
-    "activity": _measures_command("activity"),
+    "activity": _imported("careassure.measures.command:activity"),
     "series": _measures_command("series"),
     "national": _imported("careassure.measures.councils_command:national"),
     "demo": _imported("careassure.demo:demo"),

@@ -116,7 +116,8 @@ def test_the_administrator_assigns_a_lead_and_the_lead_finds_the_action(page_for
 
     lead = page_for("workstream_lead", axe=True)
     lead.goto("/")
-    lead.get_by_role("navigation", name="Main menu").get_by_role("link", name="My actions").click()
+    lead.get_by_role("navigation", name="Overview pages").get_by_role("link", name="My actions")\
+        .click()
     table = lead.get_by_role("table", name=re.compile("you lead"))
     expect(table.get_by_role("link", name="Communication with partners")).to_have_count(1)
     expect(table.get_by_role("link", name="Care and Support Assessment", exact=True))\
@@ -158,8 +159,8 @@ def test_the_lead_adds_evidence_and_is_refused_the_managers_changes(page_for: An
 def test_the_analyst_reads_what_needs_attention_and_cannot_add_evidence(page_for: Any) -> None:
     page = page_for("analyst", axe=True)
     page.goto("/")
-    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Needs attention")\
-        .click()
+    page.get_by_role("navigation", name="Overview pages")\
+        .get_by_role("link", name="Needs attention").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Needs attention")
     expect(page.get_by_role("heading", name=re.compile(r"^Actions past their due date \(\d+\)$")))\
         .to_be_visible()

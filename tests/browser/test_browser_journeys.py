@@ -12,16 +12,14 @@ from playwright.sync_api import expect
 
 UK_DATE = re.compile(r"^\d{2}/\d{2}/\d{4}$")
 REFUSED = "You do not have permission to see this page"
-EVERYONE_SEES = ["Overview", "Measures", "Improvement plan", "Reports"]
-# What the main menu offers each role, beyond what everyone sees.
+EVERYONE_SEES = ["Overview", "Measures", "Plan", "Reports"]
+# What the main menu offers each role, beyond what everyone sees (the sections; each section's
+# own pages are in its section navigation).
 MENU = {
-    "admin": ["My actions", "Needs attention", "Reported values", "Capacity planner",
-              "CQC assessment", "Data", "Audit trail", "Users"],
-    "improvement_manager": ["My actions", "Needs attention", "Reported values", "Capacity planner",
-                            "CQC assessment"],
-    "workstream_lead": ["My actions", "Needs attention", "Reported values", "Capacity planner",
-                        "CQC assessment"],
-    "analyst": ["Needs attention", "Reported values", "Capacity planner", "CQC assessment", "Data"],
+    "admin": ["CQC assessment", "Data", "Admin"],
+    "improvement_manager": ["CQC assessment"],
+    "workstream_lead": ["CQC assessment"],
+    "analyst": ["CQC assessment", "Data"],
     "viewer": [],
 }
 ALL_MENU = sorted({item for items in MENU.values() for item in items})

@@ -131,3 +131,30 @@ def test_population_file_errors_name_row_and_column(tmp_path: Any) -> None:
     bad.write_text("year,age_band,population\n2025,65+,100\n2026,over 65,100\n")
     with pytest.raises(BudgetError, match="population.csv row 3 column 'age_band'"):
         read_population(bad)
+
+
+# The budget's settings the catalogue has one-to-one (docs/budget.md): the record setting each
+# reads. Residential care in the budget is the catalogue's residential and nursing together.
+SHARED_SETTINGS = {"home_care": "home_care", "supported_living": "supported_living",
+                   "cash_payments": "direct_payment", "community_life_choices": "day_care"}
+
+
+def test_the_budget_s_settings_agree_with_the_catalogue_measures(
+        store: Callable[..., Any]) -> None:
+    """One figure: where the budget and the catalogue's long_term_support measures count the
+    same setting, service users and average weekly cost are the same at the same date."""
+    from careassure.measures import compute
+
+    backend = store(**_records())
+    series = demand_series(backend, [MAR])
+    values = {v.measure: v for v in compute(backend, MAR) if v.breakdown is None}
+    for setting, record_setting in SHARED_SETTINGS.items():
+        cell = series.cell(MAR, setting)
+        users = values[f"long_term_support.service_users.{record_setting}"]
+        cost = values[f"long_term_support.mean_weekly_cost.{record_setting}"]
+        assert users.value == cell.people, setting
+        expected = cell.average_weekly_cost
+        assert cost.value == (None if expected is None else round(expected, 2)), setting
+    residential = (values["long_term_support.service_users.residential"].value or 0) \
+        + (values["long_term_support.service_users.nursing"].value or 0)
+    assert series.cell(MAR, "residential").people == residential == 1  # nobody has both here

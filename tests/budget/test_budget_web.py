@@ -17,6 +17,7 @@ from careassure.budget.model import VersionSpec
 from careassure.budget.service import import_version, load_version
 from careassure.records.store import open_store
 from careassure.web.accounts import DEMO_USERS, seed_demo_users
+from webhelpers import clients_by_role, csrf_token
 
 PASSWORD = "budget-page-password-1"
 USERS = {role: name for name, role in DEMO_USERS}
@@ -50,30 +51,9 @@ def app(migrated_url: str, store: Path, tmp_path: Path, seed: VersionSpec) -> It
     app.state.engine.dispose()
 
 
-def _token(client: TestClient) -> str:
-    """The session's CSRF token, from a form of its own (signed out: the sign-in page)."""
-    found = re.search(r'name="csrftoken" value="([^"]+)"',
-                      client.get("/account", follow_redirects=True).text)
-    assert found
-    return found.group(1)
-
-
 @pytest.fixture
-def client_for(app: FastAPI) -> Iterator[Callable[[str], TestClient]]:
-    clients: list[TestClient] = []
-
-    def build(role: str) -> TestClient:
-        client = TestClient(app, follow_redirects=False)
-        clients.append(client)
-        response = client.post("/login", data={"csrftoken": _token(client),
-                                               "username": USERS[role], "password": PASSWORD,
-                                               "next": "/"})
-        assert response.status_code == 303, response.text
-        return client
-
-    yield build
-    for client in clients:
-        client.close()
+def client_for(app: FastAPI) -> Iterator[Callable[[str | None], TestClient]]:
+    yield from clients_by_role(app, USERS, PASSWORD)
 
 
 def test_the_page_shows_the_papers_tables(client_for: Callable[[str], TestClient]) -> None:
@@ -106,11 +86,11 @@ def test_a_manager_records_delivery_and_a_reason_is_required(
     client_for: Callable[[str], TestClient], app: FastAPI,
 ) -> None:
     client = client_for("improvement_manager")
-    refused = client.post("/budget/delivery", data={"csrftoken": _token(client),
+    refused = client.post("/budget/delivery", data={"csrftoken": csrf_token(client),
                                                     "reference": "AC19", "status": "at_risk",
                                                     "reason": ""})
     assert refused.status_code == 400 and "needs its reason" in refused.text
-    done = client.post("/budget/delivery", data={"csrftoken": _token(client),
+    done = client.post("/budget/delivery", data={"csrftoken": csrf_token(client),
                                                  "reference": "AC19", "status": "at_risk",
                                                  "reason": "Recruitment behind plan"})
     assert done.status_code == 303

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -176,3 +177,31 @@ def test_a_file_that_is_not_a_store_is_an_error(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "not a careassure store" in result.output or "cannot read the store" in result.output
     assert "Traceback" not in result.output
+
+
+def test_reported_values_come_from_the_loader_the_caller_passes(store_file: Path) -> None:
+    """The measures package reads no database: `careassure` passes the application database's
+    loader (cli.py); any caller may pass its own, and with none there are no values."""
+    import typer
+
+    from careassure.measures.command import measures, no_reported_values, series, with_reported
+    from careassure.measures.reported import ReportedValue
+
+    measure = "reported.regulated_market_good_pct"
+    entered = [ReportedValue(measure, date(2024, 12, 31), 71.5)]
+    own = typer.Typer()
+    own.command("measures")(with_reported(measures, lambda: entered))
+    own.command("series")(with_reported(series, lambda: entered))
+    shown = runner.invoke(own, ["measures", "--db", str(store_file), "--as-of", "2025-03-31",
+                                "-m", measure, "-f", "json"])
+    assert shown.exit_code == 0, shown.output
+    assert [row["value"] for row in json.loads(shown.output)] == [71.5]
+    weekly = runner.invoke(own, ["series", "--db", str(store_file), "--from", "2025-03-24",
+                                 "--to", "2025-03-31", "-m", measure, "-f", "json"])
+    assert [row["value"] for row in json.loads(weekly.output)] == [71.5, 71.5]
+    plain = typer.Typer()
+    plain.command("measures")(with_reported(measures, no_reported_values))
+    plain.command("series")(with_reported(series, no_reported_values))
+    none = runner.invoke(plain, ["measures", "--db", str(store_file), "--as-of", "2025-03-31",
+                                 "-m", measure, "-f", "json"])
+    assert [row["value"] for row in json.loads(none.output)] == [None]

@@ -24,6 +24,7 @@ from careassure.plan.model import (
 )
 from careassure.plan.service import import_plan, load_plan
 from careassure.web.accounts import DEMO_USERS, seed_demo_users
+from webhelpers import clients_by_role, csrf_token, signed_in
 
 PASSWORD = "correct horse battery"
 USERS = {role: username for username, role in DEMO_USERS}
@@ -66,34 +67,13 @@ def app(migrated_url: str, store: Path, tmp_path: Path) -> Iterator[FastAPI]:
     app.state.engine.dispose()
 
 
-def _token(client: TestClient) -> str:
-    """The session's CSRF token, from a form of its own (signed out: the sign-in page)."""
-    found = re.search(r'name="csrftoken" value="([^"]+)"',
-                      client.get("/account", follow_redirects=True).text)
-    assert found
-    return found.group(1)
-
-
 @pytest.fixture
-def client_for(app: FastAPI) -> Iterator[Callable[[str], TestClient]]:
-    clients: list[TestClient] = []
-
-    def build(role: str) -> TestClient:
-        client = TestClient(app, follow_redirects=False)
-        clients.append(client)
-        response = client.post("/login", data={"csrftoken": _token(client),
-                                               "username": USERS[role], "password": PASSWORD,
-                                               "next": "/"})
-        assert response.status_code == 303, response.text
-        return client
-
-    yield build
-    for client in clients:
-        client.close()
+def client_for(app: FastAPI) -> Iterator[Callable[[str | None], TestClient]]:
+    yield from clients_by_role(app, USERS, PASSWORD)
 
 
 def _post(client: TestClient, url: str, **fields: str):  # type: ignore[no-untyped-def]
-    return client.post(url, data={"csrftoken": _token(client), **fields})
+    return client.post(url, data={"csrftoken": csrf_token(client), **fields})
 
 
 @pytest.mark.parametrize("role", list(USERS))
@@ -241,8 +221,7 @@ def test_without_a_plan_the_page_says_how_to_import_one(migrated_url: str, store
                      secure_cookies=False, evidence_dir=tmp_path / "evidence")
     seed_demo_users(app.state.engine, PASSWORD)
     with TestClient(app, follow_redirects=False) as client:
-        client.post("/login", data={"csrftoken": _token(client), "username": "viewer",
-                                    "password": PASSWORD, "next": "/"})
+        signed_in(client, "viewer", PASSWORD)
         page = client.get("/plan")
         assert page.status_code == 200
         assert "No improvement plan has been imported yet" in page.text

@@ -13,12 +13,13 @@ import pytest
 from fastapi.testclient import TestClient
 from reports_helpers import body_text
 
-PASSWORD = "correct horse battery"
+from webhelpers import PASSWORD, clients_by_role
 
 
 @pytest.fixture(scope="module")
 def client_for(app_database: str, county_store: Path,
-               tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], TestClient]]:
+               tmp_path_factory: pytest.TempPathFactory
+               ) -> Iterator[Callable[[str | None], TestClient]]:
     from careassure.web import create_app
     from careassure.web.accounts import DEMO_USERS, seed_demo_users
 
@@ -30,21 +31,7 @@ def client_for(app_database: str, county_store: Path,
                      evidence_dir=folder / "evidence")
     seed_demo_users(app.state.engine, PASSWORD)
     usernames = {role: name for name, role in DEMO_USERS}
-    clients: list[TestClient] = []
-
-    def build(role: str) -> TestClient:
-        client = TestClient(app, follow_redirects=False)
-        clients.append(client)
-        page = client.get("/login")
-        token = re.search(r'name="csrftoken" value="([^"]+)"', page.text).group(1)
-        response = client.post("/login", data={"csrftoken": token, "username": usernames[role],
-                                               "password": PASSWORD, "next": "/"})
-        assert response.status_code == 303, response.text
-        return client
-
-    yield build
-    for client in clients:
-        client.close()
+    yield from clients_by_role(app, usernames, PASSWORD)
     app.state.engine.dispose()
 
 

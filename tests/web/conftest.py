@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from web_helpers import PASSWORD, ROLE_USERS, csv_text, extract_rows, sign_in
+from web_helpers import PASSWORD, ROLE_USERS, csv_text, extract_rows
 
 from careassure.appdb.testing import db_url, migrated_url  # noqa: F401
 from careassure.web.accounts import seed_demo_users
+from webhelpers import clients_by_role
 
 
 @pytest.fixture(scope="session")
@@ -76,16 +77,4 @@ def app(make_app: Callable[..., FastAPI]) -> Iterator[FastAPI]:
 def client_for(app: FastAPI) -> Iterator[Callable[[str | None], TestClient]]:
     """``client_for(role)``: a client signed in as the demo account with that role
     (``None``: anonymous)."""
-    clients: list[TestClient] = []
-
-    def build(role: str | None) -> TestClient:
-        client = TestClient(app, follow_redirects=False)
-        clients.append(client)
-        if role is not None:
-            response = sign_in(client, ROLE_USERS[role])
-            assert response.status_code == 303, response.text
-        return client
-
-    yield build
-    for client in clients:
-        client.close()
+    yield from clients_by_role(app, ROLE_USERS)

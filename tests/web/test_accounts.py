@@ -10,12 +10,13 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
-from web_helpers import PASSWORD, csrf_token, sign_in
+from web_helpers import PASSWORD
 
 from careassure.appdb import AuditEntry, create_engine, transaction
 from careassure.cli import app as cli
 from careassure.web import accounts
 from careassure.web.tables import User
+from webhelpers import csrf_token, sign_in
 
 
 def test_passwords_are_argon2_hashes_never_audited(migrated_url: str) -> None:

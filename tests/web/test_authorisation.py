@@ -6,15 +6,18 @@ The routes are read from the app itself, so a new route without a row in ``MATRI
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from web_helpers import csrf_token
 
 from careassure.web.app import page_routes
 from careassure.web.roles import ADMINS, DATA_LOADERS, EVERYONE, PERSON_LEVEL, ROLES, STAFF
+from careassure.web.routes import NAVIGATION
 from careassure.web.routes.plan import PLAN_EDITORS, PLAN_MANAGERS
+from webhelpers import csrf_token
 
 PUBLIC = "public"  # open to anyone: signing in and out
 
@@ -182,11 +185,42 @@ def test_forbidden_page_is_the_govuk_403_page(
     assert 'class="govuk-heading-l"' in response.text
 
 
-def test_navigation_offers_only_what_the_role_may_open(
+def _links(html: str, nav: str) -> list[tuple[str, str | None]]:
+    """(href, aria-current) of each link in the page's ``nav`` (the main menu or a section's)."""
+    found = re.search(nav + r".*?</nav>", html, re.S)
+    return re.findall(r'<a[^>]*href="([^"]+)"(?:[^>]*aria-current="([^"]+)")?', found.group(0)) \
+        if found else []
+
+
+MAIN_MENU = r'aria-label="Main menu"'
+SECTION_NAV = r'<nav class="ca-section-nav"'
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_navigation_reaches_every_page_the_role_may_open_in_two_clicks(
+    client_for: Callable[[str | None], TestClient], role: str,
+) -> None:
+    """From any page, the main menu, then the section's navigation, reach every menu page the
+    role may open, and nothing else."""
+    client = client_for(role)
+    menu = [href for href, _ in _links(client.get("/account").text, MAIN_MENU)]
+    assert len(menu) <= 7
+    reached = set(menu)
+    for href in menu:
+        reached |= {link for link, _ in _links(client.get(href).text, SECTION_NAV)}
+    assert reached == {page.href for page in NAVIGATION if role in page.roles}
+
+
+def test_the_current_section_and_page_are_marked(
     client_for: Callable[[str | None], TestClient],
 ) -> None:
-    viewer = client_for("viewer").get("/").text
-    admin = client_for("admin").get("/").text
-    for href in ("/planner", "/cqc", "/data", "/audit", "/admin/users"):
-        assert f'href="{href}"' not in viewer
-        assert f'href="{href}"' in admin
+    risk_register = client_for("viewer").get("/risks").text
+    assert ("/plan", "true") in _links(risk_register, MAIN_MENU)
+    assert ("/risks", "page") in _links(risk_register, SECTION_NAV)
+    assert ("/plan", "") in _links(risk_register, SECTION_NAV)
+    plan = client_for("viewer").get("/plan").text
+    assert ("/plan", "page") in _links(plan, MAIN_MENU)
+    evidence = client_for("improvement_manager").get("/cqc/evidence/new").text
+    assert ("/cqc", "true") in _links(evidence, MAIN_MENU)
+    assert ("/cqc/evidence", "true") in _links(evidence, SECTION_NAV)
+    assert not _links(client_for("viewer").get("/reports").text, SECTION_NAV)  # a one-page section

@@ -11,9 +11,10 @@ from urllib.parse import quote
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from web_helpers import NORTH, ROLE_USERS, SOUTH, csrf_token
+from web_helpers import NORTH, ROLE_USERS, SOUTH
 
 from careassure.appdb import AuditEntry, transaction
+from webhelpers import csrf_token
 
 Clients = Callable[[str | None], TestClient]
 WAITING = "/measures/care_act_assessment.waiting"

@@ -12,7 +12,6 @@ from datetime import date
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from web_helpers import csrf_token
 
 from careassure.appdb import AuditEntry, transaction
 from careassure.plan.model import (
@@ -25,6 +24,7 @@ from careassure.plan.model import (
     RiskSpec,
 )
 from careassure.plan.service import import_plan, load_plan
+from webhelpers import csrf_token
 
 OWNED = "timeliness/care-act"
 PLAN = PlanSpec(

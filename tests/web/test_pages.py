@@ -12,10 +12,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from web_helpers import NORTH, ODD, SOUTH, csrf_token, extract_rows, extract_zip
+from web_helpers import NORTH, ODD, SOUTH, extract_rows, extract_zip
 
 from careassure.appdb import AuditEntry, transaction
 from careassure.web.security import GOVUK_INLINE_SCRIPT
+from webhelpers import csrf_token
 
 Clients = Callable[[str | None], TestClient]
 
@@ -263,7 +264,7 @@ def test_uploading_an_extract_loads_it_and_shows_the_history(
     own = make_app(store_path=store)
     seed_demo_users(own.state.engine, "correct horse battery")
     client = TestClient(own, follow_redirects=False)
-    from web_helpers import sign_in
+    from webhelpers import sign_in
 
     sign_in(client, "analyst")
     response = _upload(client, "december.zip", extract_zip())
@@ -307,9 +308,8 @@ def test_uploads_of_the_wrong_kind_are_refused(
 def test_uploads_over_the_size_limit_are_refused(make_app: Callable[..., FastAPI]) -> None:
     from dataclasses import replace
 
-    from web_helpers import sign_in
-
     from careassure.web.accounts import seed_demo_users
+    from webhelpers import sign_in
 
     app = make_app()
     app.state.settings = replace(app.state.settings, max_upload_bytes=1024)
@@ -323,9 +323,8 @@ def test_uploads_over_the_size_limit_are_refused(make_app: Callable[..., FastAPI
 
 
 def test_no_data_yet(make_app: Callable[..., FastAPI], tmp_path) -> None:  # noqa: ANN001
-    from web_helpers import sign_in
-
     from careassure.web.accounts import seed_demo_users
+    from webhelpers import sign_in
 
     app = make_app(store_path=tmp_path / "none.duckdb")
     seed_demo_users(app.state.engine, "correct horse battery")

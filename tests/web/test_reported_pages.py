@@ -9,11 +9,11 @@ from datetime import date
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from web_helpers import csrf_token
 
 from careassure.appdb import transaction
 from careassure.measures.reported import period_end_of
 from careassure.reported.service import current_values, entries
+from webhelpers import csrf_token
 
 Clients = Callable[[str | None], TestClient]
 AUDIT = "reported.peer_audit_participation_pct"  # owned by workstream leads

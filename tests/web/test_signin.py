@@ -9,13 +9,14 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
-from web_helpers import PASSWORD, csrf_token, sign_in
+from web_helpers import PASSWORD
 
 from careassure.appdb import AuditEntry, transaction
 from careassure.web import throttle
 from careassure.web.accounts import aware
 from careassure.web.sessions import COOKIE_NAME
 from careassure.web.tables import WebSession
+from webhelpers import csrf_token, sign_in
 
 
 def _audit_events(app: FastAPI) -> list[str]:

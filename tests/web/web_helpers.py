@@ -1,4 +1,5 @@
-"""The web tests' tiny extract and sign-in helpers (imported by conftest and the tests).
+"""The web tests' tiny extract and logins (imported by conftest and the tests; signing in is
+tests/webhelpers.py, shared with the other folders).
 
 The extract is small enough to read: 15 Care Act assessments waiting in the North team and 3 in
 the South team at the extract date (31/12/2025), so the viewer must see the South team's count
@@ -11,13 +12,11 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import zipfile
 from datetime import date, timedelta
 
-from fastapi.testclient import TestClient
+from webhelpers import PASSWORD  # noqa: F401 (the web tests' logins use the shared password)
 
-PASSWORD = "correct horse battery"
 ROLE_USERS = {
     "admin": "admin",
     "improvement_manager": "manager",
@@ -88,22 +87,3 @@ def extract_zip(rows: dict[str, list[list[str]]] | None = None) -> bytes:
         for table in HEADERS:
             archive.writestr(f"{table}.csv", csv_text(table, rows[table]))
     return out.getvalue()
-
-
-def csrf_token(client: TestClient) -> str:
-    """The CSRF token for the client's next form post, as a form of its session holds it (the
-    account page; signed out, the sign-in page it leads to)."""
-    page = client.get("/account", follow_redirects=True)
-    found = re.search(r'name="csrftoken" value="([^"]+)"', page.text)
-    assert found, "no CSRF token was issued"
-    return found.group(1)
-
-
-def sign_in(client: TestClient, username: str, password: str = PASSWORD, next: str = "/",
-            *, follow: bool = False):  # type: ignore[no-untyped-def]
-    return client.post(
-        "/login",
-        data={"csrftoken": csrf_token(client), "username": username, "password": password,
-              "next": next},
-        follow_redirects=follow,
-    )

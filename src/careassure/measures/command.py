@@ -12,6 +12,8 @@ from __future__ import annotations
 import csv
 import difflib
 import fnmatch
+import functools
+import inspect
 import io
 import json
 from collections.abc import Callable, Sequence
@@ -48,24 +50,41 @@ class Every(StrEnum):
     quarter = "quarter"
 
 
-def _no_reported_values() -> Sequence[ReportedValue]:
+# Where the reported measures' values come from: a loader the caller passes in. This package
+# is pure (no database), so the ``careassure`` command (cli.py) passes one that reads the
+# application database (:func:`with_reported`); without one, reported measures have no values.
+ReportedSource = Callable[[], "Sequence[ReportedValue]"]
+
+
+def no_reported_values() -> Sequence[ReportedValue]:
+    """The loader used when the caller gives none: no reported values."""
     return ()
 
 
-# Where the reported measures' values come from. This package is pure (no database), so the
-# ``careassure`` command (cli.py) sets it to read the application database; used on its own,
-# the commands show reported measures without values.
-reported_source: Callable[[], Sequence[ReportedValue]] = _no_reported_values
+def with_reported(command: Callable[..., None], reported: ReportedSource) -> Callable[..., None]:
+    """``command`` (:func:`measures` or :func:`series`) with its reported values read by
+    ``reported``, and the ``reported`` parameter hidden from the command line's options."""
+    signature = inspect.signature(command)
 
-def _reported_values(chosen: Sequence[str] | None) -> Sequence[ReportedValue]:
-    """The reported measures' values, read only when one is asked for: reading them opens the
-    application database, which a run of computed measures has no use for."""
+    @functools.wraps(command)
+    def run(**arguments: Any) -> None:
+        command(**arguments, reported=reported)
+
+    run.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[p for p in signature.parameters.values() if p.name != "reported"])
+    run.__annotations__ = {k: v for k, v in command.__annotations__.items() if k != "reported"}
+    return run
+
+def _reported_values(chosen: Sequence[str] | None,
+                     load: ReportedSource) -> Sequence[ReportedValue]:
+    """The reported measures' values, read by ``load`` only when one is asked for: reading them
+    opens the application database, which a run of computed measures has no use for."""
     from careassure.measures.reported import reported_measures
 
-    reported = {m.id for m in reported_measures()}
-    if chosen is not None and reported.isdisjoint(chosen):
+    declared = {m.id for m in reported_measures()}
+    if chosen is not None and declared.isdisjoint(chosen):
         return ()
-    return reported_source()
+    return load()
 
 
 def _kept_figures(db: str | None, chosen: Sequence[str] | None) -> FigureCache | None:
@@ -281,6 +300,7 @@ def measures(
     output_format: OutputFormat = FORMAT,
     publish: bool = PUBLISH,
     db: str | None = DB,
+    reported: ReportedSource = no_reported_values,
 ) -> None:
     """The catalogue's measures at one date, for the whole area and each --by group.
 
@@ -315,7 +335,7 @@ def measures(
         except ValueError as exc:
             _fail(str(exc))
         computed = compute(store, when, measures=chosen, period_start=start, by=by,
-                           reported=_reported_values(chosen))
+                           reported=_reported_values(chosen, reported))
         if kept:
             kept.put(computed, when, start, by, latest=latest)
         return computed
@@ -338,6 +358,7 @@ def series(
     output_format: OutputFormat = FORMAT,
     publish: bool = PUBLISH,
     db: str | None = DB,
+    reported: ReportedSource = no_reported_values,
 ) -> None:
     """The measures each week, month or quarter end between two dates, as `measures` does.
 
@@ -366,7 +387,7 @@ def series(
         if not series_dates(first, until, every.value):
             _fail(f"no {every.value} ends between {first:%d/%m/%Y} and {until:%d/%m/%Y}")
         return evaluate_series(store, first, until, every.value, measures=chosen, by=by,
-                               reported=_reported_values(chosen))
+                               reported=_reported_values(chosen, reported))
 
     values = _run(db, evaluate, None if last else "--to")
     title = f"Measures every {every.value} from {first:%d/%m/%Y}"

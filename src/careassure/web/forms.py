@@ -5,12 +5,21 @@ Every form shows its errors twice, as GOV.UK asks: in the summary at the top, ea
 its field (``href="#field-id"``), and above the field itself. The service functions raise
 errors that start with where the problem is ("risk 'risk-2': likelihood ..."); :func:`message`
 keeps what a person needs to read.
+
+Every editing form also ends the same way (:func:`settle`): when the checks found nothing, the
+change is saved; an error from the checks or from the save shows the same page again with the
+summary, status 400; a saved change is a 303 to the page that says so (its ``?changed=`` flag).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
+
+from fastapi.responses import RedirectResponse, Response
+
+Saved = TypeVar("Saved")
 
 
 def error_context(errors: dict[str, str] | None) -> dict[str, Any]:
@@ -20,6 +29,37 @@ def error_context(errors: dict[str, str] | None) -> dict[str, Any]:
         "errors": errors,
         "error_list": [{"text": text, "href": f"#{field}"} for field, text in errors.items()],
     }
+
+
+def settle(
+    errors: dict[str, str],
+    refuse: Callable[[dict[str, str]], Response],
+    save: Callable[[], Saved],
+    saved: Callable[[Saved], str] | str,
+    *,
+    refused: type[Exception] | tuple[type[Exception], ...] = (),
+    field: Callable[[Exception], str] | str = "",
+    words: Callable[[Exception], str] | None = None,
+) -> Response:
+    """How an editing form ends.
+
+    With ``errors`` (field id -> message, from the route's checks) nothing is saved: ``refuse``
+    renders the page with them, answered with status 400. Otherwise ``save()`` runs; an error of
+    a ``refused`` type it raises is shown the same way, against ``field`` (a field id, or a
+    function naming the field the error is about), in ``words`` (:func:`message` unless the
+    route says otherwise). A save that succeeds is a
+    303 to ``saved`` (an address, or a function of what ``save`` returned).
+    """
+    if not errors:
+        try:
+            result = save()
+        except refused as exc:
+            errors = {field(exc) if callable(field) else field: (words or message)(exc)}
+        else:
+            return RedirectResponse(saved(result) if callable(saved) else saved, status_code=303)
+    response = refuse(errors)
+    response.status_code = 400
+    return response
 
 
 def message(exc: Exception) -> str:

@@ -53,20 +53,34 @@ def environment() -> Environment:
     return env
 
 
-def _navigation(request: Request, role: str | None) -> list[dict[str, Any]]:
-    from careassure.web.routes import NAVIGATION
+def _navigation(request: Request, role: str | None) -> dict[str, Any]:
+    """The main menu's items (one a section the role may open) and the section navigation of
+    the page's section: its pages the role may open, the one the page belongs to marked."""
+    from careassure.web.routes import SECTIONS
 
     if role is None:
-        return []
+        return {"menu": [], "pages": [], "here": None, "label": ""}
     path = request.url.path
-    items = []
-    for item in NAVIGATION:
-        if role not in item.roles:
+    # The page belongs to the menu page whose address is the longest that starts it.
+    matches = [page.href for section in SECTIONS for page in section.pages
+               if role in page.roles and (path == page.href or
+                                          (page.href != "/" and path.startswith(page.href + "/")))]
+    here = max(matches, key=len) if matches else None
+    menu: list[dict[str, Any]] = []
+    section_pages: list[tuple[str, str]] = []
+    label = ""
+    for section in SECTIONS:
+        pages = [(p.href, p.text) for p in section.pages if role in p.roles]
+        if not pages:
             continue
-        here = path == item.href
-        inside = item.href != "/" and path.startswith(item.href + "/")
-        items.append({"href": item.href, "text": item.text, "current": here, "active": inside})
-    return items
+        inside = here in {href for href, _ in pages}
+        menu.append({"href": pages[0][0], "text": section.text,
+                     "current": inside and path == pages[0][0],
+                     "active": inside and path != pages[0][0]})
+        if inside:
+            section_pages, label = pages, section.text
+    return {"menu": menu, "pages": section_pages if len(section_pages) > 1 else [],
+            "here": here, "label": f"{label} pages"}
 
 
 def render(

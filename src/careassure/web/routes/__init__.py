@@ -54,19 +54,53 @@ class NavItem:
     roles: frozenset[str]
 
 
-NAVIGATION: tuple[NavItem, ...] = (
-    NavItem("/", "Overview", EVERYONE),
-    NavItem("/measures", "Measures", EVERYONE),
-    NavItem("/compare", "How we compare", EVERYONE),
-    NavItem("/plan", "Improvement plan", EVERYONE),
-    NavItem("/my-actions", "My actions", frozenset({ADMIN, IMPROVEMENT_MANAGER, WORKSTREAM_LEAD})),
-    NavItem("/attention", "Needs attention", STAFF),
-    NavItem("/reports", "Reports", EVERYONE),
-    NavItem("/budget", "Budget", EVERYONE),
-    NavItem("/reported", "Reported values", STAFF),
-    NavItem("/planner", "Capacity planner", STAFF),
-    NavItem("/cqc", "CQC assessment", STAFF),
-    NavItem("/data", "Data", DATA_LOADERS),
-    NavItem("/audit", "Audit trail", ADMINS),
-    NavItem("/admin/users", "Users", ADMINS),
+@dataclass(frozen=True)
+class NavSection:
+    """One item of the main menu and the pages its section navigation lists. The menu item
+    links to the first page the reader may open; a section none of whose pages they may open
+    is not in their menu."""
+
+    text: str
+    pages: tuple[NavItem, ...]
+
+
+PLAN_LEADS = frozenset({ADMIN, IMPROVEMENT_MANAGER, WORKSTREAM_LEAD})
+
+# Seven sections at the top, the rest one click further in each section's own navigation: every
+# page is at most two clicks from every other (the menu, then the section's page).
+SECTIONS: tuple[NavSection, ...] = (
+    NavSection("Overview", (
+        NavItem("/", "Overview", EVERYONE),
+        NavItem("/attention", "Needs attention", STAFF),
+        NavItem("/my-actions", "My actions", PLAN_LEADS),
+    )),
+    NavSection("Measures", (
+        NavItem("/measures", "Measures", EVERYONE),
+        NavItem("/compare", "How we compare", EVERYONE),
+        NavItem("/activity", "Activity tables", EVERYONE),
+        NavItem("/reported", "Reported values", STAFF),
+        NavItem("/planner", "Capacity planner", STAFF),
+    )),
+    NavSection("Plan", (
+        NavItem("/plan", "Improvement plan", EVERYONE),
+        NavItem("/risks", "Risk register", EVERYONE),
+        NavItem("/budget", "Budget", EVERYONE),
+    )),
+    NavSection("CQC assessment", (
+        NavItem("/cqc", "Self-assessment and readiness", STAFF),
+        NavItem("/cqc/versions", "Self-assessment versions", STAFF),
+        NavItem("/cqc/whatif", "Score what-if", STAFF),
+        NavItem("/cqc/evidence", "Evidence", STAFF),
+        NavItem("/cqc/preparation", "Preparation for assessment", STAFF),
+        NavItem("/cqc/case-tracking", "Case tracking and sampling", STAFF),
+    )),
+    NavSection("Reports", (NavItem("/reports", "Reports", EVERYONE),)),
+    NavSection("Data", (NavItem("/data", "Data", DATA_LOADERS),)),
+    NavSection("Admin", (
+        NavItem("/admin/users", "Users", ADMINS),
+        NavItem("/audit", "Audit trail", ADMINS),
+    )),
 )
+
+# Every page the menus reach, in menu order.
+NAVIGATION: tuple[NavItem, ...] = tuple(page for section in SECTIONS for page in section.pages)

@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from careassure.appdb import transaction
 from careassure.web import accounts, throttle
 from careassure.web.auth import Allow, client_ip
+from careassure.web.forms import error_context
 from careassure.web.roles import EVERYONE
 from careassure.web.sessions import COOKIE_NAME, LIFETIME, SignedIn, start_session
 from careassure.web.templating import render
@@ -24,15 +25,12 @@ router = APIRouter()
 
 def _page(request: Request, user: SignedIn, errors: dict[str, str] | None = None,
           status_code: int = 200) -> Response:
-    errors = errors or {}
     with transaction(request.app.state.engine) as session:
         account = accounts.get_user(session, user.username)
     return render(request, "account.html", {
         "account": account,
         "changed": request.query_params.get("changed") == "password",
-        "errors": errors,
-        "error_list": [{"text": text, "href": f"#{field}"} for field, text in errors.items()],
-    }, status_code=status_code)
+    } | error_context(errors), status_code=status_code)
 
 
 @router.get("/account")

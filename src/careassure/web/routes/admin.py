@@ -12,12 +12,13 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy import func, select
 
 from careassure.appdb import AuditEntry, transaction
 from careassure.web import accounts, display
 from careassure.web.auth import Allow
+from careassure.web.forms import error_context, settle
 from careassure.web.roles import ADMINS, ROLE_NAMES, ROLES
 from careassure.web.routes.plan import PLAN_EDITORS
 from careassure.web.sessions import SignedIn
@@ -138,9 +139,9 @@ def _users_page(
             "changed": request.query_params.get("changed", ""),
             # its own parameter: "changed" names an account, and an account may be called "lead"
             "lead_saved": request.query_params.get("lead") == "saved",
-            "errors": {},
             "form": {"username": "", "role": ""},
             "lead_form": {"action": "", "account": ""},
+            **error_context(None),
             **(context or {}),
         },
         status_code=status_code,
@@ -178,23 +179,19 @@ def add_user(
     role: str = Form(""),
     password: str = Form(""),
 ) -> Response:
-    try:
+    def save() -> str:
         with transaction(request.app.state.engine) as session:
-            created = accounts.create_user(session, user.username, username, role, password)
-    except accounts.AccountError as exc:
-        field = (
-            "role" if "Role" in str(exc) else "password" if "Password" in str(exc) else "username"
-        )
-        return _users_page(
-            request,
-            {
-                "errors": {field: str(exc)},
-                "error_list": [{"text": str(exc), "href": f"#{field}"}],
-                "form": {"username": username[:60], "role": role},
-            },
-            status_code=400,
-        )
-    return RedirectResponse(f"/admin/users?changed={created.username}", status_code=303)
+            return accounts.create_user(session, user.username, username, role,
+                                        password).username
+
+    def field(exc: Exception) -> str:
+        return "role" if "Role" in str(exc) else "password" if "Password" in str(exc) \
+            else "username"
+
+    return settle({}, lambda errors: _users_page(request, error_context(errors) | {
+                      "form": {"username": username[:60], "role": role}}),
+                  save, lambda created: f"/admin/users?changed={created}",
+                  refused=accounts.AccountError, field=field, words=str)
 
 
 @router.post("/admin/users/{username}")
@@ -209,7 +206,7 @@ def change_user(
     """One account's role, active flag or new password (whichever fields the form sends)."""
     if active not in ("", "yes", "no"):
         raise HTTPException(status_code=400, detail="Active must be yes or no.")
-    try:
+    def save() -> None:
         with transaction(request.app.state.engine) as session:
             if accounts.get_user(session, username) is None:
                 raise HTTPException(status_code=404)
@@ -221,16 +218,10 @@ def change_user(
                 active={"yes": True, "no": False}.get(active),
                 password=password or None,
             )
-    except accounts.AccountError as exc:
-        return _users_page(
-            request,
-            {
-                "errors": {f"user-{username}": str(exc)},
-                "error_list": [{"text": str(exc), "href": f"#user-{username}"}],
-            },
-            status_code=400,
-        )
-    return RedirectResponse(f"/admin/users?changed={username}", status_code=303)
+
+    return settle({}, lambda errors: _users_page(request, error_context(errors)), save,
+                  f"/admin/users?changed={username}", refused=accounts.AccountError,
+                  field=f"user-{username}", words=str)
 
 
 @router.post("/admin/passwords")
@@ -241,22 +232,16 @@ def reset_password(
     password: str = Form(""),
 ) -> Response:
     """Set a new password for an account (its sessions end)."""
-    try:
+    def save() -> None:
         with transaction(request.app.state.engine) as session:
             if not username or accounts.get_user(session, username) is None:
                 raise accounts.AccountError("Choose an account")
             accounts.update_user(session, user.username, username, password=password)
-    except accounts.AccountError as exc:
-        field = "reset-password" if "Password" in str(exc) else "reset-username"
-        return _users_page(
-            request,
-            {
-                "errors": {field: str(exc)},
-                "error_list": [{"text": str(exc), "href": f"#{field}"}],
-            },
-            status_code=400,
-        )
-    return RedirectResponse(f"/admin/users?changed={username}", status_code=303)
+
+    return settle({}, lambda errors: _users_page(request, error_context(errors)), save,
+                  f"/admin/users?changed={username}", refused=accounts.AccountError,
+                  field=lambda exc: "reset-password" if "Password" in str(exc)
+                  else "reset-username", words=str)
 
 
 @router.post("/admin/leads")
@@ -277,20 +262,11 @@ def assign_lead(
     problem = check_lead(request, account)
     if problem:
         errors["lead-account"] = problem
-    if not errors:
-        try:
-            with transaction(request.app.state.engine) as session:
-                update_action(session, user.username, action, owner_account=account)
-        except PlanError as exc:
-            errors["lead-action"] = str(exc)
-    if errors:
-        return _users_page(
-            request,
-            {
-                "errors": errors,
-                "error_list": [{"text": t, "href": f"#{f}"} for f, t in errors.items()],
-                "lead_form": {"action": action, "account": account},
-            },
-            status_code=400,
-        )
-    return RedirectResponse("/admin/users?lead=saved#leads", status_code=303)
+    def save() -> None:
+        with transaction(request.app.state.engine) as session:
+            update_action(session, user.username, action, owner_account=account)
+
+    return settle(errors, lambda errors: _users_page(request, error_context(errors) | {
+                      "lead_form": {"action": action, "account": account}}),
+                  save, "/admin/users?lead=saved#leads", refused=PlanError,
+                  field="lead-action", words=str)

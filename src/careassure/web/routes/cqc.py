@@ -16,20 +16,13 @@ from fastapi.responses import FileResponse, Response
 from careassure.appdb import transaction
 from careassure.web import display
 from careassure.web.auth import Allow
+from careassure.web.forms import error_context
 from careassure.web.roles import STAFF
 from careassure.web.routes.plan import PLAN_EDITORS
 from careassure.web.sessions import SignedIn
 from careassure.web.templating import render
 
 router = APIRouter()
-SUB_PAGES = (
-    ("/cqc", "Self-assessment and readiness"),
-    ("/cqc/versions", "Self-assessment versions"),
-    ("/cqc/whatif", "Score what-if"),
-    ("/cqc/evidence", "Evidence"),
-    ("/cqc/preparation", "Preparation for assessment"),
-    ("/cqc/case-tracking", "Case tracking and sampling"),
-)
 
 
 def _framework() -> Any:
@@ -76,12 +69,6 @@ def reading(measure: Any) -> str:
     return text
 
 
-def _page(
-    request: Request, template: str, context: dict[str, Any], status_code: int = 200
-) -> Response:
-    return render(request, template, context | {"sub_pages": SUB_PAGES}, status_code=status_code)
-
-
 @router.get("/cqc")
 def cqc_summary(request: Request, user: Annotated[SignedIn, Depends(Allow(STAFF))]) -> Response:
     from careassure.framework.evidence import list_evidence
@@ -97,7 +84,7 @@ def cqc_summary(request: Request, user: Annotated[SignedIn, Depends(Allow(STAFF)
         assessment = build_self_assessment(session, framework, today, live)
         evidence = list_evidence(session, today)
     readiness = assess_readiness(framework, evidence, live)
-    return _page(
+    return render(
         request,
         "cqc.html",
         {
@@ -171,7 +158,7 @@ def cqc_whatif(request: Request, user: Annotated[SignedIn, Depends(Allow(STAFF))
         ]
         for current in scores
     ]
-    return _page(
+    return render(
         request,
         "cqc_whatif.html",
         {
@@ -181,9 +168,8 @@ def cqc_whatif(request: Request, user: Annotated[SignedIn, Depends(Allow(STAFF))
             "bands_items": [{"value": b, "text": b, "selected": b == target} for b in bands],
             "answer": answer,
             "options": options,
-            "errors": errors,
-            "error_list": [{"text": m, "href": f"#{k}"} for k, m in errors.items()],
-        },
+        }
+        | error_context(errors),
         status_code=400 if errors else 200,
     )
 
@@ -198,7 +184,7 @@ def cqc_evidence(request: Request, user: Annotated[SignedIn, Depends(Allow(STAFF
     codes = {qs.id: qs.code for qs in framework.statements}
     categories = {c.id: c.name for c in framework.categories}
     letters = {c.id: c.letter for c in framework.characteristics}
-    return _page(
+    return render(
         request,
         "cqc_evidence.html",
         {

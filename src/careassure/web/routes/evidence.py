@@ -15,14 +15,14 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from starlette.datastructures import FormData, UploadFile
 
 from careassure.appdb import transaction
 from careassure.web.auth import Allow
-from careassure.web.forms import error_context, message, uk_date
+from careassure.web.forms import error_context, message, settle, uk_date
 from careassure.web.roles import STAFF
-from careassure.web.routes.cqc import SUB_PAGES, _framework
+from careassure.web.routes.cqc import _framework
 from careassure.web.routes.plan import PLAN_EDITORS
 from careassure.web.sessions import SignedIn
 from careassure.web.templating import render
@@ -49,7 +49,6 @@ def _choices(framework: Any) -> dict[str, Any]:
         "characteristic_choices": [
             (c.id, f"{c.letter}) {c.name}") for c in framework.characteristics
         ],
-        "sub_pages": SUB_PAGES,
     }
 
 
@@ -130,20 +129,20 @@ async def add_evidence(
                 errors["document"] = "Choose the document to upload"
         else:
             errors["kind"] = "Choose whether the evidence is a document or a link"
-        if errors:
-            return _new_page(request, errors=errors, form=values, status_code=400)
-        return await run_in_threadpool(_store, request, user, values, upload)
+        return await run_in_threadpool(_store, request, user, values, errors, upload)
 
 
-def _store(request: Request, user: SignedIn, values: dict[str, Any], upload: Any) -> Response:
+def _store(request: Request, user: SignedIn, values: dict[str, Any], errors: dict[str, str],
+           upload: Any) -> Response:
     from careassure.framework.evidence import EvidenceError
     from careassure.framework.evidence import add_evidence as add
     from careassure.framework.evidence_files import EvidenceFileError
 
     document = values["kind"] == "document"
-    try:
+
+    def save() -> int:
         with transaction(request.app.state.engine) as session:
-            item = add(
+            return add(
                 session, _framework(), user.username,
                 title=values["title"], owner=values["owner"], category=values["category"],
                 statements=values["statements"], characteristics=values["characteristics"],
@@ -153,12 +152,17 @@ def _store(request: Request, user: SignedIn, values: dict[str, Any], upload: Any
                 file=upload.file if document else None,
                 file_name=upload.filename if document else None,
                 evidence_dir=request.app.state.settings.evidence_dir,
-            )
-    except (EvidenceError, EvidenceFileError) as exc:
-        field = _field(exc) if isinstance(exc, EvidenceError) else "document"
-        return _new_page(request, errors={field: message(exc) if field != "document"
-                                          else str(exc)}, form=values, status_code=400)
-    return RedirectResponse(f"/cqc/evidence/{item.id}?changed=added", status_code=303)
+            ).id
+
+    def field(exc: Exception) -> str:
+        return _field(exc) if isinstance(exc, EvidenceError) else "document"
+
+    def words(exc: Exception) -> str:  # a refused file's message names the file: keep it all
+        return message(exc) if isinstance(exc, EvidenceError) else str(exc)
+
+    return settle(errors, lambda errors: _new_page(request, errors=errors, form=values), save,
+                  lambda item_id: f"/cqc/evidence/{item_id}?changed=added",
+                  refused=(EvidenceError, EvidenceFileError), field=field, words=words)
 
 
 def _item_page(
@@ -213,27 +217,30 @@ async def change_evidence(
 
     async with request.form(max_files=0, max_fields=MAX_FIELDS) as form:
         values, errors = _common_fields(form)
-    if errors:
-        return await run_in_threadpool(_item_page, request, user, item_id, errors=errors,
-                                       form=values, status_code=400)
-    return await run_in_threadpool(_update, request, user, item_id, values)
+    return await run_in_threadpool(_update, request, user, item_id, values, errors)
 
 
-def _update(request: Request, user: SignedIn, item_id: int, values: dict[str, Any]) -> Response:
+def _update(request: Request, user: SignedIn, item_id: int, values: dict[str, Any],
+            errors: dict[str, str]) -> Response:
     from careassure.framework.evidence import EvidenceError, update_evidence
 
-    try:
+    def save() -> None:
         with transaction(request.app.state.engine) as session:
-            update_evidence(
-                session, _framework(), user.username, item_id, today=date.today(),
-                title=values["title"], owner=values["owner"], category=values["category"],
-                statements=values["statements"], characteristics=values["characteristics"],
-                evidence_date=uk_date(values["evidence-date"]),
-                review_by=uk_date(values["review-by"]),
-            )
-    except EvidenceError as exc:
-        if str(exc).startswith("no evidence item"):
-            raise HTTPException(status_code=404) from exc
-        return _item_page(request, user, item_id, errors={_field(exc): message(exc)},
-                          form=values, status_code=400)
-    return RedirectResponse(f"/cqc/evidence/{item_id}?changed=saved", status_code=303)
+            try:
+                update_evidence(
+                    session, _framework(), user.username, item_id, today=date.today(),
+                    title=values["title"], owner=values["owner"], category=values["category"],
+                    statements=values["statements"],
+                    characteristics=values["characteristics"],
+                    evidence_date=uk_date(values["evidence-date"]),
+                    review_by=uk_date(values["review-by"]),
+                )
+            except EvidenceError as exc:
+                if str(exc).startswith("no evidence item"):
+                    raise HTTPException(status_code=404) from exc
+                raise
+
+    return settle(errors, lambda errors: _item_page(request, user, item_id, errors=errors,
+                                                form=values),
+                  save, f"/cqc/evidence/{item_id}?changed=saved", refused=EvidenceError,
+                  field=_field)

@@ -19,11 +19,12 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from careassure.appdb import transaction
 from careassure.web import charts, display
 from careassure.web.auth import Allow
+from careassure.web.forms import error_context, settle
 from careassure.web.roles import (
     ADMIN,
     EVERYONE,
@@ -161,14 +162,6 @@ def plan_index(request: Request, user: Annotated[SignedIn, Depends(Allow(EVERYON
                   | _common(user))
 
 
-def _errors(errors: dict[str, str] | None) -> dict[str, Any]:
-    errors = errors or {}
-    return {
-        "errors": errors,
-        "error_list": [{"text": text, "href": f"#{field}"} for field, text in errors.items()],
-    }
-
-
 def _area_page(
     request: Request,
     user: SignedIn,
@@ -192,7 +185,7 @@ def _area_page(
             "changed": request.query_params.get("changed", ""),
             "form": form or {},
         }
-        | _errors(errors)
+        | error_context(errors)
         | _common(user),
         status_code=status_code,
     )
@@ -245,7 +238,7 @@ def _action_page(
             }
             | (form or {}),
         }
-        | _errors(errors)
+        | error_context(errors)
         | _common(user),
         status_code=status_code,
     )
@@ -330,7 +323,7 @@ def _outcome_page(
             "comparator_choices": COMPARATOR_CHOICES,
             "form": _target_form(measured) | (form or {}),
         }
-        | _errors(errors)
+        | error_context(errors)
         | _common(user),
         status_code=status_code,
     )
@@ -390,21 +383,21 @@ def add_progress_update(
 
     path = f"{area_key}/{action_key}"
     _, action = _editable_action(request, user, path)
-    if not narrative.strip():
-        return _action_page(request, user, area_key, action_key,
-                            errors={"narrative": "Enter what has happened since the last update"},
-                            form={"narrative": narrative}, status_code=400)
-    facts = action.facts() if sees_unpublished(user.role) else []
-    try:
+    errors = {"narrative": "Enter what has happened since the last update"} \
+        if not narrative.strip() else {}
+
+    facts = action.facts() if sees_unpublished(user.role) and not errors else []
+
+    def save() -> None:
         with transaction(request.app.state.engine) as session:
             add_progress(session, user.username, path, narrative=narrative,
                          written_on=date.today(), facts=facts)
-    except PlanError as exc:
-        message = str(exc).split(": ", 1)[-1]
-        return _action_page(request, user, area_key, action_key,
-                            errors={"narrative": message[:1].upper() + message[1:]},
-                            form={"narrative": narrative[:MAX_NARRATIVE_SHOWN]}, status_code=400)
-    return RedirectResponse(f"/plan/{path}?changed=progress#progress", status_code=303)
+
+    return settle(
+        errors,
+        lambda errors: _action_page(request, user, area_key, action_key, errors=errors,
+                                    form={"narrative": narrative[:MAX_NARRATIVE_SHOWN]}),
+        save, f"/plan/{path}?changed=progress#progress", refused=PlanError, field="narrative")
 
 
 @router.post("/plan/{area_key}/{action_key}/status")
@@ -421,13 +414,16 @@ def change_action_status(
 
     path = f"{area_key}/{action_key}"
     _editable_action(request, user, path)
-    if status not in ACTION_STATUSES:
-        return _action_page(request, user, area_key, action_key,
-                            errors={"action-status": "Choose how far the action has got"},
-                            status_code=400)
-    with transaction(request.app.state.engine) as session:
-        update_action(session, user.username, path, status=status)
-    return RedirectResponse(f"/plan/{path}?changed=status", status_code=303)
+    errors = {"action-status": "Choose how far the action has got"} \
+        if status not in ACTION_STATUSES else {}
+
+    def save() -> None:
+        with transaction(request.app.state.engine) as session:
+            update_action(session, user.username, path, status=status)
+
+    return settle(
+        errors, lambda errors: _action_page(request, user, area_key, action_key, errors=errors),
+        save, f"/plan/{path}?changed=status")
 
 
 @router.post("/plan/{area_key}/{action_key}/{outcome_key}/milestone")
@@ -450,21 +446,19 @@ def change_milestone(
     if outcome.spec.milestone is None:
         raise HTTPException(status_code=404)
     form = {"done": done, "evidence": evidence[:2000]}
-    if done not in ("yes", "no"):
-        return _outcome_page(request, user, area_key, action_key, outcome_key,
-                             errors={"milestone-done": "Choose whether it is done"}, form=form,
-                             status_code=400)
-    try:
+    errors = {"milestone-done": "Choose whether it is done"} if done not in ("yes", "no") else {}
+
+    def save() -> None:
         with transaction(request.app.state.engine) as session:
             set_milestone(session, user.username, path, done=done == "yes",
                           done_on=date.today() if done == "yes" else None,
                           evidence_link=evidence.strip())
-    except PlanError as exc:
-        message = str(exc).split(": ", 1)[-1]
-        return _outcome_page(request, user, area_key, action_key, outcome_key,
-                             errors={"milestone-evidence": message[:1].upper() + message[1:]},
-                             form=form, status_code=400)
-    return RedirectResponse(f"/plan/{path}?changed=milestone", status_code=303)
+
+    return settle(
+        errors,
+        lambda errors: _outcome_page(request, user, area_key, action_key, outcome_key,
+                                     errors=errors, form=form),
+        save, f"/plan/{path}?changed=milestone", refused=PlanError, field="milestone-evidence")
 
 
 @router.post("/plan/override")
@@ -491,18 +485,14 @@ def override_rag(
             errors["override-status"] = "Choose the status to show"
         if not reason.strip():
             errors["override-reason"] = "Enter the reason for the override"
-    if errors:
-        form = {"status": status, "reason": reason[:MAX_NARRATIVE_SHOWN]}
-        return _item_page(request, user, path, errors=errors, form=form, status_code=400)
-    try:
+    def save() -> None:
         with transaction(request.app.state.engine) as session:
             if clear == "yes":
                 clear_override(session, user.username, path)
             else:
                 set_override(session, user.username, path, status=status, reason=reason)
-    except PlanError as exc:
-        message = str(exc).split(": ", 1)[-1]
-        return _item_page(request, user, path, errors={"override-reason": message},
-                          form={"status": status, "reason": reason[:MAX_NARRATIVE_SHOWN]},
-                          status_code=400)
-    return RedirectResponse(f"/plan/{path}?changed=override#rag", status_code=303)
+
+    form = {"status": status, "reason": reason[:MAX_NARRATIVE_SHOWN]}
+    return settle(errors, lambda errors: _item_page(request, user, path, errors=errors, form=form),
+                  save, f"/plan/{path}?changed=override#rag", refused=PlanError,
+                  field="override-reason")

@@ -14,12 +14,12 @@ from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from careassure.appdb import transaction
 from careassure.web import accounts
 from careassure.web.auth import Allow
-from careassure.web.forms import message, uk_date
+from careassure.web.forms import settle, uk_date
 from careassure.web.roles import ROLE_NAMES
 from careassure.web.routes.plan import (
     COMPARATOR_CHOICES,
@@ -92,17 +92,16 @@ def change_lead(
     month = parse_month(due)
     if month is None:
         errors["due"] = "Enter the month the action is due as month and year, like 05/2026"
-    if not errors:
-        try:
-            with transaction(request.app.state.engine) as session:
-                update_action(session, user.username, path, owner=owner,
-                              owner_account=owner_account, delivery_month=month)
-        except PlanError as exc:
-            errors["owner"] = message(exc)
-    if errors:
-        return _action_page(request, user, area_key, action_key, errors=errors, form=form,
-                            status_code=400)
-    return RedirectResponse(f"/plan/{path}?changed=lead", status_code=303)
+    def save() -> None:
+        with transaction(request.app.state.engine) as session:
+            update_action(session, user.username, path, owner=owner,
+                          owner_account=owner_account, delivery_month=month)
+
+    return settle(
+        errors,
+        lambda errors: _action_page(request, user, area_key, action_key, errors=errors,
+                                    form=form),
+        save, f"/plan/{path}?changed=lead", refused=PlanError, field="owner")
 
 
 @router.post("/plan/{area_key}/{action_key}/{outcome_key}/target")
@@ -137,14 +136,13 @@ def change_target(
     baseline_on = uk_date(baseline) if baseline.strip() else None
     if baseline.strip() and baseline_on is None:
         errors["baseline"] = "Enter the baseline date as day, month and year, like 01/04/2025"
-    if not errors:
-        try:
-            with transaction(request.app.state.engine) as session:
-                set_target(session, user.username, path, comparator=comparator, target=value,
-                           baseline_on=baseline_on)
-        except PlanError as exc:
-            errors["target"] = message(exc)
-    if errors:
-        return _outcome_page(request, user, area_key, action_key, outcome_key, errors=errors,
-                             form=form, status_code=400)
-    return RedirectResponse(f"/plan/{path}?changed=target", status_code=303)
+    def save() -> None:
+        with transaction(request.app.state.engine) as session:
+            set_target(session, user.username, path, comparator=comparator, target=value,
+                       baseline_on=baseline_on)
+
+    return settle(
+        errors,
+        lambda errors: _outcome_page(request, user, area_key, action_key, outcome_key,
+                                     errors=errors, form=form),
+        save, f"/plan/{path}?changed=target", refused=PlanError, field="target")

@@ -20,6 +20,7 @@ from careassure.forecast.planner import ORDERS
 from careassure.records.schema import QUEUE_KINDS
 from careassure.web import charts, display
 from careassure.web.auth import Allow
+from careassure.web.forms import error_context
 from careassure.web.roles import STAFF
 from careassure.web.routes.measures import KIND_NAMES
 from careassure.web.sessions import SignedIn
@@ -131,10 +132,7 @@ def planner(request: Request, user: Annotated[SignedIn, Depends(Allow(STAFF))]) 
     if not asked:
         return render(request, "planner.html", context)
     answer = _answer(request, question, teams)
-    context["errors"] = question.errors
-    context["error_list"] = [
-        {"text": message, "href": f"#{name}"} for name, message in question.errors.items()
-    ]
+    context |= error_context(question.errors)
     if question.errors:
         return render(request, "planner.html", context, status_code=400)
     context |= _present(answer)

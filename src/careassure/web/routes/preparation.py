@@ -8,16 +8,18 @@ measures are the same cached readings as the CQC pages.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from careassure.appdb import record_event, transaction
 from careassure.web.auth import Allow
+from careassure.web.forms import error_context, settle
 from careassure.web.roles import STAFF
-from careassure.web.routes.cqc import SUB_PAGES, _framework, _live, reading
+from careassure.web.routes.cqc import _framework, _live, reading
 from careassure.web.routes.plan import PLAN_MANAGERS
 from careassure.web.sessions import SignedIn
 from careassure.web.templating import render
@@ -49,12 +51,14 @@ def _sentence(message: object) -> str:
 
 
 def _answer(request: Request, user: SignedIn, errors: dict[str, str], form: dict[str, str],
-            changed: str) -> Response:
-    """Every form here ends the same way: the page again with its errors, or back to the
-    section that changed (post/redirect/get), so a refresh never resubmits."""
-    if errors:
-        return _page(request, user, errors=errors, form=form, status_code=400)
-    return RedirectResponse(f"{PAGE}?changed={changed}", status_code=303)
+            save: Callable[[], object], changed: str, *,
+            refused: type[Exception] | tuple[type[Exception], ...] = (), field: str = "",
+            words: Callable[[Exception], str] = _sentence) -> Response:
+    """Every form here ends as every editing form does (:func:`careassure.web.forms.settle`):
+    the page again with its errors, or back to the section that changed (post/redirect/get),
+    so a refresh never resubmits."""
+    return settle(errors, lambda errors: _page(request, user, errors=errors, form=form), save,
+                  f"{PAGE}?changed={changed}", refused=refused, field=field, words=words)
 
 
 def _extract_date(request: Request) -> date | None:
@@ -133,7 +137,6 @@ def _page(request: Request, user: SignedIn, *, errors: dict[str, str] | None = N
     ids = [m for c in framework.characteristics for m in c.measures]
     readiness = assess_readiness(framework, evidence, _live(request, ids))
     context = {
-        "sub_pages": SUB_PAGES,
         "framework": framework,
         "next": nxt,
         "next_basis": basis,
@@ -153,10 +156,8 @@ def _page(request: Request, user: SignedIn, *, errors: dict[str, str] | None = N
                         for k, v in framework.score_levels.items()],
         "statement_names": {qs.id: qs.code for qs in framework.statements},
         "may_record": user.role in PLAN_MANAGERS,
-        "errors": errors or {},
-        "error_list": [{"text": m, "href": f"#{k}"} for k, m in (errors or {}).items()],
         "form": form or {},
-    }
+    } | error_context(errors)
     return render(request, "cqc_preparation.html", context, status_code=status_code)
 
 
@@ -179,15 +180,16 @@ async def add_assessment(
     when = _day(form["assessment_date"], "the assessment date", errors, "assessment_date")
     published = _day(form["published_on"], "the publication date", errors, "published_on",
                      required=False)
-    if not errors and when is not None:
-        try:
-            with transaction(request.app.state.engine) as session:
-                record_assessment(session, _framework(), user.username, kind=form["kind"],
-                                  assessment_date=when, outcome=form["outcome"], scope=scope,
-                                  published_on=published, report_link=form["report_link"])
-        except CycleError as exc:
-            errors["kind"] = _sentence(exc)
-    return _answer(request, user, errors, form, "assessment#assessments")
+
+    def save() -> None:
+        assert when is not None  # _day gave an error otherwise
+        with transaction(request.app.state.engine) as session:
+            record_assessment(session, _framework(), user.username, kind=form["kind"],
+                              assessment_date=when, outcome=form["outcome"], scope=scope,
+                              published_on=published, report_link=form["report_link"])
+
+    return _answer(request, user, errors, form, save, "assessment#assessments",
+                   refused=CycleError, field="kind")
 
 
 @router.post(f"{PAGE}/meetings")
@@ -212,23 +214,24 @@ async def add_meeting(
         if line.strip():
             text, _, path = line.partition("|")
             actions.append({"text": text, "plan_action": path.strip() or None})
-    if not errors and when is not None:
+
+    def save() -> None:
+        assert when is not None  # _day gave an error otherwise
         framework = _framework()
         extract = _extract_date(request)
         ids = sorted({m for qs in framework.statements for m in qs.measures})
         figures = request.app.state.figures
         live = (no_values("no data has been loaded", when) if extract is None
                 else live_values(ids, figures.store_path, min(when, extract)))
-        try:
-            with transaction(request.app.state.engine) as session:
-                pack = data_pack(framework, self_assessment_version(session), live)
-                record_meeting(session, user.username, meeting_date=when,
-                               attendees=[str(v) for v in data.getlist("attendees")],
-                               agenda=[str(v) for v in data.getlist("agenda")],
-                               actions=actions, pack=pack)
-        except CycleError as exc:
-            errors["attendees"] = _sentence(exc)
-    return _answer(request, user, errors, form, "meeting#meetings")
+        with transaction(request.app.state.engine) as session:
+            pack = data_pack(framework, self_assessment_version(session), live)
+            record_meeting(session, user.username, meeting_date=when,
+                           attendees=[str(v) for v in data.getlist("attendees")],
+                           agenda=[str(v) for v in data.getlist("agenda")],
+                           actions=actions, pack=pack)
+
+    return _answer(request, user, errors, form, save, "meeting#meetings", refused=CycleError,
+                   field="attendees")
 
 
 @router.post(f"{PAGE}/characteristics")
@@ -240,14 +243,14 @@ async def edit_characteristic(
 
     data = await request.form()
     form = {k: str(data.get(k, "")) for k in ("statement", "level", "text")}
-    errors: dict[str, str] = {}
-    try:
+
+    def save() -> None:
         with transaction(request.app.state.engine) as session:
             set_characteristic(session, _framework(), user.username, form["statement"],
                                int(form["level"] or 0), form["text"])
-    except (RatingTextError, ValueError) as exc:
-        errors["statement"] = _sentence(exc)
-    return _answer(request, user, errors, form, "characteristic#levels")
+
+    return _answer(request, user, {}, form, save, "characteristic#levels",
+                   refused=(RatingTextError, ValueError), field="statement")
 
 
 @router.post(f"{PAGE}/levels")
@@ -259,17 +262,19 @@ async def edit_supported_level(
 
     data = await request.form()
     form = {k: str(data.get(k, "")) for k in ("level_statement", "supported", "evidence")}
-    errors: dict[str, str] = {}
-    try:
+
+    def save() -> None:
         ids = [int(part) for part in form["evidence"].replace(",", " ").split()]
         with transaction(request.app.state.engine) as session:
             set_supported_level(session, _framework(), user.username, form["level_statement"],
                                 int(form["supported"] or 0), ids)
-    except (RatingTextError, ValueError) as exc:
-        message = str(exc) if isinstance(exc, RatingTextError) else (
-            "evidence items are numbers, for example 3, 7")
-        errors["level_statement"] = _sentence(message)
-    return _answer(request, user, errors, form, "level#levels")
+
+    def words(exc: Exception) -> str:
+        return _sentence(exc if isinstance(exc, RatingTextError)
+                         else "evidence items are numbers, for example 3, 7")
+
+    return _answer(request, user, {}, form, save, "level#levels",
+                   refused=(RatingTextError, ValueError), field="level_statement", words=words)
 
 
 @router.get(PAGE + "/meetings/{meeting_id}/pack")
@@ -297,7 +302,7 @@ def meeting_pack(
         for s in pack.get("statements", [])
     ]
     return render(request, "cqc_pack.html", context | {
-        "pack": pack, "statements": statements, "sub_pages": SUB_PAGES,
+        "pack": pack, "statements": statements,
         "as_of": date.fromisoformat(pack["as_of"]) if pack.get("as_of") else None,
     })
 
@@ -373,10 +378,9 @@ def case_tracking(
         return Response(to_csv(rows), media_type="text/csv", headers={
             "Content-Disposition": f'attachment; filename="{name}-{as_of.isoformat()}.csv"'})
     query = f"size={size}&seed={seed}&per_team={per_team}" if not errors else ""
-    return render(request, "cqc_cases.html", {
-        "sub_pages": SUB_PAGES, "as_of": as_of, "fields": fields | {
+    return render(request, "cqc_cases.html", { "as_of": as_of, "fields": fields | {
             "size": fields["size"] or str(DEFAULT_LIST_SIZE), "seed": fields["seed"] or "0",
             "per_team": fields["per_team"] or str(DEFAULT_PER_TEAM)},
-        "errors": errors, "error_list": [{"text": m, "href": f"#{k}"} for k, m in errors.items()],
+        **error_context(errors),
         "tracked": tracked, "sampled": sampled, "pathways": PATHWAYS, "query": query,
     }, status_code=400 if errors else 200)

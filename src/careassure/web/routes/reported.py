@@ -9,7 +9,7 @@ checks are :mod:`careassure.reported.service`'s, the same as the command line's.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -18,6 +18,7 @@ from starlette.datastructures import UploadFile
 from careassure.appdb import transaction
 from careassure.web import display
 from careassure.web.auth import Allow
+from careassure.web.forms import error_context, settle
 from careassure.web.roles import ADMIN, IMPROVEMENT_MANAGER, STAFF
 from careassure.web.routes.measures import UNIT_LABELS
 from careassure.web.sessions import SignedIn
@@ -85,7 +86,6 @@ def _measure_page(request: Request, user: SignedIn, measure: Any, *, errors: dic
     entered = {e.period_end for e in history}
     due = {d.period_end for d in due_values([measure], [], today)} - entered
     form = form or {}
-    errors = errors or {}
     changed = request.query_params.get("changed", "")
     try:
         changed_period = date.fromisoformat(changed) if changed else None
@@ -100,8 +100,7 @@ def _measure_page(request: Request, user: SignedIn, measure: Any, *, errors: dic
         "periods_items": items, "unit_label": UNIT_LABELS[measure.unit],
         "label": lambda p: period_label(measure.frequency, p),
         "format_number": display.format_number,
-        "errors": errors, "form": form,
-        "errors_list": [{"text": text, "href": f"#{field}"} for field, text in errors.items()],
+        "form": form, **error_context(errors),
         "changed": changed_period,
     }, status_code=status_code)
 
@@ -126,20 +125,25 @@ async def enter_reported_value(
         raise HTTPException(status_code=403)
     form = {k: str(v) for k, v in (await request.form()).items()}
     try:
-        period_end = date.fromisoformat(form.get("period", ""))
+        period_end: date | None = date.fromisoformat(form.get("period", ""))
     except ValueError:
-        return _measure_page(request, user, measure, errors={"period": "Choose the period"},
-                             form=form, status_code=400)
-    entry = Entry(measure.id, period_end, form.get("value", ""), form.get("evidence_link", ""),
-                  form.get("reason", ""))
-    try:
+        period_end = None
+    errors = {"period": "Choose the period"} if period_end is None else {}
+
+    def save() -> date:
+        assert period_end is not None  # refused above otherwise
+        entry = Entry(measure.id, period_end, form.get("value", ""),
+                      form.get("evidence_link", ""), form.get("reason", ""))
         with transaction(request.app.state.engine) as session:
             enter_value(session, user.username, entry, measures=_measures())
-    except ReportedValueError as exc:
-        return _measure_page(request, user, measure, errors={exc.field: exc.reason}, form=form,
-                             status_code=400)
-    return RedirectResponse(f"/reported/{measure.id}?changed={period_end.isoformat()}",
-                            status_code=303)
+        return period_end
+
+    return settle(errors, lambda errors: _measure_page(request, user, measure, errors=errors,
+                                                       form=form),
+                  save, lambda day: f"/reported/{measure.id}?changed={day.isoformat()}",
+                  refused=ReportedValueError,
+                  field=lambda exc: cast(ReportedValueError, exc).field,
+                  words=lambda exc: cast(ReportedValueError, exc).reason)
 
 
 @router.get("/reported-template.{suffix}")

@@ -1,7 +1,8 @@
 """The risk register: every risk to delivering the plan, scored likelihood x impact, with its
 mitigation, owner and whether it is open; improvement managers add, re-score, mitigate and close
 risks here. Everyone reads it (risks hold no figures). Each change is one transaction with its
-audit row (:func:`careassure.plan.service.set_risk`), then a 303 to the risk's page.
+audit row (:func:`careassure.plan.service.set_risk`), then a 303 to the risk's page; adding
+and changing a risk go through one path (:func:`_save_risk`).
 """
 
 from __future__ import annotations
@@ -9,11 +10,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from careassure.appdb import transaction
 from careassure.web.auth import Allow
-from careassure.web.forms import error_context, message, whole_number
+from careassure.web.forms import error_context, settle, whole_number
 from careassure.web.roles import EVERYONE
 from careassure.web.routes.plan import PLAN_MANAGERS
 from careassure.web.sessions import SignedIn
@@ -93,38 +94,6 @@ def risk_register(
     return _register(request, user)
 
 
-@router.post("/risks")
-def add_risk(
-    request: Request,
-    user: Annotated[SignedIn, Depends(Allow(PLAN_MANAGERS))],
-    description: str = Form(""),
-    likelihood: str = Form(""),
-    impact: str = Form(""),
-    mitigation: str = Form(""),
-    owner: str = Form(""),
-    area: str = Form(""),
-) -> Response:
-    from careassure.plan.model import PlanError
-    from careassure.plan.service import add_risk as add
-
-    form = {"description": description[:5000], "likelihood": likelihood, "impact": impact,
-            "mitigation": mitigation[:5000], "owner": owner[:200], "area": area}
-    plan = _plan(request)
-    errors, score_l, score_i = _checked(description, likelihood, impact, mitigation)
-    if area and area not in {a.key for a in plan.areas}:
-        errors["area"] = "Choose an area of the plan, or none"
-    if errors or score_l is None or score_i is None:
-        return _register(request, user, errors=errors, form=form, status_code=400)
-    try:
-        with transaction(request.app.state.engine) as session:
-            risk = add(session, user.username, description=description, likelihood=score_l,
-                       impact=score_i, mitigation=mitigation, owner=owner, area=area or None)
-    except PlanError as exc:
-        return _register(request, user, errors={_field(exc): message(exc)}, form=form,
-                         status_code=400)
-    return RedirectResponse(f"/risks/{risk.key}?changed=added", status_code=303)
-
-
 def _risk_page(
     request: Request, user: SignedIn, risk_key: str, *, errors: dict[str, str] | None = None,
     form: dict[str, str] | None = None, status_code: int = 200,
@@ -159,6 +128,23 @@ def risk_page(
     return _risk_page(request, user, risk_key)
 
 
+@router.post("/risks")
+def add_risk(
+    request: Request,
+    user: Annotated[SignedIn, Depends(Allow(PLAN_MANAGERS))],
+    description: str = Form(""),
+    likelihood: str = Form(""),
+    impact: str = Form(""),
+    mitigation: str = Form(""),
+    owner: str = Form(""),
+    area: str = Form(""),
+) -> Response:
+    """Add a risk to the register, under the next free key."""
+    form = {"description": description, "likelihood": likelihood, "impact": impact,
+            "mitigation": mitigation, "owner": owner, "area": area}
+    return _save_risk(request, user, None, form)
+
+
 @router.post("/risks/{risk_key}")
 def change_risk(
     request: Request,
@@ -172,24 +158,48 @@ def change_risk(
     status: str = Form(""),
 ) -> Response:
     """Re-score, change the mitigation or owner, close or reopen one risk."""
-    from careassure.plan.model import PlanError
-    from careassure.plan.service import set_risk
+    form = {"description": description, "likelihood": likelihood, "impact": impact,
+            "mitigation": mitigation, "owner": owner, "status": status}
+    return _save_risk(request, user, risk_key, form)
 
-    form = {"description": description[:5000], "likelihood": likelihood, "impact": impact,
-            "mitigation": mitigation[:5000], "owner": owner[:200], "status": status}
-    if not any(r.key == risk_key for r in _plan(request).risks):
+
+def _save_risk(request: Request, user: SignedIn, risk_key: str | None, form: dict[str, str]
+               ) -> Response:
+    """One path for adding (``risk_key`` None, with an area) and changing a risk (with its
+    status): the same checks, the same refusal and the same redirect to the risk's page."""
+    from careassure.plan.model import PlanError
+    from careassure.plan.service import add_risk, set_risk
+
+    plan = _plan(request)
+    if risk_key is not None and not any(r.key == risk_key for r in plan.risks):
         raise HTTPException(status_code=404)
-    errors, score_l, score_i = _checked(description, likelihood, impact, mitigation)
-    if status not in dict(STATUS_CHOICES):
+    errors, score_l, score_i = _checked(form["description"], form["likelihood"], form["impact"],
+                                        form["mitigation"])
+    if risk_key is None and form["area"] and form["area"] not in {a.key for a in plan.areas}:
+        errors["area"] = "Choose an area of the plan, or none"
+    if risk_key is not None and form["status"] not in dict(STATUS_CHOICES):
         errors["status"] = "Choose whether the risk is open or closed"
-    if errors or score_l is None or score_i is None:
-        return _risk_page(request, user, risk_key, errors=errors, form=form, status_code=400)
-    try:
+    shown = form | {"description": form["description"][:5000],
+                    "mitigation": form["mitigation"][:5000], "owner": form["owner"][:200]}
+
+    def refuse(errors: dict[str, str]) -> Response:
+        if risk_key is None:
+            return _register(request, user, errors=errors, form=shown)
+        return _risk_page(request, user, risk_key, errors=errors, form=shown)
+
+    def save() -> str:
+        assert score_l is not None and score_i is not None  # _checked gave errors otherwise
         with transaction(request.app.state.engine) as session:
-            set_risk(session, user.username, risk_key, description=description,
-                     likelihood=score_l, impact=score_i, mitigation=mitigation, owner=owner,
-                     status=status)
-    except PlanError as exc:
-        return _risk_page(request, user, risk_key, errors={_field(exc): message(exc)},
-                          form=form, status_code=400)
-    return RedirectResponse(f"/risks/{risk_key}?changed=saved", status_code=303)
+            if risk_key is None:
+                return add_risk(session, user.username, description=form["description"],
+                                likelihood=score_l, impact=score_i,
+                                mitigation=form["mitigation"], owner=form["owner"],
+                                area=form["area"] or None).key
+            set_risk(session, user.username, risk_key, description=form["description"],
+                     likelihood=score_l, impact=score_i, mitigation=form["mitigation"],
+                     owner=form["owner"], status=form["status"])
+            return risk_key
+
+    changed = "added" if risk_key is None else "saved"
+    return settle(errors, refuse, save, lambda key: f"/risks/{key}?changed={changed}",
+                  refused=PlanError, field=_field)

@@ -14,13 +14,13 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from careassure.appdb import transaction
 from careassure.web.auth import Allow
-from careassure.web.forms import error_context, message
+from careassure.web.forms import error_context, message, settle
 from careassure.web.roles import STAFF
-from careassure.web.routes.cqc import SUB_PAGES, _framework
+from careassure.web.routes.cqc import _framework
 from careassure.web.routes.plan import PLAN_MANAGERS
 from careassure.web.sessions import SignedIn
 from careassure.web.templating import render
@@ -63,7 +63,6 @@ def _statement_page(
             "may_edit": user.role in PLAN_MANAGERS,
             "form": values | (form or {}),
             "changed": request.query_params.get("changed", ""),
-            "sub_pages": SUB_PAGES,
         }
         | error_context(errors),
         status_code=status_code,
@@ -94,24 +93,24 @@ def change_statement(
         raise HTTPException(status_code=404)
     form = {"score": score, "strengths": strengths[:20_000], "areas": areas[:20_000]}
     levels = {str(level) for level in framework.score_levels}
+    errors: dict[str, str] = {}
     if score != NOT_SCORED and score not in levels:
         low, high = framework.lowest_level, framework.highest_level
-        return _statement_page(
-            request, user, statement_id, form=form, status_code=400,
-            errors={"score": f"Choose a score from {low} to {high}, or not scored"},
-        )
-    try:
+        errors["score"] = f"Choose a score from {low} to {high}, or not scored"
+
+    def save() -> None:
         with transaction(request.app.state.engine) as session:
             set_statement(
                 session, framework, user.username, statement_id,
                 own_score=None if score == NOT_SCORED else int(score),
                 strengths=_lines(strengths), areas_for_development=_lines(areas),
             )
-    except SelfAssessmentError as exc:
-        field = "areas" if str(exc).startswith("areas") else "strengths"
-        return _statement_page(request, user, statement_id, form=form, status_code=400,
-                               errors={field: message(exc)})
-    return RedirectResponse(f"/cqc/statements/{statement_id}?changed=saved", status_code=303)
+
+    return settle(
+        errors, lambda errors: _statement_page(request, user, statement_id, form=form,
+                                               errors=errors),
+        save, f"/cqc/statements/{statement_id}?changed=saved", refused=SelfAssessmentError,
+        field=lambda exc: "areas" if str(exc).startswith("areas") else "strengths")
 
 
 def _versions_page(
@@ -133,7 +132,6 @@ def _versions_page(
             "may_record": user.role in PLAN_MANAGERS,
             "form": form or {},
             "changed": request.query_params.get("changed", ""),
-            "sub_pages": SUB_PAGES,
         }
         | error_context(errors),
         status_code=status_code,
@@ -157,13 +155,14 @@ def record_version(
     from careassure.framework.selfassessment import SelfAssessmentError
     from careassure.framework.versions import record_version as record
 
-    try:
+    def save() -> int:
         with transaction(request.app.state.engine) as session:
-            version = record(session, user.username, label)
-    except SelfAssessmentError as exc:
-        return _versions_page(request, user, errors={"label": message(exc)},
-                              form={"label": label[:200]}, status_code=400)
-    return RedirectResponse(f"/cqc/versions?changed={version.number}", status_code=303)
+            return record(session, user.username, label).number
+
+    return settle({}, lambda errors: _versions_page(request, user, errors=errors,
+                                                    form={"label": label[:200]}),
+                  save, lambda number: f"/cqc/versions?changed={number}",
+                  refused=SelfAssessmentError, field="label")
 
 
 @router.get("/cqc/versions/compare")
@@ -201,5 +200,5 @@ def compare_versions(
         request,
         "cqc_compare.html",
         {"first": a, "second": b, "rows": rows, "framework": _framework(),
-         "changed_count": sum(r.changed for r in rows), "sub_pages": SUB_PAGES},
+         "changed_count": sum(r.changed for r in rows)},
     )
