@@ -77,6 +77,9 @@ _FIRST_DATA_ROW = 2
 # Binds record ids to the content of the extract read: see _ids.
 _ID_DOMAIN = b"careassure CLD record ids v1\x00"
 _EVENT_TYPES = ("request", "assessment", "service", "review")
+# Population columns a file may leave out: files written before several councils could be
+# given together have no ``la_code`` (all their rows are the whole area of the load).
+OPTIONAL_POPULATION = ("la_code",)
 
 
 @dataclass(frozen=True)
@@ -247,8 +250,9 @@ def read_cld(
     person's locality; without it locality stays empty. ``extra_values`` is an optional YAML file
     of a council's own spellings, in the layout of ``cld_values.yaml``. ``population`` is an
     optional CSV in the record format's ``population.csv`` layout (``locality``, ``ethnicity``,
-    ``age_band``, ``count``: ONS mid-year estimates), which CLD does not carry and ASCOF 2B/2C
-    divide by; it is loaded, and validated, as the ``population`` table.
+    ``age_band``, ``count``: ONS mid-year estimates; optionally ``la_code``, the council of each
+    row when several councils are loaded), which CLD does not carry and ASCOF 2B/2C divide by;
+    it is loaded, and validated, as the ``population`` table.
 
     Raises CldFormatError when the extract cannot be read as CLD.
     """
@@ -296,11 +300,12 @@ def _population(path: Path) -> pa.Table:
                                          f"cannot be read as a CSV file ({exc})")]) from exc
     frame.columns = [str(c).strip().lower().replace(" ", "_") for c in frame.columns]
     columns = TABLES["population"].column_names
-    missing = [c for c in columns if c not in frame.columns]
+    missing = [c for c in columns if c not in frame.columns and c not in OPTIONAL_POPULATION]
     if missing:
         raise CldFormatError([CldProblem(str(path), None, c, None, "is a required column")
                               for c in missing])
-    return _arrow("population", frame[list(columns)].replace("", None))
+    frame = frame.reindex(columns=list(columns), fill_value="")
+    return _arrow("population", frame.replace("", None))
 
 
 # --- reading files -------------------------------------------------------------------------------
