@@ -104,6 +104,10 @@ def test_reloading_one_council_replaces_it_and_leaves_the_other(
         assert [(r.extract, r.notes) for r in opened.loads()] == [
             (f"cld-{A.lower()}", f"council {A}"), (f"cld-{B.lower()}", f"council {B}"),
             (f"cld-{A.lower()}", f"council {A}")]
+    listed = runner.invoke(app, ["loads", "--db", str(store)])
+    assert listed.output.count(f"extract cld-{A.lower()} (cld)") == 2
+    assert listed.output.count(f"council {A}") == 2
+    with open_store(store) as opened:
         # One person, one row: every person in people once, in their council's extract.
         assert opened.connection.execute(
             "SELECT count(*) - count(DISTINCT person_id) FROM people").fetchone() == (0,)

@@ -160,6 +160,8 @@ def loads(
             record.loaded_by))
         console.print(Text(f"  extract {record.extract} ({record.source_format}), {rows:,} rows "
                            f"from {record.source_path}"))
+        if record.notes:
+            console.print(Text(f"  {record.notes}"))
         if extra:
             console.print(Text(f"  extra columns not stored: {extra}"))
 
