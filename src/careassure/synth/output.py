@@ -24,14 +24,10 @@ WORKBOOK_NAME = "county.xlsx"
 
 
 def _arrow_table(name: str, frame: pd.DataFrame, *, datetime_as_text: bool) -> pa.Table:
-    """A frame as an Arrow table with the record format's types (dates as dates); an optional
-    text column the county does not fill (``population.la_code``: one council) is empty."""
+    """A frame as an Arrow table with the record format's types (dates as dates)."""
     table = pa.Table.from_pandas(frame, preserve_index=False)
     columns = []
     for column in TABLES[name].columns:
-        if column.name not in table.column_names and not column.required:
-            columns.append(pa.nulls(table.num_rows, pa.string()))
-            continue
         values = table.column(column.name)
         if column.type is ColumnType.DATE:
             values = values.cast(pa.timestamp("s")).cast(pa.date32())
