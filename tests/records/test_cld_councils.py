@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 from pathlib import Path
 from typing import Any
 
@@ -210,3 +211,17 @@ def test_council_option_mistakes_are_one_line(arguments: list[str], message: str
                                  str(home / "region.duckdb"), *arguments])
     assert result.exit_code == 2
     assert message in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_a_council_without_adults_has_no_rate_and_is_told_why(
+        councils: dict[str, Any], home: Path) -> None:
+    store = home / "region.duckdb"
+    assert _load(store, councils[A], A, councils[f"population {A}"]).exit_code == 0
+    assert _load(store, councils[B], B, None).exit_code == 0
+    result = runner.invoke(app, ["national", "--db", str(store), "-m", "ascof.2c", "-f", "csv"])
+    assert result.exit_code == 0
+    rows = {r["group"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
+    assert rows[A]["value"] != "" and rows[B]["value"] == ""
+    assert result.stderr.strip() == (
+        f"note: ascof.2c: no rate for council {B}: the population has no rows with la_code {B} "
+        "of that age (careassure ingest --population; docs/national.md)")
