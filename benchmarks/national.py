@@ -9,18 +9,21 @@ councils at a time (and all of them when more). For each size it reports:
   as a ratio to DuckDB reading the same files as text (the floor any loader pays);
 * the whole national measure set (``dhsc.*`` and ``ascof.*``, every council and the whole set in
   one evaluation, ``by="la_code"``) at the data's end, on DuckDB (the store), on local Spark
-  (``local[2]``) and on a two-worker Spark standalone cluster on loopback (one core and 1 GB
-  each), both reading the Parquet ``careassure ingest --parquet`` writes; each engine first
+  (``local[2]``) and, with ``--cluster``, on a two-worker Spark standalone cluster on loopback
+  (one core and 1 GB each), both reading the Parquet ``careassure ingest --parquet`` writes;
+  each engine first
   runs the set once untimed on the smallest size (Ibis's and Spark's warm-up), then best of
   ``--repeats`` per size; each engine's time also as a ratio to DuckDB's at the same size;
-* the slope: how time grows with councils, fitted per engine as ``time = fixed + per council x
+* the slope: each size's time as a ratio to the smallest size's (20 councils are 4 times 5:
+  a ratio of 4 is time in proportion), fitted per engine as ``time = fixed + per council x
   councils`` (least squares), and as the exponent of a power law between the smallest and the
   largest size (1.0: in proportion; below 1: fixed costs still dominate).
 
 Spark and DuckDB agree on every figure (checked each size), so the engines do the same work.
 
-Run: ``python -m benchmarks national`` (20 councils at scale 1) or ``python -m benchmarks.national
---councils 20 --scale 0.02`` for a quick look.
+Run: ``python -m benchmarks national`` (20 councils at scale 0.1, a few thousand people a
+council; DuckDB and local Spark), ``python -m benchmarks.national --scale 1 --cluster`` for
+large counties and the cluster too, ``--councils 20 --scale 0.02`` for a quick look.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ import duckdb
 import pandas as pd
 
 COUNCILS = 20
-SCALE = 1.0
+SCALE = 0.1
 SIZES = (5, 10, 20)
 REPEATS = 1
 SPARK_CONF = {"spark.sql.shuffle.partitions": "4", "spark.default.parallelism": "4",
@@ -94,14 +97,15 @@ def _size_folder(work: Path, files: Any, size: int) -> tuple[Path, Path]:
     folder.mkdir()
     for code in files.councils[:size]:
         os.symlink(files.folder / f"cld_{code}.csv", folder / f"cld_{code}.csv")
-    population = pd.read_csv(files.population, dtype={"locality": str})
-    population = population[population["locality"].isin(files.councils[:size])]
+    population = pd.read_csv(files.population, dtype=str, keep_default_na=False)
+    population = population[population["la_code"].isin(files.councils[:size])]
     population_file = work / f"population-{size}.csv"
     population.to_csv(population_file, index=False)
     return folder, population_file
 
 
-def main(councils: int = COUNCILS, scale: float = SCALE, repeats: int = REPEATS) -> None:
+def main(councils: int = COUNCILS, scale: float = SCALE, repeats: int = REPEATS,
+         cluster: bool = False) -> None:
     # Imported here so that the key and store land in the temporary home set below.
     from careassure.measures import compute
     from careassure.measures.catalogue import declared_measures
@@ -145,7 +149,9 @@ def main(councils: int = COUNCILS, scale: float = SCALE, repeats: int = REPEATS)
                            "store_mb": store.stat().st_size / 1e6}
             print(f"ingest {size} councils: {rows:,} rows in {result.elapsed:.1f} s", flush=True)
 
-        times: dict[str, dict[int, float]] = {"duckdb": {}, "local spark": {}, "cluster": {}}
+        times: dict[str, dict[int, float]] = {"duckdb": {}, "local spark": {}}
+        if cluster:
+            times["cluster"] = {}
         answers: dict[int, Any] = {}
         with open_store(loads[sizes[0]]["store"]) as opened:  # warm-up
             compute(opened, loads[sizes[0]]["as_of"], measures=national, by="la_code")
@@ -174,14 +180,21 @@ def main(councils: int = COUNCILS, scale: float = SCALE, repeats: int = REPEATS)
         session = spark_session("local[2]", app="careassure-bench-national", conf=SPARK_CONF)
         on_spark("local spark", session)
         session.stop()
-        with LoopbackCluster(workers=2, cores=1, memory="1g") as cluster:
-            session = spark_session(cluster.master_url, app="careassure-bench-national",
-                                    conf={**SPARK_CONF, **CLUSTER_CONF})
-            on_spark("cluster", session)
-            session.stop()
+        if cluster:
+            with LoopbackCluster(workers=2, cores=1, memory="1g") as loopback:
+                session = spark_session(loopback.master_url, app="careassure-bench-national",
+                                        conf={**SPARK_CONF, **CLUSTER_CONF})
+                on_spark("cluster", session)
+                session.stop()
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    _report(sizes, loads, times, len(national), repeats)
+    print(f"peak memory of this process after DuckDB: {duckdb_rss:,.0f} MB")
 
+
+def _report(sizes: list[int], loads: dict[int, dict[str, Any]],
+            times: dict[str, dict[int, float]], measures: int, repeats: int) -> None:
+    """Print the ingest figures, each engine's time per size against DuckDB's, and the slope."""
     print("\ningest (careassure ingest --format cld, the councils' files together)")
     print(f"{'councils':>9} {'rows':>11} {'seconds':>8} {'rows/s':>9} {'/ read as text':>15} "
           f"{'parquet s':>10} {'parquet MB':>11} {'store MB':>9}")
@@ -190,21 +203,27 @@ def main(councils: int = COUNCILS, scale: float = SCALE, repeats: int = REPEATS)
         print(f"{size:>9} {load['rows']:>11,} {load['ingest']:>8.1f} "
               f"{load['rows'] / load['ingest']:>9,.0f} {load['ingest'] / load['text']:>14.1f}x "
               f"{load['parquet_s']:>10.1f} {load['parquet_mb']:>11.1f} {load['store_mb']:>9.1f}")
-    print(f"\nthe national set ({len(national)} measures, every council and the whole set), "
+    print(f"\nthe national set ({measures} measures, every council and the whole set), "
           f"seconds, best of {repeats}")
+    spark_engines = [e for e in times if e != "duckdb"]
     print(f"{'councils':>9} " + " ".join(f"{e:>12}" for e in times)
-          + f" {'local/duckdb':>13} {'cluster/duckdb':>15}")
+          + "".join(f" {e + ' / duckdb':>20}" for e in spark_engines))
     for size in sizes:
-        row = [times[e][size] for e in times]
-        print(f"{size:>9} " + " ".join(f"{t:>12.2f}" for t in row)
-              + f" {row[1] / row[0]:>12.1f}x {row[2] / row[0]:>14.1f}x")
-    print("\nslope: time = fixed + per council x councils; exponent from "
+        print(f"{size:>9} " + " ".join(f"{times[e][size]:>12.2f}" for e in times)
+              + "".join(f" {times[e][size] / times['duckdb'][size]:>19.1f}x"
+                        for e in spark_engines))
+    print(f"\nslope: each size's time / {sizes[0]} councils' (councils "
+          + ", ".join(f"{s / sizes[0]:g}x" for s in sizes) + ")")
+    print(f"{'councils':>9} " + " ".join(f"{e:>12}" for e in times))
+    for size in sizes:
+        print(f"{size:>9} " + " ".join(f"{times[e][size] / times[e][sizes[0]]:>11.2f}x"
+                                       for e in times))
+    print("time = fixed + per council x councils; exponent from "
           f"{sizes[0]} to {sizes[-1]} councils")
     for engine, by_size in times.items():
         fixed, per, exponent = _fit(sizes, [by_size[s] for s in sizes])
         print(f"{engine:>12}: fixed {fixed:6.2f} s, {per:7.3f} s a council, exponent "
               f"{exponent:.2f}; at 153 councils (this scale): {fixed + per * 153:,.0f} s")
-    print(f"peak memory of this process after DuckDB: {duckdb_rss:,.0f} MB")
 
 
 if __name__ == "__main__":
@@ -212,5 +231,7 @@ if __name__ == "__main__":
     parser.add_argument("--councils", type=int, default=COUNCILS)
     parser.add_argument("--scale", type=float, default=SCALE)
     parser.add_argument("--repeats", type=int, default=REPEATS)
+    parser.add_argument("--cluster", action="store_true",
+                        help="also on a two-worker standalone cluster on loopback")
     arguments = parser.parse_args()
-    main(arguments.councils, arguments.scale, arguments.repeats)
+    main(arguments.councils, arguments.scale, arguments.repeats, arguments.cluster)

@@ -68,7 +68,10 @@ def test_councils_add_up_to_the_whole_set(national: dict[str, Any]) -> None:
     assert whole[2] > 0 and whole[1:] == (sum(p[1] for p in parts), sum(p[2] for p in parts))
     for measure in {v.measure for v in got if v.measure.startswith(("dhsc.", "ascof.3d"))}:
         assert figures[(measure, None)][2] == sum(figures[(measure, c)][2] for c in COUNCILS)
-    assert all((m, c) not in figures for m in ("ascof.2b", "ascof.2c") for c in COUNCILS)
+    for measure in ("ascof.2b", "ascof.2c"):  # rates per council, of its own adults
+        assert figures[(measure, None)][1:] == tuple(
+            sum(figures[(measure, c)][i] for c in COUNCILS) for i in (1, 2))
+        assert all(figures[(measure, c)][2] > 0 for c in COUNCILS)
 
 
 def test_national_command_prints_every_council_and_the_whole_set(

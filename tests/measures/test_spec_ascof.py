@@ -11,6 +11,7 @@ from typing import Any
 from measure_spec import Row, d, figures, person, whole_area
 
 from careassure.measures import ascof, compute
+from careassure.measures.result import MeasureValue
 
 D = d("2025-03-31")
 _ids = count(1)
@@ -237,3 +238,15 @@ def test_short_term_support_with_no_further_request_for_ongoing_support(store) -
     assert figures(got["ascof.2a.65_and_over"]) == (75.0, 3, 4)
     assert figures(got["ascof.2a.18_to_64"]) == (66.7, 2, 3)
     assert figures(got["ascof.2a"]) == (62.5, 5, 8)
+
+
+def test_an_empty_admissions_rate_says_why() -> None:
+    # E3 has no population rows: 2B and 2C have no rate for it, said once; E1's is a rate.
+    day = d("2025-03-31")
+    values = [MeasureValue("ascof.2b", None, 0, 0, day, breakdown={"la_code": "E3"}),
+              MeasureValue("ascof.2c", None, 1, 0, day, breakdown={"la_code": "E3"}),
+              MeasureValue("ascof.2c", 20.0, 1, 5_000, day, breakdown={"la_code": "E1"}),
+              MeasureValue("ascof.2e.65_and_over", None, 0, 0, day)]
+    assert ascof.population_gaps(values) == [
+        "ascof.2b, ascof.2c: no rate for council E3: the population has no rows with la_code "
+        "E3 of that age (careassure ingest --population; docs/national.md)"]

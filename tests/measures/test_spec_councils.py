@@ -78,3 +78,62 @@ def test_one_council_alone_by_any_breakdown(store) -> None:
     assert got[(RESPONSE, "white")] == (None, None, 0)
     assert got[(SDS, None)] == (100.0, 1, 1)  # ASCOF splits by council only
     assert (SDS, "asian") not in got
+
+
+ADMITTED_YOUNG, ADMITTED_OLD = "ascof.2b", "ascof.2c"
+
+
+def care_home(order: int, who: str, start: str) -> Row:
+    return ev(order, who, "service", start, service_type="lts_residential",
+              service_component="long_term_residential")
+
+
+def admissions_backend(store: Any, *, named: bool = True) -> Any:
+    """Named: each council's adults under its LA code. Not named: the whole set's adults, 70,000
+    aged 18-64 and 13,000 65+, in a file without la_code."""
+    # New long-term care home admissions in 2024/25, by council: E1 A (18-64) and B (65+); E2 C
+    # and D (18-64) and E (65+); E3 F (65+). Adults: E1 20,000 aged 18-64 and 5,000 65+; E2 two
+    # districts of 30,000 and 20,000 aged 18-64 (50,000) and 8,000 65+; E3 has no rows.
+    # 2B: whole set 3 / 70,000 x 100,000 = 4.2857 -> 4.3; E1 1 / 20,000 = 5.0; E2 2 / 50,000 =
+    # 4.0; E3 no rate (0 admitted, no adults). 2C: whole set 3 / 13,000 x 100,000 = 23.08 ->
+    # 23.1; E1 1 / 5,000 = 20.0; E2 1 / 8,000 = 12.5; E3 no rate (1 admitted, no adults).
+    councils = {"A": "E1", "B": "E1", "C": "E2", "D": "E2", "E": "E2", "F": "E3"}
+    born = {"A": "1970-01", "C": "1970-01", "D": "1980-01"}
+    people = [person(p, birth_month=born.get(p, "1940-01")) for p in councils]
+    events = [care_home(n, p, start) for n, (p, start) in enumerate(
+        (("A", "2024-06-01"), ("B", "2024-07-01"), ("C", "2024-08-01"), ("D", "2024-09-01"),
+         ("E", "2024-10-01"), ("F", "2024-05-01")), start=1)]
+    adults = [("E1", None, "18-64", 20_000), ("E1", None, "65+", 5_000),
+              ("E2", "North", "18-64", 30_000), ("E2", "South", "18-64", 20_000),
+              ("E2", "North", "65+", 5_000), ("E2", "South", "65+", 3_000)]
+    if not named:
+        adults = [(None, None, "18-64", 70_000), (None, None, "65+", 13_000)]
+    population = [{"la_code": code, "locality": place, "ethnicity": "white", "age_band": band,
+                   "count": n} for code, place, band, n in adults]
+    return store(people=people, cld_events=events, population=population,
+                 cld_people=[{"person_id": p, "la_code": c} for p, c in councils.items()])
+
+
+def test_admissions_per_council_divide_by_its_own_adults(store) -> None:
+    got = by_group(compute(admissions_backend(store), D,
+                           measures=[ADMITTED_YOUNG, ADMITTED_OLD], by="la_code"))
+    assert got == {
+        (ADMITTED_YOUNG, None): (4.3, 3, 70_000), (ADMITTED_YOUNG, "E1"): (5.0, 1, 20_000),
+        (ADMITTED_YOUNG, "E2"): (4.0, 2, 50_000), (ADMITTED_YOUNG, "E3"): (None, 0, 0),
+        (ADMITTED_OLD, None): (23.1, 3, 13_000), (ADMITTED_OLD, "E1"): (20.0, 1, 5_000),
+        (ADMITTED_OLD, "E2"): (12.5, 1, 8_000), (ADMITTED_OLD, "E3"): (None, 1, 0),
+    }
+    alone = by_group(compute(admissions_backend(store), D,
+                             measures=[ADMITTED_YOUNG, ADMITTED_OLD], council="E2"))
+    assert alone == {(ADMITTED_YOUNG, None): (4.0, 2, 50_000),
+                     (ADMITTED_OLD, None): (12.5, 1, 8_000)}
+
+
+def test_population_rows_naming_no_council_are_the_whole_set_only(store) -> None:
+    # The whole set's adults without LA codes (a file written before la_code): the whole set's
+    # rate as above, 3 / 13,000 x 100,000 = 23.1; no council has adults of its own, so none has
+    # a rate (never one council's admissions over everyone's adults).
+    got = by_group(compute(admissions_backend(store, named=False), D,
+                           measures=[ADMITTED_OLD], by="la_code"))
+    assert got == {(ADMITTED_OLD, None): (23.1, 3, 13_000), (ADMITTED_OLD, "E1"): (None, 1, 0),
+                   (ADMITTED_OLD, "E2"): (None, 1, 0), (ADMITTED_OLD, "E3"): (None, 1, 0)}

@@ -597,9 +597,11 @@ def test_a_population_file_is_read_as_the_population_table(tmp_path: Path) -> No
     population.write_text("Locality,Ethnicity,Age Band,Count\n"
                           ",white,18-64,50000\n,white,65+,20000\n")
     extract = read_cld(path, population=population)
-    assert extract.tables["population"].to_pylist() == [
-        {"locality": None, "ethnicity": "white", "age_band": "18-64", "count": "50000"},
-        {"locality": None, "ethnicity": "white", "age_band": "65+", "count": "20000"}]
+    assert extract.tables["population"].to_pylist() == [  # no la_code column: the whole area
+        {"locality": None, "ethnicity": "white", "age_band": "18-64", "count": "50000",
+         "la_code": None},
+        {"locality": None, "ethnicity": "white", "age_band": "65+", "count": "20000",
+         "la_code": None}]
     assert population in extract.source_files
     population.write_text("ethnicity,age_band\nwhite,18-64\n")
     with pytest.raises(CldFormatError, match="count"):

@@ -110,7 +110,7 @@ def test_population_repeat_counts_case_insensitively(tmp_path: Path) -> None:
     write_folder(folder, data)
     assert errors_of(folder, tmp_path) == [ValidationError(
         "population.csv", "population", 3, "locality", "Elmsford", "population_duplicate",
-        "repeats the locality, ethnicity and age_band of row 2")]
+        "repeats the locality, ethnicity, age_band and la_code of row 2")]
 
 
 def test_every_error_in_an_extract_is_reported_in_file_and_row_order(tmp_path: Path) -> None:

@@ -16,6 +16,9 @@ year when D is 31 March. They read the CLD events and person details a CLD load 
   and ended less than 365 days before it (or is still going); the service's component must say
   long-term residential or nursing care; admissions whose outcome is "NFA: self-funded client"
   are left out. Age at the admission's start; someone admitted at both ages counts as 18-64.
+  By council, each council's admissions per 100,000 of its own adults (the population rows
+  with its ``la_code``): a council with no such rows has no rate (never another's adults);
+  the whole set divides by every row.
 * 2E: of the people (18+, or age unknown) with long-term support in the year, the share living
   in their own home or with family (``cld_people.settled_accommodation``), aged at the end of
   their latest service (or D while it continues); 18-64, 65+, and learning disability 18-64.
@@ -34,7 +37,7 @@ year when D is 31 March. They read the CLD events and person details a CLD load 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from fractions import Fraction
 from typing import Any
 
@@ -110,8 +113,8 @@ def _services(ctx: Context) -> ir.Table:
 
 
 def _by_council(ctx: Context, units: ir.Table) -> tuple[ir.Table, bool]:
-    """``units`` with their council as ``grp`` when the evaluation is by council (2E and 3D can
-    be; 2B/2C cannot, the population table has no council), and whether it is."""
+    """``units`` with their council as ``grp`` when the evaluation is by council (every ASCOF
+    measure but 2A, which DHSC publishes by age only), and whether it is."""
     grouped = ctx.by == COUNCIL
     return attach_group(units, ctx.by if grouped else None, ctx.tables), grouped
 
@@ -170,17 +173,47 @@ def admissions(ctx: Context, wanted: set[str]) -> Cells:
     new = new.filter(aged(lived, 18)).mutate(young=(~aged(lived, 65)).ifelse(1, 0))
     people = new.group_by(["as_of", "person_id"]).aggregate(young=new.young.max())
     people = people.mutate(band=(people.young == 1).ifelse("18-64", "65+"))
-    rows = aggregate(people, ["band"], {"n": lambda u: u.count()}, grouped=False)
+    units, grouped = _by_council(ctx, people)
+    rows = aggregate(units, ["band"], {"n": lambda u: u.count()}, grouped=grouped)
     population = ctx.tables["population"].to_pyarrow().to_pylist()
     cells: Cells = {}
-    for as_of, _ in ctx.keys(False):
+    for as_of, grp in ctx.keys(grouped):
         for measure, band in ADMISSIONS.items():
             if measure in wanted:
-                adults = sum(population_by_ethnicity(population, age_band=band).values())
-                n = int(rows.get((as_of, band, None), {}).get("n", 0))
+                adults = council_adults(population, band, grp)
+                n = int(rows.get((as_of, band, grp), {}).get("n", 0))
                 value = rounded(Fraction(n * PER, adults)) if adults else None
-                cells[(measure, as_of, None)] = Cell(value, n, adults)
+                cells[(measure, as_of, grp)] = Cell(value, n, adults)
     return cells
+
+
+def council_adults(population: list[dict[str, Any]], band: str, council: str | None) -> int:
+    """Adults in an age band of one council (its rows' ``la_code``), or of the whole set
+    (``council`` None: every council's rows, each council's from its least detailed rows, as
+    representation reads them). A council with no rows of its own has none: rows without an
+    LA code are the whole area's, and can never stand for one council among several."""
+    by_council: dict[str | None, list[dict[str, Any]]] = {}
+    for row in population:
+        by_council.setdefault(row.get("la_code"), []).append(row)
+    chosen = list(by_council) if council is None else [council] if council in by_council else []
+    return sum(sum(population_by_ethnicity(by_council[c], age_band=band).values())
+               for c in chosen)
+
+
+def population_gaps(values: Iterable[Any]) -> list[str]:
+    """Why a 2B/2C figure has no rate: one sentence for the whole area or each council whose
+    population rows hold no adults of the age band (``value`` None, denominator 0), so the
+    empty figure is never read as "no admissions"."""
+    gaps: dict[str, list[str]] = {}
+    for value in values:
+        if value.measure in ADMISSIONS and value.value is None and not value.denominator:
+            council = next(iter(value.breakdown.values())) if value.breakdown else None
+            where = f"council {council}: the population has no rows with la_code {council}" \
+                if council else "the whole area: the population table has no adults"
+            gaps.setdefault(where, []).append(value.measure)
+    return [f"{', '.join(dict.fromkeys(measures))}: no rate for {where} of that age "
+            "(careassure ingest --population; docs/national.md)"
+            for where, measures in gaps.items()]
 
 
 def living_at_home(ctx: Context, wanted: set[str]) -> Cells:

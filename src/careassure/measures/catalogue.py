@@ -325,7 +325,7 @@ _YEAR = "over the 12 months to D (the financial year when D is 31 March)"
 
 def _ascof_measures() -> list[MeasureDef]:
     """ASCOF from CLD, as DHSC computes them (measures/ascof.py); whole area, and by council
-    but for 2B/2C (the population table has no council)."""
+    but for 2A (2B/2C per council divide by the council's own population rows)."""
     none: frozenset[str] = frozenset()
     short_term = [
         MeasureDef(
@@ -347,7 +347,7 @@ def _ascof_measures() -> list[MeasureDef]:
             f"DHSC's CLD method: people aged {ages} whose long-term needs were newly met by "
             f"admission to a residential or nursing care home {_YEAR}, per 100,000 adults aged "
             f"{ages} (the population table).",
-            "per_100k", "lower", "snapshot", breakdowns=none,
+            "per_100k", "lower", "snapshot", breakdowns=council,
         )
         for code, ages in (("2b", "18-64"), ("2c", "65+"))
     ]

@@ -271,6 +271,10 @@ def _emit(rows: list[MeasureValue | PublishedValue], output_format: OutputFormat
         typer.echo(_write_csv(rows), nl=False)
     else:
         print_table(rows, title, by=by, dates=dates)
+    from careassure.measures.ascof import population_gaps
+
+    for gap in population_gaps(rows):
+        typer.echo(f"note: {gap}", err=True)
 
 
 DB = typer.Option(None, "--db", "--store", help="The store (default $CAREASSURE_STORE, else "

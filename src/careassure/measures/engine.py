@@ -117,8 +117,9 @@ _IBIS_TYPES = {
 class _Tables(dict):
     """The record tables of a backend, each looked up on first use (a lookup asks the engine for
     the table's schema, which is not free on Spark). With a ``council`` (an LA code), every
-    table keyed by person holds only the rows of that council's people (``cld_people.la_code``),
-    so every measure and breakdown reads as if that council had been loaded alone."""
+    table keyed by person holds only the rows of that council's people (``cld_people.la_code``)
+    and the population only that council's rows (its ``la_code``), so every measure and
+    breakdown reads as if that council had been loaded alone."""
 
     def __init__(self, backend: Any, council: str | None = None) -> None:
         super().__init__()
@@ -141,6 +142,8 @@ class _Tables(dict):
             theirs = councils.filter(councils.la_code == self.council).select(
                 c_person="person_id")
             table = table.semi_join(theirs, table.person_id == theirs.c_person)
+        elif self.council is not None and name == "population":
+            table = table.filter(table.la_code == self.council)
         self[name] = table
         return table
 

@@ -277,9 +277,10 @@ def population_duplicate(tables: Tables) -> Iterator[Check]:
     staged = tables.get("population")
     if staged is None:
         return
-    key = ", ".join(_value(staged, c) for c in ("locality", "ethnicity", "age_band"))
+    key = ", ".join(_value(staged, c) for c in ("locality", "ethnicity", "age_band", "la_code"))
     yield Check(staged.name, "locality", f"""
-        SELECT row, value, 'repeats the locality, ethnicity and age_band of row ' || first AS reason
+        SELECT row, value,
+               'repeats the locality, ethnicity, age_band and la_code of row ' || first AS reason
         FROM (SELECT _row AS row, locality AS value,
                      min(_row) OVER (PARTITION BY {key}) AS first
               FROM {quote(staged.relation)})

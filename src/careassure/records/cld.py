@@ -77,6 +77,9 @@ _FIRST_DATA_ROW = 2
 # Binds record ids to the content of the extract read: see _ids.
 _ID_DOMAIN = b"careassure CLD record ids v1\x00"
 _EVENT_TYPES = ("request", "assessment", "service", "review")
+# Population columns a file may leave out: files written before several councils could be
+# given together have no ``la_code`` (all their rows are the whole area of the load).
+OPTIONAL_POPULATION = ("la_code",)
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,17 @@ class CldFormatError(Exception):
         if hidden:
             lines.append(f"  ... and {hidden} more")
         super().__init__("\n".join(lines))
+
+
+class CldCouncilError(CldFormatError):
+    """A council's load (``council``) holding rows of another council: one line naming the first
+    such row by file, row, column and value, and how many rows in all."""
+
+    def __init__(self, problems: list[CldProblem]) -> None:
+        super().__init__(problems)
+        others = sum(p.rows for p in problems) - 1
+        more = f"; {others:,} such rows in all" if others and len(problems) > 1 else ""
+        Exception.__init__(self, f"{problems[0]}{more}")
 
 
 @dataclass
@@ -239,6 +253,7 @@ def read_cld(
     postcode_localities: str | Path | None = None,
     extra_values: str | Path | None = None,
     population: str | Path | None = None,
+    council: str | None = None,
 ) -> CldExtract:
     """Read a CLD extract: one CSV or XLSX file, or a folder of them (e.g. quarterly submissions).
 
@@ -247,8 +262,11 @@ def read_cld(
     person's locality; without it locality stays empty. ``extra_values`` is an optional YAML file
     of a council's own spellings, in the layout of ``cld_values.yaml``. ``population`` is an
     optional CSV in the record format's ``population.csv`` layout (``locality``, ``ethnicity``,
-    ``age_band``, ``count``: ONS mid-year estimates), which CLD does not carry and ASCOF 2B/2C
-    divide by; it is loaded, and validated, as the ``population`` table.
+    ``age_band``, ``count``: ONS mid-year estimates; optionally ``la_code``, the council of each
+    row when several councils are loaded), which CLD does not carry and ASCOF 2B/2C divide by;
+    it is loaded, and validated, as the ``population`` table. ``council`` (an LA code) reads one
+    council's extract: a row whose ``LA_Code`` (or population ``la_code``) names another council
+    raises CldCouncilError, and population rows without one are that council's.
 
     Raises CldFormatError when the extract cannot be read as CLD.
     """
@@ -270,6 +288,8 @@ def read_cld(
     rows = pd.concat(frames, ignore_index=True)
     if rows.empty:
         raise CldFormatError([CldProblem(str(path), None, None, None, "holds no data rows")])
+    if council is not None:
+        _check_council(rows, "LA_Code", council)
     report.rows_read = len(rows)
     report.columns_not_used = sorted(not_used)
     lookup = _postcode_lookup(Path(postcode_localities)) if postcode_localities else None
@@ -281,14 +301,26 @@ def read_cld(
     events = _events(rows, fields, people, values, report)
     tables = _tables(people, events, id_key.digest(), values, report)
     if population is not None:
-        tables["population"] = _population(Path(population))
+        tables["population"] = _population(Path(population), council)
         files.append(Path(population))
     return CldExtract(tables, report, files)
 
 
-def _population(path: Path) -> pa.Table:
+def _check_council(rows: pd.DataFrame, column: str, council: str) -> None:
+    """Raise CldCouncilError when a row of ``rows`` names a council other than ``council``."""
+    found = _Problems()
+    found.add(rows, rows[column].notna() & (rows[column] != council), column,
+              f"is not {council}, the council being loaded (--council): load each council's "
+              "files on their own")
+    if found.items:
+        raise CldCouncilError([problem for _, problem in sorted(
+            found.items, key=lambda item: (item[0], item[1].row or 0))])
+
+
+def _population(path: Path, council: str | None = None) -> pa.Table:
     """The population CSV as text columns (headers matched ignoring case and spaces); the
-    loader validates it as the ``population`` table, naming this file's rows."""
+    loader validates it as the ``population`` table, naming this file's rows. For one
+    ``council``'s load its rows must be that council's; rows without an LA code become it."""
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
@@ -296,11 +328,19 @@ def _population(path: Path) -> pa.Table:
                                          f"cannot be read as a CSV file ({exc})")]) from exc
     frame.columns = [str(c).strip().lower().replace(" ", "_") for c in frame.columns]
     columns = TABLES["population"].column_names
-    missing = [c for c in columns if c not in frame.columns]
+    missing = [c for c in columns if c not in frame.columns and c not in OPTIONAL_POPULATION]
     if missing:
         raise CldFormatError([CldProblem(str(path), None, c, None, "is a required column")
                               for c in missing])
-    return _arrow("population", frame[list(columns)].replace("", None))
+    frame = frame.reindex(columns=list(columns), fill_value="")
+    if council is not None:
+        named = frame["la_code"].str.strip()
+        named = named.mask(named == "")
+        _check_council(frame.assign(la_code=named, _file=str(path), _order=0,
+                                    _row=range(_FIRST_DATA_ROW, _FIRST_DATA_ROW + len(frame))),
+                       "la_code", council)
+        frame["la_code"] = council
+    return _arrow("population", frame.replace("", None))
 
 
 # --- reading files -------------------------------------------------------------------------------

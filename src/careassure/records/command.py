@@ -50,6 +50,11 @@ def ingest(
         "--population", help="With --format cld: a CSV of adults by age band (locality, "
                              "ethnicity, age_band, count; ONS mid-year estimates) for the ASCOF "
                              "2B/2C rates.", show_default=False)] = None,
+    council: Annotated[str | None, typer.Option(
+        "--council", help="With --format cld: the LA code of the one council whose files "
+                          "these are (E10000018); replaces that council's rows only, leaving "
+                          "other councils' in the store as they are (docs/national.md).",
+        show_default=False)] = None,
     parquet: Annotated[Path | None, typer.Option(
         "--parquet", help="After the load, also write every table of the store to this folder "
                           "as <table>.parquet, for measures on a Spark cluster "
@@ -68,6 +73,8 @@ def ingest(
     Example: [bold]careassure ingest --format cld cld_2025q4.csv --population pop.csv[/bold]
 
     Example: [bold]careassure ingest --format cld councils/ --parquet national/[/bold]
+
+    Example: [bold]careassure ingest --format cld --council E10000018 leics.csv[/bold]
     """
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -83,7 +90,7 @@ def ingest(
         task = progress.add_task("starting", total=None)
         try:
             result = run_ingest(path, store=db, extract=extract, fmt=fmt, loaded_by=by,
-                                error_report=errors, population=population,
+                                error_report=errors, population=population, council=council,
                                 progress=lambda step: progress.update(task, description=step))
         except _expected_errors(fmt) as exc:
             progress.stop()
@@ -153,6 +160,8 @@ def loads(
             record.loaded_by))
         console.print(Text(f"  extract {record.extract} ({record.source_format}), {rows:,} rows "
                            f"from {record.source_path}"))
+        if record.notes:
+            console.print(Text(f"  {record.notes}"))
         if extra:
             console.print(Text(f"  extra columns not stored: {extra}"))
 

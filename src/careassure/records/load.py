@@ -10,7 +10,10 @@ keep reading the previous store until the new one is complete.
 
 Rows carry the name of the extract they came from. Loading under a name replaces that extract's
 rows and no other's: the record format loads as ``local`` by default (one current extract per
-source system; each monthly refresh replaces the last), the national CLD file as ``cld``.
+source system; each monthly refresh replaces the last), the national CLD file as ``cld``, and
+one council's CLD given by its LA code (``council``) as ``cld-<la code>``, so a region loads its
+councils' files as they arrive, each replacing only that council's rows. A CLD load never puts
+a council or a person in two extracts (:func:`_check_councils_apart`).
 """
 
 from __future__ import annotations
@@ -51,6 +54,8 @@ from careassure.records.store import (
 
 DEFAULT_EXTRACT = "local"
 CLD_EXTRACT = "cld"
+# An LA code as ONS writes it (E10000018): one letter, eight digits.
+LA_CODE = re.compile(r"^[A-Z]\d{8}$")
 FORMATS = ("records", "cld")
 # Errors kept in memory for LoadResult.errors; the report file holds the first
 # IngestLimits.max_errors_per_rule of each rule and counts the rest.
@@ -92,10 +97,13 @@ class LoadResult:
 def ingest(path: str | Path, *, store: str | Path | None = None, extract: str | None = None,
            fmt: str = "records", loaded_by: str | None = None, error_report: Path | None = None,
            progress: Progress | None = None,
-           population: str | Path | None = None) -> LoadResult:
+           population: str | Path | None = None, council: str | None = None) -> LoadResult:
     """Load the extract at ``path`` into the store: the record format (a folder of CSV or Parquet
     files, a ZIP of them or an XLSX workbook) or, with ``fmt="cld"``, a national CLD extract
     (``population``: a CSV of adults by age band for the ASCOF rates, which CLD lacks).
+    ``council`` (an LA code, CLD only) loads one council's files as the extract
+    ``cld-<la code>``, replacing that council's rows and leaving other councils' as they are;
+    a row of another council is refused.
 
     Raises IngestError (and, for CLD, CldFormatError) when the extract cannot be read at all;
     problems in the data are returned in the result, never raised.
@@ -103,19 +111,23 @@ def ingest(path: str | Path, *, store: str | Path | None = None, extract: str | 
     started = time.perf_counter()
     step = progress or (lambda _message: None)
     source_path = Path(path).expanduser()
+    if council is not None and fmt != "cld":
+        raise IngestError("--council is for --format cld: it names the council of a CLD file")
     if fmt == "cld":
         from careassure.records.cld import read_cld
 
+        extract = _cld_extract(extract, council)
         if not source_path.exists():
             raise IngestError(f"{source_path} does not exist")
         _check_store(store_path(store))
         step(f"reading CLD extract {source_path.name}")
-        cld = read_cld(source_path, population=population)
+        cld = read_cld(source_path, population=population, council=council)
         result = load_tables(
-            cld.tables, store=store, extract=extract or CLD_EXTRACT, source_format="cld",
+            cld.tables, store=store, extract=extract, source_format="cld",
             source_path=str(source_path.resolve()),
             file_hashes={Path(f).name: sha256_file(Path(f)) for f in cld.source_files},
-            loaded_by=loaded_by, error_report=error_report, progress=progress)
+            loaded_by=loaded_by, error_report=error_report, progress=progress,
+            notes=f"council {council}" if council else None)
         result.report_lines = cld.report.lines()
         result.elapsed = time.perf_counter() - started
         return result
@@ -160,6 +172,19 @@ def load_tables(tables: Mapping[str, pa.Table], *, store: str | Path | None, ext
                        progress=step)
     result.elapsed = time.perf_counter() - started
     return result
+
+
+def _cld_extract(extract: str | None, council: str | None) -> str:
+    """The extract a CLD load goes into: ``cld``, or ``cld-<la code>`` for one council."""
+    if council is None:
+        return extract or CLD_EXTRACT
+    if not LA_CODE.match(council):
+        raise IngestError(f"--council {council!r} is not an LA code: one capital letter and "
+                          "eight digits, as E10000018")
+    if extract is not None:
+        raise IngestError(f"give --council or --extract, not both: council {council}'s rows "
+                          f"are the extract cld-{council.lower()}")
+    return f"cld-{council.lower()}"
 
 
 def _extract_name(name: str) -> str:
@@ -386,6 +411,8 @@ def _write(con: duckdb.DuckDBPyConnection, final: Mapping[str, str], store: Path
                 con.execute("BEGIN TRANSACTION")
                 try:
                     create_schema(con)
+                    if "cld_people" in final:
+                        _check_councils_apart(con, final, extract)
                     for name in STORE_ORDER:
                         if name in final:
                             _insert(con, name, final[name], extract)
@@ -411,6 +438,34 @@ def _write(con: duckdb.DuckDBPyConnection, final: Mapping[str, str], store: Path
         finally:
             for leftover in (copy, copy.with_name(copy.name + ".wal")):
                 leftover.unlink(missing_ok=True)
+
+
+def _check_councils_apart(con: duckdb.DuckDBPyConnection, final: Mapping[str, str],
+                          extract: str) -> None:
+    """Refuse a CLD load (IngestError, so the copy is dropped and the store is unchanged) whose
+    councils or people the store already holds in another extract: a council in two extracts
+    would count twice, and a person (the same NHS number, or the same council's local number)
+    in two would be two people rows for one person. A person known to two councils is one
+    person only when both councils' files are loaded together (docs/national.md)."""
+    column = quote(EXTRACT_COLUMN)
+    councils = con.execute(
+        f"SELECT DISTINCT s.la_code, s.{column} FROM cld_people s JOIN "
+        f"(SELECT DISTINCT la_code FROM memory.main.{quote(final['cld_people'])}) n "
+        f"ON s.la_code = n.la_code WHERE s.{column} <> ? ORDER BY 1, 2 LIMIT 1",
+        [extract]).fetchone()
+    if councils:
+        raise IngestError(f"council {councils[0]} is already in the store in the extract "
+                          f"'{councils[1]}': load its files again under that extract, or remove "
+                          "it first; a council is in one extract only (docs/national.md)")
+    shared = con.execute(
+        f"SELECT count(*), min(s.la_code) FROM cld_people s "
+        f"JOIN memory.main.{quote(final['cld_people'])} n ON s.person_id = n.person_id "
+        f"WHERE s.{column} <> ?", [extract]).fetchone()
+    if shared and shared[0]:
+        raise IngestError(f"{shared[0]:,} person(s) of this file are already in the store for "
+                          f"council {shared[1]} (the same NHS number): a person known to two "
+                          "councils is one person only when both councils' files are loaded "
+                          "together (docs/national.md)")
 
 
 def _copy_store(store: Path, copy: Path) -> None:

@@ -145,5 +145,5 @@ NEGATIVE = _rule(
     "is negative")
 POPULATION_DUPLICATE = _rule(
     "population_duplicate", "The population table gives each locality, ethnicity and age band "
-    "once (a repeat would double the denominator).",
-    "repeats the locality, ethnicity and age_band of row 4")
+    "of a council once (a repeat would double the denominator).",
+    "repeats the locality, ethnicity, age_band and la_code of row 4")

@@ -230,6 +230,9 @@ POPULATION = Table(
         Column("ethnicity", _C, True, "as in people", allowed=ETHNICITIES),
         Column("age_band", _C, False, "age band", allowed=AGE_BANDS),
         Column("count", ColumnType.INTEGER, True, "number of adults", non_negative=True),
+        Column("la_code", _T, False, "the council's LA code, when several councils' adults are "
+               "given together (ASCOF 2B/2C per council); NULL = the whole area of the load",
+               max_length=LABEL_MAX_LENGTH),
     ),
 )
 

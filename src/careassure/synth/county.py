@@ -228,6 +228,7 @@ def _frames(people: People, codes: Codes, episodes: Batch, services: support.Ser
         "ethnicity": pd.Series(np.array(CENSUS_GROUPS)[eth.ravel()], dtype="str"),
         "age_band": pd.Series(np.array(AGE_BANDS)[band.ravel()], dtype="str"),
         "count": np.round(cells.ravel() * scale).astype(np.int64),
+        "la_code": pd.Series([None] * loc.size, dtype="str"),  # one council: the whole area
     })
 
     frames = {

@@ -46,8 +46,8 @@ def councils_cld(councils: int, scale: float, seed: int = DEFAULT_SEED
 def write_national_cld(out: str | Path, councils: int, scale: float,
                        seed: int = DEFAULT_SEED) -> NationalFiles:
     """Write ``out/cld/cld_<la_code>.csv`` per council and ``out/population.csv``: each
-    council's adults by ethnicity and age band, its LA code as the locality (the record format's
-    population layout; the ASCOF 2B/2C rates of the whole set add every row up)."""
+    council's adults by ethnicity and age band under its LA code (the record format's population
+    layout with ``la_code``), so ASCOF 2B/2C are rates per council and for the whole set."""
     folder = Path(out) / "cld"
     rows, codes, populations = 0, [], []
     for code, extract, population in councils_cld(councils, scale, seed):
@@ -55,8 +55,9 @@ def write_national_cld(out: str | Path, councils: int, scale: float,
         rows += len(extract)
         codes.append(code)
         adults = population.groupby(["ethnicity", "age_band"], as_index=False)["count"].sum()
-        populations.append(adults.assign(locality=code))
+        populations.append(adults.assign(la_code=code, locality=""))
     population_file = Path(out) / "population.csv"
     frame = pd.concat(populations, ignore_index=True)
-    frame[["locality", "ethnicity", "age_band", "count"]].to_csv(population_file, index=False)
+    frame[["la_code", "locality", "ethnicity", "age_band", "count"]].to_csv(population_file,
+                                                                            index=False)
     return NationalFiles(folder, population_file, rows, tuple(codes))
