@@ -41,6 +41,7 @@ ROUTER_MODULES: tuple[str, ...] = (
     "careassure.web.routes.reports",
     "careassure.web.routes.budget",
     "careassure.web.routes.reported",
+    "careassure.web.routes.reported_admin",
     "careassure.web.routes.views",
     "careassure.web.routes.measure_files",
     "careassure.web.routes.drilldown",
