@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,16 @@ def careassure_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("CAREASSURE_PSEUDONYM_KEY", raising=False)
     monkeypatch.delenv("CAREASSURE_COUNCIL_CODE", raising=False)
     return home
+
+
+@pytest.fixture(autouse=True)
+def no_app_declared_measures() -> Iterator[None]:
+    """Reported measures declared on an admin page are handed to the measures layer for the
+    process; a test that declared some must not leave them in the next test's catalogue."""
+    yield
+    declarations = sys.modules.get("careassure.reported.declarations")
+    if declarations is not None:
+        declarations.forget()
 
 
 @pytest.fixture(scope="session")

@@ -194,3 +194,13 @@ def sync(engine: Engine) -> None:
             found = declared(session)
         use_app_declarations(found)
         _handed_down = key
+
+
+def forget() -> None:
+    """Withdraw the declarations handed down, so the next :func:`sync` reads them afresh (a
+    process that moves to another database: the tests, one database each)."""
+    global _handed_down
+    with _sync_lock:
+        use_app_declarations(())
+        _handed_down = None
+        _tables.clear()
