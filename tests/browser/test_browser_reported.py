@@ -99,7 +99,8 @@ def test_the_admin_declares_a_measure_and_its_owner_finds_it_ready_for_values(
     admin.get_by_label("Unit").select_option("count")
     admin.get_by_role("group", name="Which way is better").get_by_label("Higher is better")\
         .check()
-    admin.get_by_role("group", name="Reported").get_by_label(re.compile("^Quarterly")).check()
+    admin.get_by_role("group", name="How often it is reported").get_by_label(
+        "Quarterly (calendar quarters)").check()
     admin.get_by_label("Role that enters its values").select_option("analyst")
     admin.get_by_label("Owner", exact=True).fill("Carers' commissioning team")
     admin.get_by_label("Source").fill("Carers' support provider quarterly return")
