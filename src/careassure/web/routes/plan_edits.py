@@ -115,8 +115,10 @@ def change_target(
     comparator: str = Form(""),
     target: str = Form(""),
     baseline: str = Form(""),
+    measure: str = Form(""),
 ) -> Response:
-    """A measured outcome's target (comparator and value) and, optionally, its baseline date."""
+    """A measured outcome's target (comparator and value), optionally its baseline date, and
+    the measure it is judged on (a reported measure declared on the admin page among them)."""
     from careassure.plan.model import PlanError
     from careassure.plan.service import set_target
 
@@ -124,8 +126,18 @@ def change_target(
     outcome = _find(_judged_or_404(request, user)[1], path)
     if outcome.path.count("/") != 2 or outcome.spec.measured is None:
         raise HTTPException(status_code=404)
-    form = {"comparator": comparator, "target": target[:30], "baseline": baseline[:20]}
+    form = {"comparator": comparator, "target": target[:30], "baseline": baseline[:20],
+            "measure": measure[:120]}
     errors: dict[str, str] = {}
+    measure_id = None
+    if measure and measure != outcome.spec.measured.measure_id:
+        from careassure.plan.model import check_measure
+
+        try:
+            check_measure(measure, outcome.spec.measured.breakdown, path)
+            measure_id = measure
+        except PlanError as exc:
+            errors["measure"] = message(exc)
     if comparator not in dict(COMPARATOR_CHOICES):
         errors["comparator"] = "Choose how the value is compared with the target"
     try:
@@ -141,7 +153,7 @@ def change_target(
         try:
             with transaction(request.app.state.engine) as session:
                 set_target(session, user.username, path, comparator=comparator, target=value,
-                           baseline_on=baseline_on)
+                           baseline_on=baseline_on, measure_id=measure_id)
         except PlanError as exc:
             errors["target"] = message(exc)
     if errors:
