@@ -128,6 +128,7 @@ def test_a_measure_from_the_file_is_shown_but_not_editable(client_for: Clients) 
     edited = declaration()
     del edited["measure_id"]
     assert post(admin, f"/admin/reported-measures/{FNC}", edited).status_code == 404
+    assert post(admin, f"/admin/reported-measures/{FNC}", {"title": ""}).status_code == 404
     assert post(admin, f"/admin/reported-measures/{FNC}/retire",
                 {"retired": "yes"}).status_code == 404
 

@@ -238,8 +238,11 @@ async def edit_reported_measure(
 
 
 def _edit(request: Request, user: SignedIn, measure_id: str, form: dict[str, str]) -> Response:
+    from careassure.measures.reported import app_declared
     from careassure.reported.declarations import edit, sync
 
+    if measure_id not in {m.id for m in app_declared()}:  # unknown, or in the council's file
+        raise HTTPException(status_code=404)
     errors: dict[str, str] = {}
     fields = _typed(form, errors)
 
