@@ -57,7 +57,9 @@ OWNER_ROLES = ("admin", "improvement_manager", "workstream_lead", "analyst")
 _REQUIRED = ("id", "title", "definition", "unit", "frequency", "owner_role", "owner", "source",
              "minimum", "maximum", "first_period")
 _YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_ID_NAME = re.compile(r"[a-z][a-z0-9_]{0,100}")
+# What follows "reported." in an id: it is part of web addresses and file names, so no spaces,
+# capitals, slashes or other punctuation.
+_ID_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,100}")
 MAX_TITLE, MAX_DEFINITION, MAX_TEXT, MAX_DUE_DAYS = 200, 2000, 200, 366
 
 
@@ -321,8 +323,8 @@ def check_declaration(entry: Mapping[str, Any]) -> ReportedMeasure:
     # minimum only once both are numbers).
     checks: list[tuple[str, Callable[[], bool], str]] = [
         ("id", lambda: measure_id.startswith(PREFIX) and bool(_ID_NAME.fullmatch(name)),
-         f"id must be lower case and start with {PREFIX!r}, then letters, digits and "
-         "underscores (like reported.carers_support_pct)"),
+         f"id must be lower case and start with {PREFIX!r}, then letters, digits, underscores, "
+         "hyphens or dots (like reported.carers_support_pct)"),
         ("title", lambda: len(str(entry["title"])) <= MAX_TITLE,
          f"title must be {MAX_TITLE} characters or fewer"),
         ("definition", lambda: str(entry["definition"]).endswith("."),
