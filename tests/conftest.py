@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,6 +33,16 @@ def quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     monkeypatch.setattr(accounts, "_hasher", hasher)
     monkeypatch.setattr(accounts, "_DUMMY_HASH", hasher.hash("timing"))
+
+
+@pytest.fixture(autouse=True)
+def no_app_declared_measures() -> Iterator[None]:
+    """Reported measures declared on an admin page are handed to the measures layer for the
+    process; a test that declared some must not leave them in the next test's catalogue."""
+    yield
+    declarations = sys.modules.get("careassure.reported.declarations")
+    if declarations is not None:
+        declarations.forget()
 
 
 @pytest.fixture(scope="session")

@@ -38,7 +38,14 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+# The sub-commands that read measures: the reported measures declared on the web app's admin page
+# are read from the application database before they run, so they see the catalogue the app does.
+# ``measures`` and ``series`` read them only when a run needs them (_stored_reported_values).
+READ_MEASURES = frozenset({"plan", "report", "reported", "digest", "cqc", "demo", "national"})
+
+
 def _root(
+    ctx: typer.Context,
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
@@ -47,6 +54,36 @@ def _root(
 
     Example: [bold]careassure synth --out county/ && careassure ingest county/[/bold]
     """
+    if ctx.invoked_subcommand in READ_MEASURES:
+        _use_app_declarations()
+
+
+def _use_app_declarations() -> None:
+    """Hand the admin page's reported measures to the measures layer, when there is an
+    application database ($CAREASSURE_DATABASE_URL, or the SQLite file the web app or demo made);
+    a database that cannot be read ends the command in one line."""
+    import os
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from careassure.appdb import DATABASE_URL_ENV, create_engine
+    from careassure.appdb.engine import default_database_path
+    from careassure.cliargs import fail
+    from careassure.reported.declarations import sync
+
+    if not os.environ.get(DATABASE_URL_ENV) and not default_database_path().exists():
+        return
+    try:
+        engine = create_engine()
+    except ValueError as exc:
+        fail(str(exc))
+    try:
+        sync(engine)
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        fail(f"cannot read the reported measures declared in the application database: {reason}")
+    finally:
+        engine.dispose()
 
 
 def _audit_refused_load(arguments: dict[str, Any]) -> None:
@@ -106,9 +143,15 @@ def _ingest() -> Callable[..., None]:
     return ingest
 
 
+@functools.cache
 def _stored_reported_values() -> Any:
+    """The application database's reported values, after handing its declared reported measures
+    to the measures layer; read at most once a run, and only by a run that needs them (every
+    measure, a pattern, a reported measure or an id the file-declared catalogue does not know),
+    so that one computed measure from the command line never opens the database."""
     from careassure.reported.command import stored_or_none
 
+    _use_app_declarations()
     return stored_or_none()
 
 

@@ -58,6 +58,9 @@ def test_every_page_an_administrator_can_reach(page_for: Any, site: Any) -> None
         ("analyst", "/reported", 200),
         ("analyst", "/reported/reported.regulated_market_good_pct", 200),
         ("workstream_lead", "/reported/reported.peer_audit_participation_pct", 200),
+        ("admin", "/admin/reported-measures", 200),
+        ("admin", "/admin/reported-measures/reported.fnc_determinations_per_50k", 200),
+        ("viewer", "/reported/reported.peer_audit_participation_pct", 403),
     ],
 )
 def test_pages_only_other_roles_or_errors_show(

@@ -56,6 +56,12 @@ MATRIX: dict[tuple[str, str], frozenset[str] | str] = {
     ("POST", "/reported/{measure_id}"): STAFF,
     ("GET", "/reported-template.{suffix}"): STAFF,
     ("POST", "/reported-import"): STAFF,
+    ("GET", "/reported/{measure_id}/evidence/{version_id}"): STAFF,
+    ("GET", "/admin/reported-measures"): ADMINS,
+    ("POST", "/admin/reported-measures"): ADMINS,
+    ("GET", "/admin/reported-measures/{measure_id}"): ADMINS,
+    ("POST", "/admin/reported-measures/{measure_id}"): ADMINS,
+    ("POST", "/admin/reported-measures/{measure_id}/retire"): ADMINS,
     ("GET", "/planner"): STAFF,
     ("GET", "/cqc"): STAFF,
     ("GET", "/cqc/whatif"): STAFF,
@@ -116,6 +122,7 @@ PATH_VALUES = {
     "risk_key": "risk-1",
     "statement_id": "assessing_needs",
     "view_id": "1",
+    "version_id": "1",
 }
 
 

@@ -313,3 +313,27 @@ def test_needs_attention_and_my_actions_list_what_is_late(
     assert "You lead no actions of the plan" in nothing
     assert client_for("analyst").get("/my-actions").status_code == 403
     assert client_for("viewer").get("/attention").status_code == 403
+
+
+def test_a_manager_links_an_outcome_to_a_measure_declared_on_the_admin_page(
+        planned: FastAPI, client_for: Clients) -> None:
+    manager = client_for("improvement_manager")
+    url = f"/plan/{OWNED}/waiting/target"
+    unknown = _post(manager, url, measure="reported.not_declared", comparator=">=", target="50")
+    assert unknown.status_code == 400 and _summary_links(unknown.text) == ["measure"]
+    declared = _post(client_for("admin"), "/admin/reported-measures", **{
+        "measure_id": "carers_groups_attended", "title": "Carers attending support groups",
+        "definition": "Carers who attended a commissioned support group in the quarter.",
+        "unit": "count", "direction": "higher", "frequency": "quarterly",
+        "owner_role": "analyst", "owner": "Carers' team", "source": "Provider return",
+        "minimum": "0", "maximum": "5000", "first_period": "30/06/2025", "due_days": "30"})
+    assert declared.status_code == 303
+    assert 'value="reported.carers_groups_attended"' in manager.get(f"/plan/{OWNED}/waiting").text
+    linked = _post(manager, url, measure="reported.carers_groups_attended", comparator=">=",
+                   target="50")
+    assert linked.status_code == 303
+    with transaction(planned.state.engine) as session:
+        measured = load_plan(session).areas[0].actions[0].outcomes[0].measured
+    assert measured is not None and (measured.measure_id, measured.target) == (
+        "reported.carers_groups_attended", 50.0)
+    assert "Carers attending support groups" in manager.get(f"/plan/{OWNED}/waiting").text

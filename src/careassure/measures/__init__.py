@@ -25,12 +25,25 @@ from careassure.measures.catalogue import (
     Target,
     build_catalogue,
 )
+from careassure.measures.reported import on_declarations_changed
 from careassure.measures.result import MeasureValue
 from careassure.measures.targets import Targets, TargetsError, default_targets_path, load_targets
 
 CATALOGUE: dict[str, MeasureDef] = build_catalogue(
     load_targets(default_targets_path()).for_measure
 )
+
+
+def _refresh_catalogue() -> None:
+    """Bring CATALOGUE in line with the reported measures declared now (a measure declared on the
+    admin page joins it, an edited one is replaced). Changed in place: modules hold the dict."""
+    fresh = build_catalogue(load_targets(default_targets_path()).for_measure)
+    for gone in set(CATALOGUE) - set(fresh):
+        CATALOGUE.pop(gone, None)
+    CATALOGUE.update(fresh)
+
+
+on_declarations_changed(_refresh_catalogue)
 
 __all__ = [
     "BREAKDOWNS",

@@ -14,11 +14,21 @@ from datetime import date, timedelta
 from careassure.measures.calendar import FLOW_PERIOD_MONTHS, default_period_start
 from careassure.measures.catalogue import Target, Unit, declared_measures
 from careassure.measures.publish import SUPPRESSED, PublishedValue, suppress
+from careassure.measures.reported import on_declarations_changed
 from careassure.measures.result import MeasureValue
 
 NO_VALUE = "—"
 
 _UNITS: dict[str, Unit] = {m.id: m.unit for m in declared_measures()}
+
+
+def _refresh_units() -> None:
+    """A reported measure declared on the admin page has a unit too (never removed: an id
+    keeps its unit)."""
+    _UNITS.update({m.id: m.unit for m in declared_measures()})
+
+
+on_declarations_changed(_refresh_units)
 
 
 def unit_of(measure_id: str) -> Unit:

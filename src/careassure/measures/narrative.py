@@ -33,12 +33,22 @@ from typing import Any, Literal
 from careassure.measures.catalogue import Direction, Target, declared_measures
 from careassure.measures.format import format_number, format_target, uk_date, unit_of
 from careassure.measures.publish import SUPPRESSED, PublishedValue, suppress
+from careassure.measures.reported import on_declarations_changed
 from careassure.measures.result import MeasureValue
 from careassure.measures.targets import Targets, load_targets
 
 Movement = Literal["down", "up", "unchanged"]
 
 _DIRECTIONS: dict[str, Direction | None] = {m.id: m.direction for m in declared_measures()}
+
+
+def _refresh_directions() -> None:
+    """A reported measure declared on the admin page has a direction too (never removed: an id
+    keeps its direction)."""
+    _DIRECTIONS.update({m.id: m.direction for m in declared_measures()})
+
+
+on_declarations_changed(_refresh_directions)
 FRAGMENT_KEYS = ("value", "baseline", "peak", "direction", "target")
 
 

@@ -16,6 +16,11 @@ beside the plan, and the web app and the CLI read them from there and pass them 
 :func:`careassure.measures.compute` / ``series`` (``reported=``). The analytics store is not
 used because only ingest writes it, all or nothing, and a load replaces it.
 
+A council may also declare measures on the web app's admin page: those are stored, versioned,
+in the application database, and the app layer hands them to this package as plain data
+(:func:`use_app_declarations`), as it hands down values. :func:`reported_measures` is then the
+file's declarations followed by those, and the catalogue, units and directions follow at once.
+
 Periods are named by their last day: a month end, a calendar quarter end (30 June 2025 is the
 quarter April to June 2025, "2025 Q2" as the ICB returns write it) or a financial year end (31
 March 2024 is 2023/24, as the national surveys are published).
@@ -25,7 +30,8 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -51,10 +57,24 @@ OWNER_ROLES = ("admin", "improvement_manager", "workstream_lead", "analyst")
 _REQUIRED = ("id", "title", "definition", "unit", "frequency", "owner_role", "owner", "source",
              "minimum", "maximum", "first_period")
 _YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# What follows "reported." in an id: it is part of web addresses and file names, so no spaces,
+# capitals, slashes or other punctuation.
+_ID_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,100}")
+MAX_TITLE, MAX_DEFINITION, MAX_TEXT, MAX_DUE_DAYS = 200, 2000, 200, 366
 
 
 class ReportedMeasuresError(ValueError):
     """A declarations file that cannot be used; the message names the file, entry and reason."""
+
+
+class DeclarationError(ReportedMeasuresError):
+    """One field of a declaration that breaks the rules: ``field`` names it (the file's key and
+    the admin form's field are the same), ``reason`` says why in words a person can act on."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field = field
+        self.reason = reason
 
 
 class ReportedValueError(ValueError):
@@ -73,7 +93,9 @@ class ReportedMeasure:
     ``owner_role`` is the role whose members enter its values (improvement managers and admins
     may too); ``owner`` names the team or post in words. ``minimum``/``maximum`` bound a value
     (a percentage 0-100). ``first_period`` is the end of the first period a value is due for, and
-    a value is due ``due_days`` after its period ends.
+    a value is due ``due_days`` after its period ends. A ``retired`` measure (declared on the
+    admin page, then retired there) keeps its history and its figures, but no value is due or
+    accepted any more.
     """
 
     id: str
@@ -89,6 +111,7 @@ class ReportedMeasure:
     maximum: float
     first_period: date
     due_days: int = 30
+    retired: bool = False
 
     def measure_def(self) -> MeasureDef:
         """Its catalogue entry: a whole-area snapshot (no breakdowns: it arrives as one figure)."""
@@ -231,8 +254,14 @@ def declarations_path() -> Path:
 
 
 def reported_measures(path: Path | None = None) -> tuple[ReportedMeasure, ...]:
-    """The reported measures declared in ``path`` (default: :func:`declarations_path`)."""
-    path = path or declarations_path()
+    """The reported measures declared in ``path``; by default the council's file
+    (:func:`declarations_path`) and then those declared on the admin page."""
+    if path is None:
+        return _file_measures(declarations_path()) + _app_declared
+    return _file_measures(path)
+
+
+def _file_measures(path: Path) -> tuple[ReportedMeasure, ...]:
     try:
         stat = path.stat()
     except OSError as exc:
@@ -274,39 +303,106 @@ def _declaration(entry: Any, where: str) -> ReportedMeasure:
     missing = [k for k in _REQUIRED if entry.get(k) in (None, "")]
     if missing:
         raise ReportedMeasuresError(f"{where}: missing {', '.join(missing)}")
+    try:
+        return check_declaration(entry)
+    except DeclarationError as exc:
+        raise ReportedMeasuresError(f"{where} ({entry['id']}): {exc.reason}") from None
+
+
+def check_declaration(entry: Mapping[str, Any]) -> ReportedMeasure:
+    """A declaration checked field by field, in the form order: the first field at fault raises
+    :class:`DeclarationError` naming it. One set of rules for the file and the admin page, so a
+    measure declared either way is held to the same."""
+    missing = next((k for k in _REQUIRED if entry.get(k) in (None, "")), None)
+    if missing is not None:
+        raise DeclarationError(missing, f"{missing} is missing")
     measure_id = str(entry["id"])
-    where = f"{where} ({measure_id})"
-    checks = [
-        (measure_id.startswith(PREFIX) and measure_id == measure_id.lower()
-         and " " not in measure_id, f"id must be lower case and start with {PREFIX!r}"),
-        (entry["unit"] in _UNITS, f"unit must be one of {', '.join(_UNITS)}"),
-        (entry.get("direction") in ("lower", "higher", None),
+    name = measure_id.removeprefix(PREFIX)
+    due_days = entry.get("due_days", 30)
+    # Each check is evaluated only when those before it passed (a maximum is compared with the
+    # minimum only once both are numbers).
+    checks: list[tuple[str, Callable[[], bool], str]] = [
+        ("id", lambda: measure_id.startswith(PREFIX) and bool(_ID_NAME.fullmatch(name)),
+         f"id must be lower case and start with {PREFIX!r}, then letters, digits, underscores, "
+         "hyphens or dots (like reported.carers_support_pct)"),
+        ("title", lambda: len(str(entry["title"])) <= MAX_TITLE,
+         f"title must be {MAX_TITLE} characters or fewer"),
+        ("definition", lambda: str(entry["definition"]).endswith("."),
+         "definition must be a sentence ending in '.'"),
+        ("definition", lambda: len(str(entry["definition"])) <= MAX_DEFINITION,
+         f"definition must be {MAX_DEFINITION:,} characters or fewer"),
+        ("unit", lambda: entry["unit"] in _UNITS, f"unit must be one of {', '.join(_UNITS)}"),
+        ("direction", lambda: entry.get("direction") in ("lower", "higher", None),
          "direction must be lower, higher or left out"),
-        (entry["frequency"] in FREQUENCIES, f"frequency must be one of {', '.join(FREQUENCIES)}"),
-        (entry["owner_role"] in OWNER_ROLES, f"owner_role must be one of {', '.join(OWNER_ROLES)}"),
-        (all(isinstance(entry[k], int | float) and not isinstance(entry[k], bool)
-             for k in ("minimum", "maximum")) and entry["minimum"] < entry["maximum"],
+        ("frequency", lambda: entry["frequency"] in FREQUENCIES,
+         f"frequency must be one of {', '.join(FREQUENCIES)}"),
+        ("owner_role", lambda: entry["owner_role"] in OWNER_ROLES,
+         f"owner_role must be one of {', '.join(OWNER_ROLES)}"),
+        ("owner", lambda: len(str(entry["owner"])) <= MAX_TEXT,
+         f"owner must be {MAX_TEXT} characters or fewer"),
+        ("source", lambda: len(str(entry["source"])) <= MAX_TEXT,
+         f"source must be {MAX_TEXT} characters or fewer"),
+        ("minimum", lambda: _is_number(entry["minimum"]), "minimum must be a number"),
+        ("maximum", lambda: _is_number(entry["maximum"]), "maximum must be a number"),
+        ("maximum", lambda: entry["minimum"] < entry["maximum"],
          "minimum and maximum must be numbers, minimum below maximum"),
-        (isinstance(entry["first_period"], date), "first_period must be a date (YYYY-MM-DD)"),
-        (isinstance(entry.get("due_days", 30), int) and entry.get("due_days", 30) >= 0,
-         "due_days must be a whole number of days"),
-        (str(entry["definition"]).endswith("."), "definition must be a sentence ending in '.'"),
+        ("first_period", lambda: isinstance(entry["first_period"], date),
+         "first_period must be a date (YYYY-MM-DD)"),
+        ("due_days", lambda: isinstance(due_days, int) and not isinstance(due_days, bool)
+         and 0 <= due_days <= MAX_DUE_DAYS,
+         f"due_days must be a whole number of days from 0 to {MAX_DUE_DAYS}"),
     ]
-    for ok, reason in checks:
-        if not ok:
-            raise ReportedMeasuresError(f"{where}: {reason}")
+    for field, ok, reason in checks:
+        if not ok():
+            raise DeclarationError(field, reason)
     frequency = cast(Frequency, entry["frequency"])
     if not is_period_end(frequency, entry["first_period"]):
-        raise ReportedMeasuresError(f"{where}: first_period must be the last day of a "
-                                    f"{frequency} period")
+        raise DeclarationError("first_period", f"first_period must be the last day of a "
+                               f"{frequency} period")
     return ReportedMeasure(
         id=measure_id, title=str(entry["title"]), definition=str(entry["definition"]),
         unit=cast(Unit, entry["unit"]), direction=entry.get("direction"), frequency=frequency,
         owner_role=str(entry["owner_role"]), owner=str(entry["owner"]),
         source=str(entry["source"]), minimum=float(entry["minimum"]),
         maximum=float(entry["maximum"]), first_period=entry["first_period"],
-        due_days=int(entry.get("due_days", 30)),
+        due_days=int(due_days), retired=bool(entry.get("retired", False)),
     )
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) \
+        and math.isfinite(value)
+
+
+# --- declarations made in the app ----------------------------------------------------------------
+
+_app_declared: tuple[ReportedMeasure, ...] = ()
+_listeners: list[Callable[[], None]] = []
+
+
+def on_declarations_changed(listener: Callable[[], None]) -> None:
+    """Call ``listener`` whenever the app's declarations change: the modules that keep a table
+    of every measure (the catalogue, units, directions) refresh theirs."""
+    _listeners.append(listener)
+
+
+def use_app_declarations(measures: Sequence[ReportedMeasure]) -> None:
+    """The measures declared on the admin page, as the app database holds them now. An id the
+    declarations file also has is left out (the file wins: it is the council's reviewed
+    configuration, and the admin page refuses such an id anyway)."""
+    global _app_declared
+    in_file = {m.id for m in reported_measures(declarations_path())}
+    chosen = tuple(m for m in measures if m.id not in in_file)
+    if chosen == _app_declared:
+        return
+    _app_declared = chosen
+    for listener in _listeners:
+        listener()
+
+
+def app_declared() -> tuple[ReportedMeasure, ...]:
+    """The measures declared on the admin page (as last handed down)."""
+    return _app_declared
 
 
 def find(measure_id: str, measures: Iterable[ReportedMeasure] | None = None) -> ReportedMeasure:
@@ -369,6 +465,8 @@ def due_values(
     entered = {(v.measure_id, v.period_end) for v in values}
     due = []
     for measure in measures:
+        if measure.retired:
+            continue
         for end in period_ends(measure.frequency, measure.first_period, as_of):
             due_on = end + timedelta(days=measure.due_days)
             if due_on <= as_of and (measure.id, end) not in entered:

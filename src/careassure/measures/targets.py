@@ -19,8 +19,18 @@ from typing import Any, cast, get_args
 import yaml
 
 from careassure.measures.catalogue import Comparator, Target, declared_measures
+from careassure.measures.reported import on_declarations_changed
 
 _UNITS = {m.id: m.unit for m in declared_measures()}
+
+
+def _refresh_units() -> None:
+    """A reported measure declared on the admin page has a unit too (never removed: an id
+    keeps its unit)."""
+    _UNITS.update({m.id: m.unit for m in declared_measures()})
+
+
+on_declarations_changed(_refresh_units)
 TOLERANCE_KEY = "tolerance_at_0_and_100_percent"
 
 TARGETS_ENV = "CAREASSURE_TARGETS"

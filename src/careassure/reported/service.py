@@ -4,13 +4,21 @@ Every check a value must pass is :mod:`careassure.measures.reported`'s (type, ra
 period of the measure's frequency that has ended); this module adds the ones that need the
 database: one value per period, so a second value for a period is a correction and needs a
 reason, and an import is written all together or not at all.
+
+A value typed in the app may carry an evidence file as well as (or instead of) a link. The web
+app stores it exactly as a CQC evidence document (the framework's ``evidence_files``: name, type
+by content, size, SHA-256 in the evidence folder); this module, a layer below the framework,
+takes the storing as a function and calls it only after every other check has passed, so a
+refused value leaves no file behind.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Protocol
 from urllib.parse import urlparse
 
 from sqlalchemy import func, inspect, select
@@ -31,6 +39,37 @@ from careassure.measures.reported import (
 from careassure.reported.tables import ReportedEntry
 
 MAX_REASON = 1000
+EVIDENCE_MAX_BYTES_ENV = "CAREASSURE_REPORTED_EVIDENCE_MAX_BYTES"
+DEFAULT_EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+# The types a reported value's evidence may be: the returns, surveys and screenshots the figures
+# come from (checked by content, as CQC evidence documents are).
+EVIDENCE_TYPES = ("pdf", "docx", "xlsx", "csv", "png", "jpg")
+
+
+def evidence_max_bytes() -> int:
+    """The largest evidence file a reported value may carry: ``$CAREASSURE_REPORTED_EVIDENCE_
+    MAX_BYTES``, else 10 MiB; ValueError naming the setting when it is not a positive number."""
+    text = os.environ.get(EVIDENCE_MAX_BYTES_ENV)
+    if text is None:
+        return DEFAULT_EVIDENCE_MAX_BYTES
+    if not text.strip().isdigit() or int(text) <= 0:
+        raise ValueError(f"{EVIDENCE_MAX_BYTES_ENV}={text!r} is not a positive whole number of "
+                         "bytes")
+    return int(text)
+
+
+class StoredEvidence(Protocol):
+    """What is kept of a stored evidence file: its SHA-256 (its name on disk), the name it was
+    uploaded with, its checked type and its size."""
+
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def display_name(self) -> str: ...
+    @property
+    def content_type(self) -> str: ...
+    @property
+    def size_bytes(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -94,6 +133,9 @@ def _checked(
     except KeyError:
         raise ReportedValueError("measure", f"{entry.measure_id!r} is not a declared reported "
                                  "measure") from None
+    if measure.retired:
+        raise ReportedValueError("measure", f"{measure.title} is retired: no more values are "
+                                 "accepted for it")
     check_period(measure, entry.period_end, today)
     number = parse_value(measure, entry.value)
     link = _check_link(entry.evidence_link)
@@ -112,12 +154,17 @@ def _checked(
 def _write(
     session: Session, actor: str, entry: Entry, number: float, link: str | None,
     before: ReportedEntry | None, source_file: str | None,
+    stored: StoredEvidence | None = None,
 ) -> ReportedEntry:
     row = ReportedEntry(
         measure_id=entry.measure_id, period_end=entry.period_end,
         version=before.version + 1 if before is not None else 1, value=number,
         evidence_link=link, entered_by=actor, entered_at=datetime.now(UTC),
         reason=entry.reason.strip() or None, source_file=source_file,
+        evidence_sha256=stored.sha256 if stored else None,
+        evidence_name=stored.display_name if stored else None,
+        evidence_type=stored.content_type if stored else None,
+        evidence_bytes=stored.size_bytes if stored else None,
     )
     session.add(row)
     session.flush()
@@ -134,12 +181,16 @@ def enter_value(
     *,
     today: date | None = None,
     measures: Sequence[ReportedMeasure] | None = None,
+    store_evidence: Callable[[], StoredEvidence] | None = None,
 ) -> ReportedEntry:
     """Write one value (or a correction, which needs ``entry.reason``); raises
-    :class:`ReportedValueError` naming the field at fault."""
+    :class:`ReportedValueError` naming the field at fault. ``store_evidence`` stores an
+    uploaded evidence file once the value has passed every check (whatever it raises for a
+    refused file reaches the caller, and the transaction writes nothing)."""
     measures = measures if measures is not None else reported_measures()
     measure, number, link, before = _checked(session, entry, measures, today or date.today())
-    return _write(session, actor, entry, number, link, before, None)
+    stored = store_evidence() if store_evidence is not None else None
+    return _write(session, actor, entry, number, link, before, None, stored)
 
 
 def import_entries(

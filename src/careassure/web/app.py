@@ -143,6 +143,7 @@ def _middleware(app: FastAPI, settings: WebSettings) -> None:
                                f"{settings.max_upload_bytes // (1024 * 1024)} MB.")
         await response(scope, _no_receive, send)
 
+    app.add_middleware(DeclarationSync, engine=app.state.engine)
     app.add_middleware(RelativeSlashRedirect, routes=lambda: app.router.routes)
     app.add_middleware(CSRFMiddleware)
     app.add_middleware(BodyLimit, upload_limit=settings.max_upload_bytes,
@@ -150,6 +151,26 @@ def _middleware(app: FastAPI, settings: WebSettings) -> None:
     app.add_middleware(
         SecurityHeaders, secure=settings.secure_cookies, static_prefixes=STATIC_PREFIXES
     )
+
+
+class DeclarationSync:
+    """Before each page, hand the reported measures declared on the admin page to the measures
+    layer if they changed (one small query; :func:`careassure.reported.declarations.sync`), so a
+    measure declared by anyone, in any worker, is in the catalogue for the next page."""
+
+    def __init__(self, app: Any, *, engine: Any) -> None:
+        self.app = app
+        self.engine = engine
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and not str(scope.get("path", "")).startswith(
+                STATIC_PREFIXES):
+            from starlette.concurrency import run_in_threadpool
+
+            from careassure.reported.declarations import sync
+
+            await run_in_threadpool(sync, self.engine)
+        await self.app(scope, receive, send)
 
 
 async def _no_receive() -> dict[str, Any]:  # an error page reads no request body

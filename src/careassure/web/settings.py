@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from careassure.config import council_code, default_store_path, home, synthetic_load_id
+from careassure.reported.service import DEFAULT_EVIDENCE_MAX_BYTES
 
 SECRET_FILE = "web-secret.key"
 GOVUK_FRONTEND_ENV = "CAREASSURE_GOVUK_FRONTEND"
@@ -38,6 +39,8 @@ class WebSettings:
     max_upload_bytes: int = MAX_UPLOAD_BYTES
     council_code: str | None = None  # the council's ONS code, for national comparisons
     synthetic_load: str | None = None  # the load id of the demo's synthetic county, if any
+    # The largest evidence file a reported value may carry ($CAREASSURE_REPORTED_EVIDENCE_MAX_BYTES)
+    reported_evidence_max_bytes: int = DEFAULT_EVIDENCE_MAX_BYTES
 
 
 def secret_key(path: Path | None = None) -> str:
@@ -106,7 +109,12 @@ def resolve(
     from careassure.appdb.engine import database_url as configured_url
     from careassure.appdb.engine import normalise_url
     from careassure.framework.evidence_files import evidence_dir as default_evidence_dir
+    from careassure.reported.service import evidence_max_bytes
 
+    try:
+        reported_evidence = evidence_max_bytes()
+    except ValueError as exc:
+        raise WebConfigError(str(exc)) from None
     return WebSettings(
         store_path=Path(store_path).expanduser() if store_path else default_store_path(),
         database_url=normalise_url(database_url) if database_url else configured_url(),
@@ -116,6 +124,7 @@ def resolve(
         govuk_dir=govuk_frontend_dir(),
         council_code=council_code(),
         synthetic_load=synthetic_load_id(),
+        reported_evidence_max_bytes=reported_evidence,
     )
 
 

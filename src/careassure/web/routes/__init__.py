@@ -41,6 +41,7 @@ ROUTER_MODULES: tuple[str, ...] = (
     "careassure.web.routes.reports",
     "careassure.web.routes.budget",
     "careassure.web.routes.reported",
+    "careassure.web.routes.reported_admin",
     "careassure.web.routes.views",
     "careassure.web.routes.measure_files",
     "careassure.web.routes.drilldown",
@@ -98,6 +99,7 @@ SECTIONS: tuple[NavSection, ...] = (
     NavSection("Data", (NavItem("/data", "Data", DATA_LOADERS),)),
     NavSection("Admin", (
         NavItem("/admin/users", "Users", ADMINS),
+        NavItem("/admin/reported-measures", "Reported measures", ADMINS),
         NavItem("/audit", "Audit trail", ADMINS),
     )),
 )

@@ -81,11 +81,24 @@ def plan_panel(request: Request, user: SignedIn) -> Markup:
             status = judged_plan(request, user)[1]
         except PlanError:
             return Markup("")
-        return Markup(template.render(plan_status=status))
+        return Markup(template.render(plan_status=status, reported=reported_outcomes(status),
+                                      titles={m: d.title for m, d in CATALOGUE.items()}))
 
     renewal = int(time.monotonic() // PLAN_RECHECK_SECONDS)
     key = ("overview-plan", version, not sees_unpublished(user.role), renewal)
     return request.app.state.figures.cached(key, build) or Markup("")
+
+
+def reported_outcomes(status: Any) -> list[Any]:
+    """The plan's outcomes judged on reported measures, in plan order: the overview's headline
+    table is computed from the records only, so these are listed with the plan, each with the
+    status and reason (its latest value against the outcome's target) the plan page shows."""
+    from careassure.measures.reported import reported_measures
+
+    declared = {m.id for m in reported_measures()}
+    return [outcome for area in status.areas for action in area.actions
+            for outcome in action.outcomes
+            if outcome.spec.measured is not None and outcome.spec.measured.measure_id in declared]
 
 
 @router.get("/")

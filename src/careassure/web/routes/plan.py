@@ -321,6 +321,7 @@ def _outcome_page(
             "history": _history(request, user, path),
             "changed": request.query_params.get("changed", ""),
             "comparator_choices": COMPARATOR_CHOICES,
+            "measure_groups": _measure_groups(),
             "form": _target_form(measured) | (form or {}),
         }
         | error_context(errors)
@@ -336,11 +337,27 @@ def _lead_choices(request: Request, user: SignedIn) -> list[dict[str, str]]:
     return lead_choices(request) if user.role in PLAN_MANAGERS else []
 
 
+def _measure_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The measures an outcome may be judged on, for the target form: the reported ones first
+    (those declared on the admin page among them, as soon as they are declared), then those
+    computed from the records."""
+    from careassure.measures import CATALOGUE
+    from careassure.measures.reported import reported_measures
+
+    reported = {m.id for m in reported_measures()}
+    return [
+        ("Reported measures", [(m, d.title) for m, d in CATALOGUE.items() if m in reported]),
+        ("Computed from the records",
+         [(m, d.title) for m, d in CATALOGUE.items() if m not in reported]),
+    ]
+
+
 def _target_form(measured: Any) -> dict[str, str]:
     """A measured outcome's target as the form shows it before any change."""
     if measured is None:
         return {}
     return {
+        "measure": measured.measure_id,
         "comparator": measured.comparator,
         "target": f"{measured.target:g}",
         "baseline": measured.baseline_on.strftime("%d/%m/%Y") if measured.baseline_on else "",

@@ -19,7 +19,7 @@ from fastapi.responses import Response
 from careassure.appdb import transaction
 from careassure.web import accounts
 from careassure.web.auth import Allow
-from careassure.web.forms import settle, uk_date
+from careassure.web.forms import message, settle, uk_date
 from careassure.web.roles import ROLE_NAMES
 from careassure.web.routes.plan import (
     COMPARATOR_CHOICES,
@@ -114,8 +114,10 @@ def change_target(
     comparator: str = Form(""),
     target: str = Form(""),
     baseline: str = Form(""),
+    measure: str = Form(""),
 ) -> Response:
-    """A measured outcome's target (comparator and value) and, optionally, its baseline date."""
+    """A measured outcome's target (comparator and value), optionally its baseline date, and
+    the measure it is judged on (a reported measure declared on the admin page among them)."""
     from careassure.plan.model import PlanError
     from careassure.plan.service import set_target
 
@@ -123,8 +125,18 @@ def change_target(
     outcome = _find(_judged_or_404(request, user)[1], path)
     if outcome.path.count("/") != 2 or outcome.spec.measured is None:
         raise HTTPException(status_code=404)
-    form = {"comparator": comparator, "target": target[:30], "baseline": baseline[:20]}
+    form = {"comparator": comparator, "target": target[:30], "baseline": baseline[:20],
+            "measure": measure[:120]}
     errors: dict[str, str] = {}
+    measure_id = None
+    if measure and measure != outcome.spec.measured.measure_id:
+        from careassure.plan.model import check_measure
+
+        try:
+            check_measure(measure, outcome.spec.measured.breakdown, path)
+            measure_id = measure
+        except PlanError as exc:
+            errors["measure"] = message(exc)
     if comparator not in dict(COMPARATOR_CHOICES):
         errors["comparator"] = "Choose how the value is compared with the target"
     try:
@@ -139,7 +151,7 @@ def change_target(
     def save() -> None:
         with transaction(request.app.state.engine) as session:
             set_target(session, user.username, path, comparator=comparator, target=value,
-                       baseline_on=baseline_on)
+                       baseline_on=baseline_on, measure_id=measure_id)
 
     return settle(
         errors,

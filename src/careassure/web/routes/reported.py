@@ -9,10 +9,10 @@ checks are :mod:`careassure.reported.service`'s, the same as the command line's.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from careassure.appdb import transaction
@@ -27,11 +27,13 @@ from careassure.web.templating import render
 router = APIRouter()
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 ERRORS_SHOWN = 100
+MAX_FIELD = 2000
 
 
 def may_enter(user: SignedIn, measure: Any) -> bool:
-    """Whether ``user`` may enter values for ``measure``: its owner role, or a manager."""
-    return user.role in (ADMIN, IMPROVEMENT_MANAGER, measure.owner_role)
+    """Whether ``user`` may enter values for ``measure``: its owner role, or a manager (and no
+    one once the measure is retired)."""
+    return not measure.retired and user.role in (ADMIN, IMPROVEMENT_MANAGER, measure.owner_role)
 
 
 def _measures() -> tuple[Any, ...]:
@@ -73,11 +75,17 @@ def reported_index(
     })
 
 
+def _size(limit: int) -> str:
+    """A size limit in words: "10 MB" (mebibytes, as the evidence upload says), else bytes."""
+    mebibyte = 1024 * 1024
+    return f"{limit // mebibyte:,} MB" if limit % mebibyte == 0 else f"{limit:,} bytes"
+
+
 def _measure_page(request: Request, user: SignedIn, measure: Any, *, errors: dict[str, str]
                   | None = None, form: dict[str, str] | None = None,
                   status_code: int = 200) -> Response:
     from careassure.measures.reported import due_values, period_ends, period_label
-    from careassure.reported.service import entries
+    from careassure.reported.service import EVIDENCE_TYPES, entries
 
     with transaction(request.app.state.engine) as session:
         history = entries(session, measure.id)
@@ -102,6 +110,8 @@ def _measure_page(request: Request, user: SignedIn, measure: Any, *, errors: dic
         "format_number": display.format_number,
         "form": form, **error_context(errors),
         "changed": changed_period,
+        "evidence_types": ", ".join(t.upper() for t in EVIDENCE_TYPES),
+        "evidence_limit": _size(request.app.state.settings.reported_evidence_max_bytes),
     }, status_code=status_code)
 
 
@@ -116,34 +126,87 @@ def reported_measure(
 async def enter_reported_value(
     measure_id: str, request: Request, user: Annotated[SignedIn, Depends(Allow(STAFF))]
 ) -> Response:
-    """Enter a value for one period, or correct one (with a reason)."""
-    from careassure.measures.reported import ReportedValueError
-    from careassure.reported.service import Entry, enter_value
+    """Enter a value for one period, or correct one (with a reason), with an evidence link or
+    an uploaded evidence file (the form is multipart, its CSRF field first)."""
+    from starlette.concurrency import run_in_threadpool
 
     measure = _declared(measure_id)
     if not may_enter(user, measure):
         raise HTTPException(status_code=403)
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    async with request.form(max_files=1, max_fields=10) as data:
+        form = {k: str(v)[:MAX_FIELD] for k, v in data.items() if not isinstance(v, UploadFile)}
+        upload = data.get("evidence_file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            upload = None
+        return await run_in_threadpool(_enter, request, user, measure, form, upload)
+
+
+def _enter(request: Request, user: SignedIn, measure: Any, form: dict[str, str],
+           upload: UploadFile | None) -> Response:
+    from careassure.framework.evidence_files import EvidenceFileError, store_file
+    from careassure.measures.reported import ReportedValueError
+    from careassure.reported.service import EVIDENCE_TYPES, Entry, enter_value
+
     try:
         period_end: date | None = date.fromisoformat(form.get("period", ""))
     except ValueError:
         period_end = None
     errors = {"period": "Choose the period"} if period_end is None else {}
+    settings = request.app.state.settings
+
+    def store() -> Any:
+        assert upload is not None
+        return store_file(upload.file, upload.filename or "", allowed_types=EVIDENCE_TYPES,
+                          max_bytes=settings.reported_evidence_max_bytes,
+                          directory=settings.evidence_dir)
 
     def save() -> date:
         assert period_end is not None  # refused above otherwise
         entry = Entry(measure.id, period_end, form.get("value", ""),
                       form.get("evidence_link", ""), form.get("reason", ""))
         with transaction(request.app.state.engine) as session:
-            enter_value(session, user.username, entry, measures=_measures())
+            enter_value(session, user.username, entry, measures=_measures(),
+                        store_evidence=store if upload is not None else None)
         return period_end
+
+    def field(exc: Exception) -> str:
+        return exc.field if isinstance(exc, ReportedValueError) else "evidence_file"
+
+    def words(exc: Exception) -> str:
+        return exc.reason if isinstance(exc, ReportedValueError) else str(exc)
 
     return settle(errors, lambda errors: _measure_page(request, user, measure, errors=errors,
                                                        form=form),
                   save, lambda day: f"/reported/{measure.id}?changed={day.isoformat()}",
-                  refused=ReportedValueError,
-                  field=lambda exc: cast(ReportedValueError, exc).field,
-                  words=lambda exc: cast(ReportedValueError, exc).reason)
+                  refused=(ReportedValueError, EvidenceFileError), field=field, words=words)
+
+
+@router.get("/reported/{measure_id}/evidence/{version_id}")
+def reported_evidence_file(
+    measure_id: str, version_id: int, request: Request,
+    user: Annotated[SignedIn, Depends(Allow(STAFF))],
+) -> Response:
+    """A value's evidence file, as an attachment (never shown inline), for the staff who may
+    read the measure's history; each download is on the audit trail."""
+    from careassure.appdb.audit import record_event
+    from careassure.framework.evidence_files import stored_path
+    from careassure.reported.tables import ReportedEntry
+
+    measure = _declared(measure_id)
+    with transaction(request.app.state.engine) as session:
+        row = session.get(ReportedEntry, version_id)
+        if row is None or row.measure_id != measure.id or row.evidence_sha256 is None:
+            raise HTTPException(status_code=404)
+        path = stored_path(row.evidence_sha256, request.app.state.settings.evidence_dir)
+        if not path.is_file():
+            raise HTTPException(status_code=404)
+        name, content_type = row.evidence_name, row.evidence_type
+        record_event(session, user.username, "read", "reported_evidence", str(row.id), {
+            "event": "evidence file downloaded", "measure": measure.id,
+            "period_end": row.period_end.isoformat(), "version": row.version, "file": name})
+    return FileResponse(path, media_type=content_type or "application/octet-stream",
+                        filename=name or row.evidence_sha256,
+                        content_disposition_type="attachment")
 
 
 @router.get("/reported-template.{suffix}")
