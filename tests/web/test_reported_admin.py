@@ -13,11 +13,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from web_helpers import csrf_token
 
 from careassure.appdb import AuditEntry, transaction
 from careassure.measures.reported import period_end_of
 from careassure.reported.service import entries
+from webhelpers import csrf_token
 
 Clients = Callable[[str | None], TestClient]
 NEW = "reported.carers_groups_attended"
@@ -184,9 +184,10 @@ def test_a_refused_evidence_file_writes_nothing(app: FastAPI, client_for: Client
 
 def test_an_evidence_file_over_the_limit_is_refused(make_app: Callable[..., FastAPI],
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    from web_helpers import PASSWORD, ROLE_USERS, sign_in
+    from web_helpers import ROLE_USERS
 
     from careassure.web.accounts import seed_demo_users
+    from webhelpers import PASSWORD, sign_in
 
     monkeypatch.setenv("CAREASSURE_REPORTED_EVIDENCE_MAX_BYTES", "40")
     app = make_app()
