@@ -143,10 +143,9 @@ def _ingest() -> Callable[..., None]:
     return ingest
 
 
-@functools.cache
 def _stored_reported_values() -> Any:
     """The application database's reported values, after handing its declared reported measures
-    to the measures layer; read at most once a run, and only by a run that needs them (every
+    to the measures layer; read (at most once a run) only by a run that needs them (every
     measure, a pattern, a reported measure or an id the file-declared catalogue does not know),
     so that one computed measure from the command line never opens the database."""
     from careassure.reported.command import stored_or_none

@@ -4,7 +4,9 @@ measure usable at once (catalogue, unit, values, figures, due values, plan outco
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -213,3 +215,47 @@ def test_the_command_line_sees_measures_declared_in_the_app(
     assert f"{CARERS}  Carers attending support groups: no value entered" in result.output
     entered = CliRunner().invoke(app, ["reported", "enter", CARERS, "2025-09-30", "212"])
     assert entered.exit_code == 0, entered.output
+
+
+def _empty_store(path: Path) -> Path:
+    from careassure.records.store import open_store
+
+    with open_store(path, read_only=False) as store:
+        store.connection.execute("SELECT 1")
+    return path
+
+
+def test_careassure_measures_finds_a_measure_declared_in_the_app(
+        migrated_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:  # noqa: F811
+    """`careassure measures` reads the app's declarations only when it needs them (here: an id
+    the file-declared catalogue does not know), and then shows the declared measure."""
+    from careassure.cli import app
+
+    engine = create_engine(migrated_url)
+    try:
+        with transaction(engine) as session:
+            declare(session, "ada", fields())
+    finally:
+        engine.dispose()
+    monkeypatch.setenv("CAREASSURE_DATABASE_URL", migrated_url)
+    store = _empty_store(tmp_path / "store.duckdb")
+    result = CliRunner().invoke(app, ["measures", "--db", str(store), "--as-of", "2025-09-30",
+                                      "-m", CARERS, "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert [row["measure"] for row in json.loads(result.output)] == [CARERS]
+
+
+def test_naming_computed_measures_never_opens_the_app_database(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """An unreachable database would end the run in one line if it were opened."""
+    from careassure.cli import app
+
+    monkeypatch.setenv("CAREASSURE_DATABASE_URL",
+                       "postgresql://nobody@127.0.0.1:9/none?connect_timeout=1")
+    store = _empty_store(tmp_path / "store.duckdb")
+    result = CliRunner().invoke(app, ["measures", "--db", str(store), "--as-of", "2025-09-30",
+                                      "-m", "care_act_assessment.waiting", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    everything = CliRunner().invoke(app, ["measures", "--db", str(store), "--as-of",
+                                          "2025-09-30", "-f", "json"])
+    assert everything.exit_code == 2 and "cannot read" in everything.output

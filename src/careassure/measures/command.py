@@ -68,7 +68,8 @@ def with_reported(command: Callable[..., None], reported: ReportedSource) -> Cal
 
     @functools.wraps(command)
     def run(**arguments: Any) -> None:
-        command(**arguments, reported=reported)
+        # Read at most once a run (ids may need the declarations, the figures the values).
+        command(**arguments, reported=functools.cache(reported))
 
     run.__signature__ = signature.replace(  # type: ignore[attr-defined]
         parameters=[p for p in signature.parameters.values() if p.name != "reported"])
@@ -115,14 +116,23 @@ def _within_data(when: date, latest: date | None, option: str) -> None:
               "figures after it would count every open case as still waiting")
 
 
-def _measure_ids(wanted: Sequence[str] | None) -> list[str] | None:
+def _measure_ids(wanted: Sequence[str] | None,
+                 reported: ReportedSource = no_reported_values) -> list[str] | None:
     """The catalogue ids asked for, in the order given; shell-style patterns expand
-    (``care_act_assessment.*``). None when none were asked for (every measure)."""
+    (``care_act_assessment.*``). None when none were asked for (every measure).
+
+    Reported measures may also be declared in the application database; ``reported`` (the
+    caller's loader) hands those to the catalogue. It is called only when a pattern or an id
+    the catalogue does not already know needs them, so that naming computed measures never
+    opens the database."""
     from careassure.measures.catalogue import declared_measures
 
     if not wanted:
         return None
     known = [m.id for m in declared_measures()]
+    if any(any(ch in text for ch in "*?[") or text not in known for text in wanted):
+        reported()
+        known = [m.id for m in declared_measures()]
     chosen: list[str] = []
     for text in wanted:
         if any(ch in text for ch in "*?["):
@@ -319,7 +329,7 @@ def measures(
 
     day = _day(as_of, "--as-of")
     start = _day(period_start, "--period-start")
-    chosen = _measure_ids(measure)
+    chosen = _measure_ids(measure, reported)
     by = _breakdown(by)
     if day is not None and start is not None and start >= day:
         _fail(f"--period-start {start:%d/%m/%Y} must be before --as-of {day:%d/%m/%Y}")
@@ -374,7 +384,7 @@ def series(
 
     first = _day(start, "--from")
     last = _day(end, "--to")
-    chosen = _measure_ids(measure)
+    chosen = _measure_ids(measure, reported)
     by = _breakdown(by)
     if first is not None and last is not None and last < first:
         _fail(f"--to {last:%d/%m/%Y} is before --from {first:%d/%m/%Y}")
