@@ -12,6 +12,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 from browser_helpers import axe_violations, describe
 from playwright.sync_api import expect
 
@@ -36,9 +37,10 @@ def _figures_date(page: Any) -> Any:
     return datetime.strptime(caption.removeprefix("Figures at ").strip(), "%d %B %Y").date()
 
 
-def test_the_owner_enters_a_value_seen_in_the_plan_the_overview_and_the_committee_report(
-        page_for: Any) -> None:
-    page = page_for("workstream_lead", axe=True)
+def _enter_value(page: Any) -> None:
+    """The workstream lead who owns peer audit enters VALUE, with an evidence file, for the
+    latest quarter that ended by the figures' date (a correction, with its reason, when a test
+    before entered it already)."""
     as_of = _figures_date(page)
     quarter = period_end_of("quarterly", as_of)
     if quarter > as_of:  # the latest quarter that ended by the figures' date
@@ -58,15 +60,11 @@ def test_the_owner_enters_a_value_seen_in_the_plan_the_overview_and_the_committe
     page.get_by_role("button", name="Save value").click()
     expect(page.get_by_text(f"The value for {period_label('quarterly', quarter)} was saved."))\
         .to_be_visible()
-    history = page.get_by_role("region", name="Values entered table")
-    expect(history.get_by_role("row").nth(1)).to_contain_text(f"{VALUE}%")
-    expect(history.get_by_role("link", name=re.compile("peer-audit-log.pdf"))).to_be_visible()
-    _no_violations(page)
 
-    with page.expect_download() as download:
-        history.get_by_role("link", name=re.compile("peer-audit-log.pdf")).click()
-    assert download.value.suggested_filename == "peer-audit-log.pdf"
 
+def _seen_everywhere(page: Any) -> None:
+    """VALUE on the plan outcome, in the overview's outcomes tracked by reported measures (with
+    a status) and in the committee report's HTML, as the signed-in role sees them."""
     page.goto(f"/plan/{OUTCOME}")
     expect(page.locator("main")).to_contain_text(f"{VALUE}%")
     page.goto("/")
@@ -77,6 +75,28 @@ def test_the_owner_enters_a_value_seen_in_the_plan_the_overview_and_the_committe
     _no_violations(page)
     report = page.request.get("/reports/committee.html")
     assert report.status == 200 and f"{VALUE}%" in report.text()
+
+
+def test_the_owner_enters_a_value_seen_in_the_plan_the_overview_and_the_committee_report(
+        page_for: Any) -> None:
+    page = page_for("workstream_lead", axe=True)
+    _enter_value(page)
+    history = page.get_by_role("region", name="Values entered table")
+    expect(history.get_by_role("row").nth(1)).to_contain_text(f"{VALUE}%")
+    expect(history.get_by_role("link", name=re.compile("peer-audit-log.pdf"))).to_be_visible()
+    _no_violations(page)
+
+    with page.expect_download() as download:
+        history.get_by_role("link", name=re.compile("peer-audit-log.pdf")).click()
+    assert download.value.suggested_filename == "peer-audit-log.pdf"
+    _seen_everywhere(page)
+
+
+@pytest.mark.parametrize("role", ["admin", "improvement_manager", "analyst", "viewer"])
+def test_every_other_role_sees_the_entered_value_in_the_plan_the_overview_and_the_report(
+        page_for: Any, role: str) -> None:
+    _enter_value(page_for("workstream_lead"))
+    _seen_everywhere(page_for(role, axe=True))
 
 
 def test_the_admin_declares_a_measure_and_its_owner_finds_it_ready_for_values(
