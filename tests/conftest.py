@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,10 +35,10 @@ def quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
-def no_app_declared_measures() -> Iterator[None]:
+def no_app_declared_measures() -> None:
     """Reported measures declared on an admin page are handed to the measures layer for the
-    process; a test that declared some must not leave them in the next test's catalogue."""
-    yield
+    process; each test starts without those an earlier test declared. Done before the test, not
+    after it: at teardown a test's own monkeypatching of sys.modules may still be in force."""
     declarations = sys.modules.get("careassure.reported.declarations")
     if declarations is not None:
         declarations.forget()
