@@ -281,6 +281,8 @@ def _emit(rows: list[MeasureValue | PublishedValue], output_format: OutputFormat
         typer.echo(_write_csv(rows), nl=False)
     else:
         print_table(rows, title, by=by, dates=dates)
+    if not any(r.measure.startswith("ascof.") for r in rows):
+        return  # the note is about ASCOF 2B/2C; the module imports Ibis
     from careassure.measures.ascof import population_gaps
 
     for gap in population_gaps(rows):
