@@ -62,16 +62,13 @@ def _use_app_declarations() -> None:
     """Hand the admin page's reported measures to the measures layer, when there is an
     application database ($CAREASSURE_DATABASE_URL, or the SQLite file the web app or demo made);
     a database that cannot be read ends the command in one line."""
-    import os
-
     from sqlalchemy.exc import SQLAlchemyError
 
-    from careassure.appdb import DATABASE_URL_ENV, create_engine
-    from careassure.appdb.engine import default_database_path
+    from careassure.appdb import create_engine, database_configured, error_reason
     from careassure.cliargs import fail
     from careassure.reported.declarations import sync
 
-    if not os.environ.get(DATABASE_URL_ENV) and not default_database_path().exists():
+    if not database_configured():
         return
     try:
         engine = create_engine()
@@ -80,8 +77,8 @@ def _use_app_declarations() -> None:
     try:
         sync(engine)
     except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        fail(f"cannot read the reported measures declared in the application database: {reason}")
+        fail("cannot read the reported measures declared in the application database: "
+             f"{error_reason(exc)}")
     finally:
         engine.dispose()
 
@@ -91,22 +88,19 @@ def _audit_refused_load(arguments: dict[str, Any]) -> None:
     are there, and a load refused at the command line is the same event. Only when there is an
     application database (``$CAREASSURE_DATABASE_URL``, or the SQLite file the web app or demo
     made): a command-line-only installation has no trail to write to."""
-    import os
-
     from sqlalchemy.exc import SQLAlchemyError
 
     from careassure.appdb import (
-        DATABASE_URL_ENV,
         DatabaseNotReady,
         create_engine,
+        database_configured,
         default_actor,
         record_event,
         require_current,
         transaction,
     )
-    from careassure.appdb.engine import default_database_path
 
-    if not os.environ.get(DATABASE_URL_ENV) and not default_database_path().exists():
+    if not database_configured():
         return
     path = arguments.get("path")
     name = path.name if isinstance(path, Path) else str(path)

@@ -50,7 +50,7 @@ def app_database() -> Iterator[Engine]:
     un-migrated database or one that cannot be opened ends the command in one line."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from careassure.appdb import DatabaseNotReady, create_engine, require_current
+    from careassure.appdb import DatabaseNotReady, create_engine, error_reason, require_current
 
     try:
         engine = create_engine()
@@ -62,7 +62,7 @@ def app_database() -> Iterator[Engine]:
         except DatabaseNotReady as exc:
             fail(str(exc))
         except SQLAlchemyError as exc:
-            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            reason = error_reason(exc)
             fail(f"cannot open the application database: {reason}")
         yield engine
     finally:

@@ -164,7 +164,7 @@ def _application_database(console: Console) -> Engine:
     migrated to this careassure's schema."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from careassure.appdb import create_engine, database_url, display_url, upgrade
+    from careassure.appdb import create_engine, database_url, display_url, error_reason, upgrade
 
     url = database_url()
     try:
@@ -173,7 +173,7 @@ def _application_database(console: Console) -> Engine:
     except ValueError as exc:
         reason = str(exc)
     except SQLAlchemyError as exc:
-        first = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        first = error_reason(exc)
         reason = f"cannot open the application database {display_url(url)}: {first}"
     typer.echo(f"error: {reason}", err=True)
     raise typer.Exit(2)

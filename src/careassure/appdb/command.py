@@ -31,14 +31,14 @@ def upgrade(
     """
     from sqlalchemy.exc import SQLAlchemyError
 
-    from careassure.appdb.engine import database_url, display_url, normalise_url
+    from careassure.appdb.engine import database_url, display_url, error_reason, normalise_url
     from careassure.appdb.migrate import upgrade as run_upgrade
 
     target = normalise_url(url) if url else database_url()
     try:
         revision = run_upgrade(target)
     except (ValueError, SQLAlchemyError) as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        reason = error_reason(exc)
         typer.echo(f"error: cannot upgrade {display_url(target)}: {reason}", err=True)
         raise typer.Exit(2) from exc
     typer.echo(f"{display_url(target)} is at revision {revision}")

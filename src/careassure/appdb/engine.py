@@ -50,6 +50,19 @@ def database_url() -> str:
     return f"sqlite:///{default_database_path()}"
 
 
+def database_configured() -> bool:
+    """Whether there is an application database to use: ``$CAREASSURE_DATABASE_URL`` is set, or
+    the web app or demo made the SQLite file. A command-line-only installation has none, and the
+    commands that would merely add to it (the audit trail, declared measures) skip it."""
+    return bool(os.environ.get(DATABASE_URL_ENV)) or default_database_path().exists()
+
+
+def error_reason(exc: BaseException) -> str:
+    """The first line of a database error, from the driver's own error when SQLAlchemy wraps
+    one: what a one-line command-line error shows."""
+    return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+
+
 def display_url(url: str) -> str:
     """The URL with any password masked, for messages."""
     try:

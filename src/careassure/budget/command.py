@@ -227,7 +227,7 @@ def _stored_version(key: str | None) -> Any:
     or holds none (the counts and growth rates need only the store)."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from careassure.appdb import DatabaseNotReady, create_engine, require_current
+    from careassure.appdb import DatabaseNotReady, create_engine, error_reason, require_current
     from careassure.budget.service import load_version, version_keys
 
     try:
@@ -239,7 +239,7 @@ def _stored_version(key: str | None) -> Any:
     except DatabaseNotReady:
         return None
     except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        reason = error_reason(exc)
         _fail(f"cannot open the application database: {reason}")
     finally:
         engine.dispose()

@@ -30,7 +30,12 @@ def stored_or_none() -> tuple[ReportedValue, ...]:
     (``careassure measures`` then shows reported measures without values)."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from careassure.appdb.engine import create_engine, database_url, default_database_path
+    from careassure.appdb.engine import (
+        create_engine,
+        database_url,
+        default_database_path,
+        error_reason,
+    )
     from careassure.reported.service import stored_values
 
     if database_url().startswith("sqlite") and not default_database_path().exists() \
@@ -41,7 +46,7 @@ def stored_or_none() -> tuple[ReportedValue, ...]:
         return stored_values(engine)
     except SQLAlchemyError as exc:
         _fail(f"cannot read reported values from the application database: "
-              f"{str(getattr(exc, 'orig', None) or exc).splitlines()[0]}")
+              f"{error_reason(exc)}")
     finally:
         engine.dispose()
 

@@ -42,7 +42,7 @@ def _run(kind: str, out: Path, store: Path | None, *, as_of: date | None = None,
 
     from sqlalchemy.exc import SQLAlchemyError
 
-    from careassure.appdb import DatabaseNotReady
+    from careassure.appdb import DatabaseNotReady, error_reason
     from careassure.framework.model import FrameworkConfigError
     from careassure.plan.model import PlanError
     from careassure.reports.dhsc import DATA_FORMATS, QuarterError, write_return_data
@@ -71,7 +71,7 @@ def _run(kind: str, out: Path, store: Path | None, *, as_of: date | None = None,
             PlanError, QuarterError, DatabaseNotReady, FileNotFoundError) as exc:
         _fail(str(exc))
     except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        reason = error_reason(exc)
         _fail(f"cannot read the application database: {reason}")
     counts = json.loads(trace.read_text())["figures"]
     typer.echo(f"wrote {out} ({len(counts)} figures traced in {trace.name})")
