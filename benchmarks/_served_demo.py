@@ -29,6 +29,7 @@ import httpx
 
 START_TIMEOUT = 180.0  # a shared machine can take minutes to start the server
 CSRF_FIELD = re.compile(r'name="csrftoken" value="([^"]+)"')
+LOADED = re.compile(r"was loaded: ([0-9,]+) rows")
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,8 @@ async def sign_in(client: httpx.AsyncClient, password: str, username: str = "man
 
 
 async def upload(demo: ServedDemo) -> float:
-    """Upload the demo's ZIP through the data page as the analyst; seconds until the answer."""
+    """Upload the demo's ZIP through the data page as the analyst; seconds until the answer,
+    which must say the extract was loaded (a refused or unfinished load fails the benchmark)."""
     async with httpx.AsyncClient(base_url=demo.base, timeout=3600) as client:
         await sign_in(client, demo.password, "analyst")
         token = CSRF_FIELD.search((await client.get("/data")).text)
@@ -82,8 +84,12 @@ async def upload(demo: ServedDemo) -> float:
             response = await client.post(
                 "/data", data={"csrftoken": token.group(1)},
                 files={"extract": (demo.archive.name, handle, "application/zip")})
+        seconds = time.perf_counter() - started
         assert response.status_code == 200, f"upload: HTTP {response.status_code}"
-        return time.perf_counter() - started
+        loaded = LOADED.search(response.text)
+        assert loaded, "upload: the page does not say the extract was loaded"
+        print(f"upload loaded {loaded.group(1)} rows")
+        return seconds
 
 
 def percentile_ms(times: list[float], pct: float) -> float:

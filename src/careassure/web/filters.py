@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import HTTPException, Request
+from markupsafe import Markup
 
 from careassure.measures.filters import DIMENSIONS, Filter
 from careassure.measures.labels import BREAKDOWN_NAMES, group_label
@@ -130,7 +131,34 @@ def read_view(request: Request, extract_date: date, *, with_start: bool) -> View
 def form_context(request: Request, view: View) -> dict[str, Any]:
     """The filter form's checkboxes (one fieldset per dimension, the chosen groups ticked) and
     date fields."""
-    known = choices(request.app.state.figures, view.as_of)
+    return {
+        "filter_grid": filter_grid(request, view),
+        "filter_as_of": display.uk_date(view.as_of) if view.dated else "",
+        "filter_from": display.uk_date(view.start) if view.start else "",
+        "filter_summary": view.summary(),
+        "filtered": bool(view.where) or view.dated or view.start is not None,
+        "view": view,
+    }
+
+
+def filter_grid(request: Request, view: View) -> Markup:
+    """The checkboxes of every dimension, rendered once per data version, date and choice.
+
+    GOV.UK Frontend's checkbox macros render each of the few hundred groups (every team,
+    locality, ethnicity...) through several nested macros: that was two thirds of the overview's
+    and a measure page's time, the same markup for everyone who has not filtered. Kept with the
+    cached figures, so a new load renders it afresh."""
+    figures = request.app.state.figures
+    template = request.app.state.jinja.get_template("filters_grid.html")
+
+    def build(_store: Any) -> Markup:
+        return Markup(template.render(filter_fields=_fields(figures, view)))
+
+    return figures.cached(("filter-grid", view.as_of, view.where or None), build) or Markup("")
+
+
+def _fields(figures: Figures, view: View) -> list[dict[str, Any]]:
+    known = choices(figures, view.as_of)
     fields = []
     for dimension in DIMENSIONS:
         groups = known.get(dimension, [])
@@ -151,11 +179,4 @@ def form_context(request: Request, view: View) -> dict[str, Any]:
                 "chosen": len(ticked),
             }
         )
-    return {
-        "filter_fields": fields,
-        "filter_as_of": display.uk_date(view.as_of) if view.dated else "",
-        "filter_from": display.uk_date(view.start) if view.start else "",
-        "filter_summary": view.summary(),
-        "filtered": bool(view.where) or view.dated or view.start is not None,
-        "view": view,
-    }
+    return fields

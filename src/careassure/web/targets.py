@@ -10,6 +10,7 @@ it writes an audit row in the same transaction, so the newest audit id names the
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from fastapi import FastAPI
@@ -65,6 +66,12 @@ def stored_plan(app: FastAPI) -> tuple[int | None, PlanSpec | None]:
 
 def standing(app: FastAPI, measure_id: str) -> TargetInForce | None:
     return standing_target(measure_id, load_targets(), stored_plan(app)[1])
+
+
+def standing_all(app: FastAPI, measure_ids: Iterable[str]) -> dict[str, TargetInForce | None]:
+    """:func:`standing` of several measures, the plan's version read once for all of them."""
+    targets, plan = load_targets(), stored_plan(app)[1]
+    return {m: standing_target(m, targets, plan) for m in measure_ids}
 
 
 def all_targets(app: FastAPI, measure_id: str) -> list[TargetInForce]:

@@ -43,6 +43,9 @@ def environment() -> Environment:
         autoescape=select_autoescape(["html", "svg"], default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates change only with a new release (and a restart): without this every
+        # template and macro import of every page checks its file's time on disk.
+        auto_reload=False,
     )
     env.filters["uk_date"] = display.uk_date
     env.filters["long_date"] = display.long_date

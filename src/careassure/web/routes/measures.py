@@ -28,7 +28,7 @@ from careassure.web.filters import View, form_context, read_view
 from careassure.web.headlines import trend_start
 from careassure.web.roles import EVERYONE, PERSON_LEVEL, sees_unpublished
 from careassure.web.sessions import SignedIn
-from careassure.web.targets import all_targets, judged, standing, target_words
+from careassure.web.targets import all_targets, judged, standing, standing_all, target_words
 from careassure.web.templating import render
 
 router = APIRouter()
@@ -89,10 +89,11 @@ def measures_index(
     )
     by_id = {v.measure: v for v in values}
     groups: dict[str, list[dict[str, object]]] = {}
+    targets = standing_all(request.app, CATALOGUE)
     for measure_id, definition in CATALOGUE.items():
         kind = KIND_NAMES.get(measure_id.split(".")[0], "Other measures")
         value = by_id.get(measure_id)
-        target = standing(request.app, measure_id)
+        target = targets[measure_id]
         groups.setdefault(kind, []).append(
             {
                 "id": measure_id,

@@ -24,7 +24,7 @@ from careassure.web.filters import form_context, read_view
 from careassure.web.headlines import HEADLINE_MEASURES, TREND_MONTHS, headlines, trend_start
 from careassure.web.roles import EVERYONE, sees_unpublished
 from careassure.web.sessions import SignedIn
-from careassure.web.targets import standing
+from careassure.web.targets import standing_all
 from careassure.web.templating import render
 
 router = APIRouter()
@@ -41,7 +41,7 @@ def headline_table(
     figures = app.state.figures
     template = app.state.jinja.get_template("overview_headlines.html")
 
-    standing_targets = {m: standing(app, m) for m in HEADLINE_MEASURES}
+    standing_targets = standing_all(app, HEADLINE_MEASURES)
     shown = tuple(m for m in HEADLINE_MEASURES if filterable(m, where))
     left_out = [m for m in HEADLINE_MEASURES if m not in shown]
 
