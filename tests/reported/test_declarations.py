@@ -21,7 +21,15 @@ from careassure.measures.reported import (
     due_values,
     reported_measures,
 )
-from careassure.reported.declarations import declare, declared, edit, set_retired, sync, versions
+from careassure.reported.declarations import (
+    declare,
+    declared,
+    edit,
+    forget,
+    set_retired,
+    sync,
+    versions,
+)
 from careassure.reported.service import Entry, enter_value
 
 CARERS = "reported.carers_groups_attended"
@@ -243,6 +251,49 @@ def test_careassure_measures_finds_a_measure_declared_in_the_app(
                                       "-m", CARERS, "-f", "json"])
     assert result.exit_code == 0, result.output
     assert [row["measure"] for row in json.loads(result.output)] == [CARERS]
+
+
+def test_careassure_measures_reads_declarations_and_values_on_one_connection(
+        migrated_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:  # noqa: F811
+    """The declarations and the values a run of `careassure measures` needs come through one
+    engine: one database connection opened, and closed before the command ends."""
+    from sqlalchemy import event
+    from sqlalchemy.pool import Pool
+
+    from careassure.cli import app
+
+    engine = create_engine(migrated_url)
+    try:
+        with transaction(engine) as session:
+            declare(session, "ada", fields())
+        sync(engine)
+        with transaction(engine) as session:
+            enter_value(session, "ada", Entry(CARERS, date(2025, 9, 30), "212"), today=TODAY)
+    finally:
+        engine.dispose()
+    forget()  # the command reads the declarations afresh, as a new process would
+    monkeypatch.setenv("CAREASSURE_DATABASE_URL", migrated_url)
+    store = _empty_store(tmp_path / "store.duckdb")
+    opened: list[int] = []
+    closed: list[int] = []
+
+    def on_connect(connection: Any, _record: Any) -> None:
+        opened.append(id(connection))
+
+    def on_close(connection: Any, _record: Any) -> None:
+        closed.append(id(connection))
+
+    event.listen(Pool, "connect", on_connect)
+    event.listen(Pool, "close", on_close)
+    try:
+        result = CliRunner().invoke(app, ["measures", "--db", str(store), "--as-of",
+                                          "2025-10-31", "-m", CARERS, "-f", "json"])
+    finally:
+        event.remove(Pool, "connect", on_connect)
+        event.remove(Pool, "close", on_close)
+    assert result.exit_code == 0, result.output
+    assert [row["value"] for row in json.loads(result.output)] == [212]
+    assert len(opened) == 1 and closed == opened
 
 
 def test_naming_computed_measures_never_opens_the_app_database(

@@ -19,6 +19,8 @@ from careassure.cliargs import fail as _fail
 from careassure.cliargs import parse_day as _day
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
     from careassure.measures.reported import ReportedValue
 
 app = typer.Typer(help="Reported measures: figures from outside the case records, entered per "
@@ -28,27 +30,31 @@ app = typer.Typer(help="Reported measures: figures from outside the case records
 def stored_or_none() -> tuple[ReportedValue, ...]:
     """The values in force in the application database, or none when there is no database yet
     (``careassure measures`` then shows reported measures without values)."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from careassure.appdb.engine import (
-        create_engine,
-        database_url,
-        default_database_path,
-        error_reason,
-    )
-    from careassure.reported.service import stored_values
+    from careassure.appdb.engine import create_engine, database_url, default_database_path
 
     if database_url().startswith("sqlite") and not default_database_path().exists() \
             and database_url() == f"sqlite:///{default_database_path()}":
         return ()
     engine = create_engine()
     try:
+        return stored_in(engine)
+    finally:
+        engine.dispose()
+
+
+def stored_in(engine: Engine) -> tuple[ReportedValue, ...]:
+    """The values in force in ``engine``'s database (for a caller that has the engine open
+    already); a database that cannot be read ends the command in one line."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from careassure.appdb.engine import error_reason
+    from careassure.reported.service import stored_values
+
+    try:
         return stored_values(engine)
     except SQLAlchemyError as exc:
         _fail(f"cannot read reported values from the application database: "
               f"{error_reason(exc)}")
-    finally:
-        engine.dispose()
 
 
 @app.command("list")
