@@ -7,9 +7,10 @@ the measures are imported inside the commands so that ``careassure --help`` stay
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,6 +22,7 @@ from careassure.cliargs import parse_day as _day
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from careassure.evidence_files import StoredFile
     from careassure.measures.reported import ReportedValue
 
 app = typer.Typer(help="Reported measures: figures from outside the case records, entered per "
@@ -111,6 +113,9 @@ def enter(
     value: str = typer.Argument(..., help="The value, in the measure's unit."),
     evidence_link: str = typer.Option("", "--evidence-link", help="A web address of the "
                                       "source."),
+    evidence_file: Annotated[Path | None, typer.Option(
+        "--evidence-file", help="The source itself (PDF, DOCX, XLSX, CSV, PNG or JPEG, up to "
+        "$CAREASSURE_REPORTED_EVIDENCE_MAX_BYTES), stored as the web form stores it.")] = None,
     reason: str = typer.Option("", "--reason", help="Why a value already entered for the "
                                "period is corrected (required then)."),
     actor: str | None = typer.Option(None, "--actor", help="Who is entering it (default: your "
@@ -119,22 +124,52 @@ def enter(
     """Enter a value for one period, or correct one with --reason (the old value is kept).
 
     Example: [bold]careassure reported enter reported.peer_audit_participation_pct 2025-09-30
-    83[/bold]
+    83 --evidence-file audit-return.pdf[/bold]
     """
     from careassure.appdb import transaction
+    from careassure.evidence_files import EvidenceFileError
     from careassure.measures.reported import ReportedValueError
     from careassure.reported.service import Entry, enter_value
 
     day = _day(period_end, "PERIOD_END")
+    store = _evidence_store(evidence_file) if evidence_file is not None else None
     with _database() as engine:
         try:
             with transaction(engine) as session:
                 row = enter_value(session, actor or default_actor(),
-                                  Entry(measure, day, value, evidence_link, reason))
+                                  Entry(measure, day, value, evidence_link, reason),
+                                  store_evidence=store)
         except ReportedValueError as exc:
             _fail(f"{exc.field}: {exc.reason}")
+        except EvidenceFileError as exc:
+            _fail(f"--evidence-file: {exc}")
+    kept = f", evidence {row.evidence_name} kept" if row.evidence_sha256 else ""
     typer.echo(f"Saved {measure} for the period ending {day:%d/%m/%Y}: {row.value:g} "
-               f"(version {row.version}).")
+               f"(version {row.version}{kept}).")
+
+
+def _evidence_store(path: Path) -> Callable[[], StoredFile]:
+    """How ``enter`` stores its evidence file once the value has passed every check: the web
+    form's code (:func:`~careassure.reported.service.store_evidence_file`) reading the file. A
+    missing file or a bad size setting ends the command before the database is opened."""
+    from careassure.evidence_files import EvidenceFileError
+    from careassure.reported.service import evidence_max_bytes, store_evidence_file
+
+    if not path.is_file():
+        _fail(f"--evidence-file {path}: no such file")
+    try:
+        max_bytes = evidence_max_bytes()
+    except ValueError as exc:
+        _fail(str(exc))
+
+    def store() -> StoredFile:
+        try:
+            with path.open("rb") as source:
+                return store_evidence_file(source, path.name, max_bytes=max_bytes)
+        except OSError as exc:
+            raise EvidenceFileError(f"{path}: cannot read the file ({exc.strerror})") from exc
+
+    return store
 
 
 @app.command("import")

@@ -143,9 +143,9 @@ async def enter_reported_value(
 
 def _enter(request: Request, user: SignedIn, measure: Any, form: dict[str, str],
            upload: UploadFile | None) -> Response:
-    from careassure.framework.evidence_files import EvidenceFileError, store_file
+    from careassure.evidence_files import EvidenceFileError
     from careassure.measures.reported import ReportedValueError
-    from careassure.reported.service import EVIDENCE_TYPES, Entry, enter_value
+    from careassure.reported.service import Entry, enter_value, store_evidence_file
 
     try:
         period_end: date | None = date.fromisoformat(form.get("period", ""))
@@ -156,9 +156,9 @@ def _enter(request: Request, user: SignedIn, measure: Any, form: dict[str, str],
 
     def store() -> Any:
         assert upload is not None
-        return store_file(upload.file, upload.filename or "", allowed_types=EVIDENCE_TYPES,
-                          max_bytes=settings.reported_evidence_max_bytes,
-                          directory=settings.evidence_dir)
+        return store_evidence_file(upload.file, upload.filename or "",
+                                   max_bytes=settings.reported_evidence_max_bytes,
+                                   directory=settings.evidence_dir)
 
     def save() -> date:
         assert period_end is not None  # refused above otherwise
@@ -189,7 +189,7 @@ def reported_evidence_file(
     """A value's evidence file, as an attachment (never shown inline), for the staff who may
     read the measure's history; each download is on the audit trail."""
     from careassure.appdb.audit import record_event
-    from careassure.framework.evidence_files import stored_path
+    from careassure.evidence_files import stored_path
     from careassure.reported.tables import ReportedEntry
 
     measure = _declared(measure_id)
