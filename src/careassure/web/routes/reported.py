@@ -72,7 +72,7 @@ def reported_index(
                                                                  for m in _measures()},
         "format_number": display.format_number,
         "imported": request.query_params.get("imported"),
-    })
+    } | error_context(None))
 
 
 def _size(limit: int) -> str:
@@ -241,8 +241,8 @@ async def import_reported_values(
     async with request.form(max_files=1, max_fields=3) as form:
         upload = form.get("values")
         if not isinstance(upload, UploadFile) or not upload.filename:
-            return _refused(request, user, "Choose a filled template to import (.csv or .xlsx)",
-                            [])
+            return _refused(request, user, "values-file",
+                            "Choose a filled template to import (.csv or .xlsx)", [])
         name = upload.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
         data = await upload.read(MAX_IMPORT_BYTES + 1)
     measures = _measures()
@@ -259,12 +259,16 @@ async def import_reported_values(
         with transaction(request.app.state.engine) as session:
             written = import_entries(session, user.username, name, rows, measures=measures)
     except ImportRefused as exc:
-        return _refused(request, user, f"{name} was not imported: nothing was changed",
-                        exc.errors)
+        return _refused(request, user, "import-problems",
+                        f"{name} was not imported: nothing was changed. Each problem in the "
+                        "file is listed below", exc.errors)
     return RedirectResponse(f"/reported?imported={len(written)}", status_code=303)
 
 
-def _refused(request: Request, user: SignedIn, message: str, errors: list[Any]) -> Response:
+def _refused(request: Request, user: SignedIn, field: str, message: str,
+             errors: list[Any]) -> Response:
+    """The page again with the import refused: ``message`` in the error summary, linked to
+    ``field`` (the file input, or the list of the file's problems)."""
     from careassure.measures.reported import latest_value
 
     values = request.app.state.figures.reported_values()
@@ -274,6 +278,5 @@ def _refused(request: Request, user: SignedIn, message: str, errors: list[Any]) 
         "rows": rows, "due": _due_for(user, values), "titles": {m.id: m.title
                                                                  for m in _measures()},
         "format_number": display.format_number,
-        "error": message, "import_errors": errors[:ERRORS_SHOWN],
-        "error_count": len(errors),
-    }, status_code=400)
+        "import_errors": errors[:ERRORS_SHOWN], "error_count": len(errors),
+    } | error_context({field: message}), status_code=400)
