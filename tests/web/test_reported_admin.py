@@ -115,6 +115,9 @@ def test_an_edit_is_versioned_and_a_measure_can_be_retired(app: FastAPI,
     assert page.count('<input type="hidden" name="version" value="2">') == 2  # edit, retire
     bad = post(admin, f"/admin/reported-measures/{NEW}", edited | {"unit": "", "version": "2"})
     assert bad.status_code == 400 and 'href="#unit"' in bad.text
+    # The shared select field names its error to assistive technology, as govukSelect does.
+    assert 'class="govuk-select govuk-select--error" id="unit" name="unit" ' \
+        'aria-describedby="unit-hint unit-error"' in bad.text
     retired = post(admin, f"/admin/reported-measures/{NEW}/retire",
                    {"retired": "yes", "version": "2"})
     assert retired.status_code == 303
