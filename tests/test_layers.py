@@ -23,6 +23,7 @@ LAYERS: dict[str, int] = {
     "config": 0,  # settings read from the environment
     "words": 0,  # numbers and lists written in words
     "appdb": 1,  # the application database: engine, migrations, audit trail
+    "evidence_files": 1,  # evidence documents on disk: checked by content, stored by SHA-256
     "cliargs": 2,  # the sub-commands' shared arguments and one-line errors
     "records": 3,  # case-level record schema, readers, validation, pseudonymisation, store
     "measures": 4,  # the measure catalogue and engine

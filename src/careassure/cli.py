@@ -12,13 +12,17 @@ from __future__ import annotations
 import functools
 import importlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from careassure import __version__
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
 def _typer() -> typer.Typer:
@@ -58,29 +62,49 @@ def _root(
         _use_app_declarations()
 
 
-def _use_app_declarations() -> None:
-    """Hand the admin page's reported measures to the measures layer, when there is an
-    application database ($CAREASSURE_DATABASE_URL, or the SQLite file the web app or demo made);
-    a database that cannot be read ends the command in one line."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from careassure.appdb import create_engine, database_configured, error_reason
+@contextmanager
+def _app_engine() -> Iterator[Engine | None]:
+    """The application database's engine for one run, disposed when the run is done; None when
+    there is no database ($CAREASSURE_DATABASE_URL, or the SQLite file the web app or demo
+    made). A malformed URL ends the command in one line."""
+    from careassure.appdb import create_engine, database_configured
     from careassure.cliargs import fail
-    from careassure.reported.declarations import sync
 
     if not database_configured():
+        yield None
         return
     try:
         engine = create_engine()
     except ValueError as exc:
         fail(str(exc))
     try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def _sync_declarations(engine: Engine) -> None:
+    """Hand the admin page's reported measures to the measures layer; a database that cannot be
+    read ends the command in one line."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from careassure.appdb import error_reason
+    from careassure.cliargs import fail
+    from careassure.reported.declarations import sync
+
+    try:
         sync(engine)
     except SQLAlchemyError as exc:
         fail("cannot read the reported measures declared in the application database: "
              f"{error_reason(exc)}")
-    finally:
-        engine.dispose()
+
+
+def _use_app_declarations() -> None:
+    """Hand the admin page's reported measures to the measures layer, when there is an
+    application database."""
+    with _app_engine() as engine:
+        if engine is not None:
+            _sync_declarations(engine)
 
 
 def _audit_refused_load(arguments: dict[str, Any]) -> None:
@@ -141,11 +165,15 @@ def _stored_reported_values() -> Any:
     """The application database's reported values, after handing its declared reported measures
     to the measures layer; read (at most once a run) only by a run that needs them (every
     measure, a pattern, a reported measure or an id the file-declared catalogue does not know),
-    so that one computed measure from the command line never opens the database."""
-    from careassure.reported.command import stored_or_none
+    so that one computed measure from the command line never opens the database. Declarations
+    and values are read through one engine, disposed before the figures are computed."""
+    from careassure.reported.command import stored_in
 
-    _use_app_declarations()
-    return stored_or_none()
+    with _app_engine() as engine:
+        if engine is None:
+            return ()
+        _sync_declarations(engine)
+        return stored_in(engine)
 
 
 def _measures_command(name: str) -> Callable[[], Any]:

@@ -130,9 +130,9 @@ def _keep_figures(store: Store, values: list[MeasureValue], as_of: date) -> None
     that a first `careassure measures -m ...` after the demo answers at once. Reported measures
     are never kept: their values live in the application database."""
     from careassure.measures.figure_cache import figure_cache
-    from careassure.measures.reported import reported_measures
+    from careassure.measures.reported import reported_ids
 
-    reported = {m.id for m in reported_measures()}
+    reported = reported_ids()
     figure_cache(store.path).put([v for v in values if v.measure not in reported], as_of, None,
                                  None, latest=as_of)
 

@@ -135,6 +135,22 @@ def test_the_admin_declares_a_measure_and_its_owner_finds_it_ready_for_values(
     expect(admin.get_by_role("heading", level=2, name="Versions")).to_be_visible()
     _no_violations(admin)
 
+    # A second administrator saves the same declaration first: the first one's save is refused,
+    # and the page shows the version now in force with what happened.
+    other = page_for("admin")
+    other.goto("/admin/reported-measures/reported.browser_carers_groups")
+    other.get_by_label("Owner", exact=True).fill("Carers' team")
+    other.get_by_role("button", name="Save the declaration").click()
+    expect(other.get_by_text("The declaration was saved as a new version.")).to_be_visible()
+    admin.get_by_label("Largest value").fill("6000")
+    admin.get_by_role("button", name="Save the declaration").click()
+    expect(admin.get_by_role("alert")).to_contain_text(
+        "changed by someone else since you opened it")
+    expect(admin.get_by_label("Owner", exact=True)).to_have_value("Carers' team")
+    expect(admin.get_by_label("Largest value")).to_have_value("5000")
+    expect(admin).to_have_title(re.compile(r"^Error: "))
+    _no_violations(admin)
+
     analyst = page_for("analyst", axe=True)
     analyst.goto("/reported/reported.browser_carers_groups")
     expect(analyst.get_by_role("button", name="Save value")).to_be_visible()

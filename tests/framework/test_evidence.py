@@ -13,6 +13,7 @@ from framework_samples import DOCUMENTS
 from sqlalchemy.engine import Engine
 
 from careassure.appdb import AuditEntry, create_engine, history, transaction
+from careassure.evidence_files import EvidenceFileError
 from careassure.framework.evidence import (
     EvidenceError,
     add_evidence,
@@ -21,7 +22,6 @@ from careassure.framework.evidence import (
     remove_evidence,
     update_evidence,
 )
-from careassure.framework.evidence_files import EvidenceFileError
 from careassure.framework.model import load_framework
 from careassure.framework.tables import EvidenceItem
 

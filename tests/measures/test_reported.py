@@ -23,7 +23,9 @@ from careassure.measures.reported import (
     period_end_of,
     period_label,
     period_start_of,
+    reported_ids,
     reported_measures,
+    use_app_declarations,
 )
 
 QUARTERLY = ReportedMeasure(
@@ -157,6 +159,17 @@ def test_a_council_file_is_read_from_the_setting(tmp_path: Path,
                     "  source: S\n  minimum: 0\n  maximum: 9\n  first_period: 2025-01-31\n")
     monkeypatch.setenv("CAREASSURE_REPORTED_MEASURES", str(path))
     assert [m.id for m in reported_measures()] == ["reported.x"]
+
+
+def test_the_reported_ids_follow_the_app_s_declarations() -> None:
+    shipped = frozenset(m.id for m in reported_measures())
+    assert reported_ids() == shipped and "reported.share" not in shipped
+    try:
+        use_app_declarations([PERCENT])
+        assert reported_ids() == shipped | {"reported.share"}
+    finally:
+        use_app_declarations(())
+    assert reported_ids() == shipped
 
 
 def test_the_shipped_measures_are_in_the_catalogue_and_computed_from_values() -> None:

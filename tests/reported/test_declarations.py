@@ -21,7 +21,17 @@ from careassure.measures.reported import (
     due_values,
     reported_measures,
 )
-from careassure.reported.declarations import declare, declared, edit, set_retired, sync, versions
+from careassure.reported.declarations import (
+    DeclarationConflict,
+    declare,
+    declared,
+    edit,
+    forget,
+    saving,
+    set_retired,
+    sync,
+    versions,
+)
 from careassure.reported.service import Entry, enter_value
 
 CARERS = "reported.carers_groups_attended"
@@ -127,9 +137,9 @@ def test_an_id_is_declared_once(engine: Any) -> None:
 def test_an_edit_is_a_new_version_and_values_fix_unit_frequency_and_range(engine: Any) -> None:
     with transaction(engine) as session:
         declare(session, "ada", fields())
-        assert edit(session, "ada", CARERS, fields()) is None  # nothing changed
+        assert edit(session, "ada", CARERS, fields(), opened=1) is None  # nothing changed
         edit(session, "bo", CARERS, fields(owner="Carers' team", unit="percent",
-                                            maximum=100))
+                                            maximum=100), opened=1)
     with transaction(engine) as session:
         assert [(v.version, v.owner, v.unit) for v in versions(session, CARERS)] == [
             (2, "Carers' team", "percent"), (1, "Carers' commissioning team", "count")]
@@ -140,7 +150,7 @@ def test_an_edit_is_a_new_version_and_values_fix_unit_frequency_and_range(engine
                              "first_period": date(2025, 6, 30), "maximum": 100}, "frequency"),
                            ({"unit": "percent", "maximum": 60}, "maximum")):
         with pytest.raises(DeclarationError) as caught, transaction(engine) as session:
-            edit(session, "bo", CARERS, fields(**changes))
+            edit(session, "bo", CARERS, fields(**changes), opened=2)
         assert caught.value.field == field
     create, update = audit_rows(engine)
     assert update.action == "update" and update.actor == "bo"
@@ -148,12 +158,27 @@ def test_an_edit_is_a_new_version_and_values_fix_unit_frequency_and_range(engine
     assert update.after is not None and update.after["version"] == 2
 
 
+def test_a_save_opened_at_an_older_version_is_refused_and_writes_nothing(engine: Any) -> None:
+    with transaction(engine) as session:
+        declare(session, "ada", fields())
+        edit(session, "bo", CARERS, fields(owner="Carers' team"), opened=1)
+    for save in (lambda session: edit(session, "ada", CARERS, fields(maximum=6000), opened=1),
+                 lambda session: set_retired(session, "ada", CARERS, True, opened=1)):
+        with pytest.raises(DeclarationConflict) as caught, saving(engine, CARERS) as session:
+            save(session)
+        assert (caught.value.version, caught.value.saved_by) == (2, "bo")
+    with transaction(engine) as session:
+        assert [(v.version, v.maximum, v.retired) for v in versions(session, CARERS)] == [
+            (2, 5000, False), (1, 5000, False)]
+    assert len(audit_rows(engine)) == 2
+
+
 def test_a_retired_measure_keeps_its_figures_but_takes_no_values_and_none_are_due(
         engine: Any) -> None:
     with transaction(engine) as session:
         declare(session, "ada", fields())
-        set_retired(session, "ada", CARERS, True)
-        assert set_retired(session, "ada", CARERS, True) is None
+        set_retired(session, "ada", CARERS, True, opened=1)
+        assert set_retired(session, "ada", CARERS, True, opened=2) is None
     sync(engine)
     [measure] = [m for m in reported_measures() if m.id == CARERS]
     assert measure.retired and due_values([measure], [], TODAY) == []
@@ -165,7 +190,7 @@ def test_a_retired_measure_keeps_its_figures_but_takes_no_values_and_none_are_du
         enter_value(session, "ann", Entry(CARERS, date(2025, 9, 30), "5"), today=TODAY)
     assert caught.value.field == "measure"
     with transaction(engine) as session:
-        set_retired(session, "ada", CARERS, False)
+        set_retired(session, "ada", CARERS, False, opened=2)
     sync(engine)
     assert not [m for m in reported_measures() if m.id == CARERS][0].retired
 
@@ -185,7 +210,7 @@ def test_sync_hands_down_only_what_changed_and_forgets_another_database(
     sync(engine)  # nothing changed: nothing handed down again
     assert handed == [(CARERS,)]
     with transaction(engine) as session:
-        edit(session, "ada", CARERS, fields(title="Carers at support groups"))
+        edit(session, "ada", CARERS, fields(title="Carers at support groups"), opened=1)
     sync(engine)
     assert [m.title for m in reported_measures() if m.id == CARERS] == [
         "Carers at support groups"]
@@ -243,6 +268,49 @@ def test_careassure_measures_finds_a_measure_declared_in_the_app(
                                       "-m", CARERS, "-f", "json"])
     assert result.exit_code == 0, result.output
     assert [row["measure"] for row in json.loads(result.output)] == [CARERS]
+
+
+def test_careassure_measures_reads_declarations_and_values_on_one_connection(
+        migrated_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:  # noqa: F811
+    """The declarations and the values a run of `careassure measures` needs come through one
+    engine: one database connection opened, and closed before the command ends."""
+    from sqlalchemy import event
+    from sqlalchemy.pool import Pool
+
+    from careassure.cli import app
+
+    engine = create_engine(migrated_url)
+    try:
+        with transaction(engine) as session:
+            declare(session, "ada", fields())
+        sync(engine)
+        with transaction(engine) as session:
+            enter_value(session, "ada", Entry(CARERS, date(2025, 9, 30), "212"), today=TODAY)
+    finally:
+        engine.dispose()
+    forget()  # the command reads the declarations afresh, as a new process would
+    monkeypatch.setenv("CAREASSURE_DATABASE_URL", migrated_url)
+    store = _empty_store(tmp_path / "store.duckdb")
+    opened: list[int] = []
+    closed: list[int] = []
+
+    def on_connect(connection: Any, _record: Any) -> None:
+        opened.append(id(connection))
+
+    def on_close(connection: Any, _record: Any) -> None:
+        closed.append(id(connection))
+
+    event.listen(Pool, "connect", on_connect)
+    event.listen(Pool, "close", on_close)
+    try:
+        result = CliRunner().invoke(app, ["measures", "--db", str(store), "--as-of",
+                                          "2025-10-31", "-m", CARERS, "-f", "json"])
+    finally:
+        event.remove(Pool, "connect", on_connect)
+        event.remove(Pool, "close", on_close)
+    assert result.exit_code == 0, result.output
+    assert [row["value"] for row in json.loads(result.output)] == [212]
+    assert len(opened) == 1 and closed == opened
 
 
 def test_naming_computed_measures_never_opens_the_app_database(

@@ -212,3 +212,70 @@ def test_the_command_line_enters_lists_and_imports(engine, migrated_url: str,  #
     assert imported.exit_code == 0 and "Imported 1 values" in imported.output
     with transaction(engine) as session:
         assert [v.value for v in current_values(session)] == [32.6, 33.4]
+
+
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def test_the_command_line_keeps_an_evidence_file_as_the_web_form_does(
+        engine, migrated_url: str, tmp_path: Path, careassure_home: Path,  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+
+    monkeypatch.setenv("CAREASSURE_DATABASE_URL", migrated_url)
+    source = tmp_path / "fnc-return.pdf"
+    source.write_bytes(PDF)
+    result = CliRunner().invoke(app, ["reported", "enter", FNC, "2025-06-30", "32.6",
+                                      "--evidence-file", str(source), "--actor", "ann"])
+    assert result.exit_code == 0, result.output
+    assert "(version 1, evidence fnc-return.pdf kept)" in result.output
+    digest = hashlib.sha256(PDF).hexdigest()
+    with transaction(engine) as session:
+        [row] = entries(session, FNC)
+    assert (row.evidence_sha256, row.evidence_name, row.evidence_type, row.evidence_bytes) == (
+        digest, "fnc-return.pdf", "application/pdf", len(PDF))
+    assert (careassure_home / "evidence" / digest).read_bytes() == PDF
+    [audit] = audit_rows(engine)
+    assert audit.actor == "ann" and audit.after["evidence_sha256"] == digest
+
+
+@pytest.mark.parametrize(("name", "data", "setting", "reason"), [
+    ("notes.txt", b"minutes", None, "file type .txt is not accepted"),
+    ("return.pdf", b"MZ\x90\x00 a program", None, "named .pdf but the content"),
+    ("return.pdf", PDF, "20", "larger than the 20 byte limit"),
+    ("absent.pdf", None, None, "absent.pdf: no such file"),
+    ("return.pdf", PDF, "lots", "CAREASSURE_REPORTED_EVIDENCE_MAX_BYTES='lots' is not"),
+])
+def test_a_refused_evidence_file_leaves_no_value_and_no_file(
+        engine, migrated_url: str, tmp_path: Path, careassure_home: Path,  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch, name: str, data: bytes | None, setting: str | None,
+        reason: str) -> None:
+    monkeypatch.setenv("CAREASSURE_DATABASE_URL", migrated_url)
+    if setting is not None:
+        monkeypatch.setenv("CAREASSURE_REPORTED_EVIDENCE_MAX_BYTES", setting)
+    source = tmp_path / name
+    if data is not None:
+        source.write_bytes(data)
+    result = CliRunner().invoke(app, ["reported", "enter", FNC, "2025-06-30", "32.6",
+                                      "--evidence-file", str(source)])
+    assert result.exit_code == 2
+    assert result.output.startswith("error: ") and reason in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    with transaction(engine) as session:
+        assert entries(session, FNC) == []
+    assert audit_rows(engine) == []
+    evidence = careassure_home / "evidence"
+    assert not evidence.exists() or list(evidence.iterdir()) == []
+
+
+def test_a_refused_value_stores_none_of_its_evidence_file(
+        engine, migrated_url: str, tmp_path: Path, careassure_home: Path,  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CAREASSURE_DATABASE_URL", migrated_url)
+    source = tmp_path / "fnc-return.pdf"
+    source.write_bytes(PDF)
+    result = CliRunner().invoke(app, ["reported", "enter", FNC, "2025-06-30", "many",
+                                      "--evidence-file", str(source)])
+    assert result.exit_code == 2 and result.output.startswith("error: value: ")
+    evidence = careassure_home / "evidence"
+    assert not evidence.exists() or list(evidence.iterdir()) == []

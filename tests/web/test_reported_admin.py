@@ -6,8 +6,11 @@ staff, and each download is on the audit trail."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -15,7 +18,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from careassure.appdb import AuditEntry, transaction
-from careassure.measures.reported import period_end_of
+from careassure.measures.reported import app_declared, period_end_of
+from careassure.reported.declarations import versions
 from careassure.reported.service import entries
 from webhelpers import csrf_token
 
@@ -102,21 +106,87 @@ def test_an_edit_is_versioned_and_a_measure_can_be_retired(app: FastAPI,
                                                            client_for: Clients) -> None:
     admin = client_for("admin")
     assert post(admin, "/admin/reported-measures", declaration()).status_code == 303
-    edited = declaration(owner="Carers' team")
+    edited = declaration(owner="Carers' team", version="1")
     del edited["measure_id"]
     response = post(admin, f"/admin/reported-measures/{NEW}", edited)
     assert response.status_code == 303 and response.headers["location"].endswith("=saved")
     page = admin.get(f"/admin/reported-measures/{NEW}").text
     assert "Carers&#39; team" in page and "Versions" in page
-    bad = post(admin, f"/admin/reported-measures/{NEW}", edited | {"unit": ""})
+    assert page.count('<input type="hidden" name="version" value="2">') == 2  # edit, retire
+    bad = post(admin, f"/admin/reported-measures/{NEW}", edited | {"unit": "", "version": "2"})
     assert bad.status_code == 400 and 'href="#unit"' in bad.text
-    retired = post(admin, f"/admin/reported-measures/{NEW}/retire", {"retired": "yes"})
+    # The shared select field names its error to assistive technology, as govukSelect does.
+    assert 'class="govuk-select govuk-select--error" id="unit" name="unit" ' \
+        'aria-describedby="unit-hint unit-error"' in bad.text
+    retired = post(admin, f"/admin/reported-measures/{NEW}/retire",
+                   {"retired": "yes", "version": "2"})
     assert retired.status_code == 303
     analyst = client_for("analyst")
     assert 'action="/reported/' + NEW + '"' not in analyst.get(f"/reported/{NEW}").text
     refused = post(analyst, f"/reported/{NEW}", {"period": a_past_quarter(app).isoformat(),
                                                   "value": "5"})
     assert refused.status_code == 403
+
+
+def test_a_save_against_an_older_version_shows_the_current_one(app: FastAPI,
+                                                               client_for: Clients) -> None:
+    """Two administrators open the same declaration; the second to save gets the first's
+    version back (409), with what changed and who changed it, and overwrites nothing."""
+    admin = client_for("admin")
+    assert post(admin, "/admin/reported-measures", declaration()).status_code == 303
+    opened = declaration(version="1")
+    del opened["measure_id"]
+    first = post(admin, f"/admin/reported-measures/{NEW}", opened | {"owner": "Carers' team"})
+    assert first.status_code == 303
+    second = post(admin, f"/admin/reported-measures/{NEW}", opened | {"maximum": "6000"})
+    assert second.status_code == 409
+    assert "There is a problem" in second.text and 'href="#declaration"' in second.text
+    assert "changed by someone else since you opened it: admin saved version 2" in second.text
+    assert 'value="Carers&#39; team"' in second.text and 'value="5000"' in second.text
+    assert '<input type="hidden" name="version" value="2">' in second.text
+    stale_retire = post(admin, f"/admin/reported-measures/{NEW}/retire",
+                        {"retired": "yes", "version": "1"})
+    assert stale_retire.status_code == 409
+    no_version = post(admin, f"/admin/reported-measures/{NEW}", {
+        k: v for k, v in opened.items() if k != "version"})
+    assert no_version.status_code == 409
+    with transaction(app.state.engine) as session:
+        rows = session.scalars(select(AuditEntry).where(
+            AuditEntry.entity_type == "reported_declaration")).all()
+    assert [r.action for r in rows] == ["create", "update"]
+    assert [(m.owner, m.maximum, m.retired) for m in app_declared()] == [
+        ("Carers' team", 5000, False)]
+
+
+def test_two_saves_of_the_same_version_at_once_give_one_version_and_one_409(
+        app: FastAPI, client_for: Clients, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both saves pass the version check before either writes (a barrier holds them there);
+    the database's unique version lets one in, and the other is told, never a server error."""
+    from careassure.reported import declarations
+
+    first_admin, second_admin = client_for("admin"), client_for("admin")
+    assert post(first_admin, "/admin/reported-measures", declaration()).status_code == 303
+    opened = declaration(version="1")
+    del opened["measure_id"]
+    barrier = threading.Barrier(2, timeout=20)
+    real = declarations._entered
+
+    def both_checked(session: Any, measure_id: str) -> list[float]:
+        barrier.wait()
+        return real(session, measure_id)
+
+    monkeypatch.setattr(declarations, "_entered", both_checked)
+    tokens = {id(c): csrf_token(c) for c in (first_admin, second_admin)}
+
+    def save(client: TestClient, owner: str) -> int:
+        return client.post(f"/admin/reported-measures/{NEW}", data=opened | {
+            "owner": owner, "csrftoken": tokens[id(client)]}).status_code
+
+    with ThreadPoolExecutor(2) as pool:
+        codes = sorted(pool.map(save, (first_admin, second_admin), ("Team A", "Team B")))
+    assert codes == [303, 409]
+    with transaction(app.state.engine) as session:
+        assert [v.version for v in versions(session, NEW)] == [2, 1]
 
 
 def test_a_measure_from_the_file_is_shown_but_not_editable(client_for: Clients) -> None:

@@ -306,8 +306,8 @@ def evidence_add(
     --review-by 2026-11-01 --file carers-survey.pdf -c carers[/bold]
     """
     from careassure.appdb import transaction
+    from careassure.evidence_files import EvidenceFileError
     from careassure.framework.evidence import EvidenceError, add_evidence
-    from careassure.framework.evidence_files import EvidenceFileError
 
     framework = _framework()
     day = _day(evidence_date, "--date")

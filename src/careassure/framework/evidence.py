@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from careassure.appdb import record_change, snapshot
 from careassure.appdb.locks import lock_row
-from careassure.framework.evidence_files import store_file
+from careassure.evidence_files import store_file
 from careassure.framework.model import EvidenceCategory, Framework, QualityStatement
 from careassure.framework.tables import EvidenceItem, EvidenceLink
 

@@ -80,10 +80,9 @@ def _reported_values(chosen: Sequence[str] | None,
                      load: ReportedSource) -> Sequence[ReportedValue]:
     """The reported measures' values, read by ``load`` only when one is asked for: reading them
     opens the application database, which a run of computed measures has no use for."""
-    from careassure.measures.reported import reported_measures
+    from careassure.measures.reported import reported_ids
 
-    declared = {m.id for m in reported_measures()}
-    if chosen is not None and declared.isdisjoint(chosen):
+    if chosen is not None and reported_ids().isdisjoint(chosen):
         return ()
     return load()
 
@@ -93,11 +92,11 @@ def _kept_figures(db: str | None, chosen: Sequence[str] | None) -> FigureCache |
     for computed measures named on the command line, of a store that exists."""
     from careassure.config import store_path
     from careassure.measures.figure_cache import figure_cache
-    from careassure.measures.reported import reported_measures
+    from careassure.measures.reported import reported_ids
 
     if chosen is None or not store_path(db).is_file():
         return None
-    if not {m.id for m in reported_measures()}.isdisjoint(chosen):
+    if not reported_ids().isdisjoint(chosen):
         return None
     return figure_cache(db)
 

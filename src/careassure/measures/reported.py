@@ -261,6 +261,15 @@ def reported_measures(path: Path | None = None) -> tuple[ReportedMeasure, ...]:
     return _file_measures(path)
 
 
+def reported_ids() -> frozenset[str]:
+    """The ids of every reported measure: the council's file and the admin page's declarations
+    as last handed down. Built afresh on each call from :func:`reported_measures` (the file is
+    cached by its modification time, the app's declarations are a tuple already in memory), so
+    a measure declared or withdrawn on the admin page is in or out at the next page or command
+    with no cache of ids to fall out of step."""
+    return frozenset(m.id for m in reported_measures())
+
+
 def _file_measures(path: Path) -> tuple[ReportedMeasure, ...]:
     try:
         stat = path.stat()

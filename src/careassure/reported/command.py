@@ -7,9 +7,10 @@ the measures are imported inside the commands so that ``careassure --help`` stay
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,6 +20,9 @@ from careassure.cliargs import fail as _fail
 from careassure.cliargs import parse_day as _day
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from careassure.evidence_files import StoredFile
     from careassure.measures.reported import ReportedValue
 
 app = typer.Typer(help="Reported measures: figures from outside the case records, entered per "
@@ -28,27 +32,31 @@ app = typer.Typer(help="Reported measures: figures from outside the case records
 def stored_or_none() -> tuple[ReportedValue, ...]:
     """The values in force in the application database, or none when there is no database yet
     (``careassure measures`` then shows reported measures without values)."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from careassure.appdb.engine import (
-        create_engine,
-        database_url,
-        default_database_path,
-        error_reason,
-    )
-    from careassure.reported.service import stored_values
+    from careassure.appdb.engine import create_engine, database_url, default_database_path
 
     if database_url().startswith("sqlite") and not default_database_path().exists() \
             and database_url() == f"sqlite:///{default_database_path()}":
         return ()
     engine = create_engine()
     try:
+        return stored_in(engine)
+    finally:
+        engine.dispose()
+
+
+def stored_in(engine: Engine) -> tuple[ReportedValue, ...]:
+    """The values in force in ``engine``'s database (for a caller that has the engine open
+    already); a database that cannot be read ends the command in one line."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from careassure.appdb.engine import error_reason
+    from careassure.reported.service import stored_values
+
+    try:
         return stored_values(engine)
     except SQLAlchemyError as exc:
         _fail(f"cannot read reported values from the application database: "
               f"{error_reason(exc)}")
-    finally:
-        engine.dispose()
 
 
 @app.command("list")
@@ -105,6 +113,9 @@ def enter(
     value: str = typer.Argument(..., help="The value, in the measure's unit."),
     evidence_link: str = typer.Option("", "--evidence-link", help="A web address of the "
                                       "source."),
+    evidence_file: Annotated[Path | None, typer.Option(
+        "--evidence-file", help="The source itself (PDF, DOCX, XLSX, CSV, PNG or JPEG, up to "
+        "$CAREASSURE_REPORTED_EVIDENCE_MAX_BYTES), stored as the web form stores it.")] = None,
     reason: str = typer.Option("", "--reason", help="Why a value already entered for the "
                                "period is corrected (required then)."),
     actor: str | None = typer.Option(None, "--actor", help="Who is entering it (default: your "
@@ -113,22 +124,52 @@ def enter(
     """Enter a value for one period, or correct one with --reason (the old value is kept).
 
     Example: [bold]careassure reported enter reported.peer_audit_participation_pct 2025-09-30
-    83[/bold]
+    83 --evidence-file audit-return.pdf[/bold]
     """
     from careassure.appdb import transaction
+    from careassure.evidence_files import EvidenceFileError
     from careassure.measures.reported import ReportedValueError
     from careassure.reported.service import Entry, enter_value
 
     day = _day(period_end, "PERIOD_END")
+    store = _evidence_store(evidence_file) if evidence_file is not None else None
     with _database() as engine:
         try:
             with transaction(engine) as session:
                 row = enter_value(session, actor or default_actor(),
-                                  Entry(measure, day, value, evidence_link, reason))
+                                  Entry(measure, day, value, evidence_link, reason),
+                                  store_evidence=store)
         except ReportedValueError as exc:
             _fail(f"{exc.field}: {exc.reason}")
+        except EvidenceFileError as exc:
+            _fail(f"--evidence-file: {exc}")
+    kept = f", evidence {row.evidence_name} kept" if row.evidence_sha256 else ""
     typer.echo(f"Saved {measure} for the period ending {day:%d/%m/%Y}: {row.value:g} "
-               f"(version {row.version}).")
+               f"(version {row.version}{kept}).")
+
+
+def _evidence_store(path: Path) -> Callable[[], StoredFile]:
+    """How ``enter`` stores its evidence file once the value has passed every check: the web
+    form's code (:func:`~careassure.reported.service.store_evidence_file`) reading the file. A
+    missing file or a bad size setting ends the command before the database is opened."""
+    from careassure.evidence_files import EvidenceFileError
+    from careassure.reported.service import evidence_max_bytes, store_evidence_file
+
+    if not path.is_file():
+        _fail(f"--evidence-file {path}: no such file")
+    try:
+        max_bytes = evidence_max_bytes()
+    except ValueError as exc:
+        _fail(str(exc))
+
+    def store() -> StoredFile:
+        try:
+            with path.open("rb") as source:
+                return store_evidence_file(source, path.name, max_bytes=max_bytes)
+        except OSError as exc:
+            raise EvidenceFileError(f"{path}: cannot read the file ({exc.strerror})") from exc
+
+    return store
 
 
 @app.command("import")

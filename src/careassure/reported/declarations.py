@@ -17,15 +17,18 @@ when that changed.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from careassure.appdb.audit import record_change, snapshot
+from careassure.appdb.engine import transaction
 from careassure.measures.reported import (
     DeclarationError,
     ReportedMeasure,
@@ -42,6 +45,22 @@ FIELDS = ("title", "definition", "unit", "direction", "frequency", "owner_role",
           "source", "minimum", "maximum", "first_period", "due_days")
 # What cannot change once values are entered: they would change what the values mean.
 FIXED_WITH_VALUES = ("unit", "frequency")
+
+
+class DeclarationConflict(Exception):
+    """A save of a declaration that someone else changed since the form was opened: the form's
+    version is older than the one in force, or another save of the same version won the race to
+    the database. It names the version in force now, who saved it and when (read when raised:
+    the refused save's transaction is rolled back after); nothing of the refused save was
+    written."""
+
+    def __init__(self, current: ReportedDeclaration) -> None:
+        self.measure_id = current.measure_id
+        self.version = current.version
+        self.saved_by = current.saved_by
+        self.saved_at = current.saved_at
+        super().__init__(f"{self.measure_id} was changed by {self.saved_by} since it was "
+                         f"opened (now version {self.version})")
 
 
 def _measure(row: ReportedDeclaration) -> ReportedMeasure:
@@ -121,13 +140,24 @@ def declare(session: Session, actor: str, fields: Mapping[str, Any]) -> Reported
     return _write(session, actor, measure, None)
 
 
-def edit(session: Session, actor: str, measure_id: str,
-         fields: Mapping[str, Any]) -> ReportedDeclaration | None:
-    """Save new values of :data:`FIELDS` as the next version; None when nothing changed.
-    Raises :class:`DeclarationError` naming the field, and KeyError for an unknown id."""
+def _opened_at(session: Session, measure_id: str, opened: int) -> ReportedDeclaration:
+    """The version in force, when it is the one the form was opened at (``opened``); else
+    :class:`DeclarationConflict`. KeyError for an unknown id."""
     before = _latest(session, measure_id)
     if before is None:
         raise KeyError(measure_id)
+    if before.version != opened:
+        raise DeclarationConflict(before)
+    return before
+
+
+def edit(session: Session, actor: str, measure_id: str, fields: Mapping[str, Any], *,
+         opened: int) -> ReportedDeclaration | None:
+    """Save new values of :data:`FIELDS` as the next version; None when nothing changed.
+    ``opened`` is the version the form was opened at: a save against an older one raises
+    :class:`DeclarationConflict` (saving over it would undo a change its author never saw).
+    Raises :class:`DeclarationError` naming the field, and KeyError for an unknown id."""
+    before = _opened_at(session, measure_id, opened)
     current = _measure(before)
     measure = check_declaration(dict(fields) | {"id": measure_id, "retired": current.retired})
     values = _entered(session, measure_id)
@@ -149,19 +179,36 @@ def edit(session: Session, actor: str, measure_id: str,
     return _write(session, actor, measure, before)
 
 
-def set_retired(session: Session, actor: str, measure_id: str,
-                retired: bool) -> ReportedDeclaration | None:
+def set_retired(session: Session, actor: str, measure_id: str, retired: bool, *,
+                opened: int) -> ReportedDeclaration | None:
     """Retire a measure (no more values due or accepted; history and figures kept) or bring it
-    back; None when it already was. KeyError for an unknown id."""
-    before = _latest(session, measure_id)
-    if before is None:
-        raise KeyError(measure_id)
+    back; None when it already was. ``opened`` as for :func:`edit`; KeyError for an unknown
+    id."""
+    before = _opened_at(session, measure_id, opened)
     current = _measure(before)
     if current.retired == retired:
         return None
     return _write(session, actor, check_declaration(
         {"id": measure_id, "retired": retired}
         | {name: getattr(current, name) for name in FIELDS}), before)
+
+
+@contextmanager
+def saving(engine: Engine, measure_id: str) -> Iterator[Session]:
+    """The transaction of one save of ``measure_id``'s declaration. Two saves opened at the same
+    version and sent at once both pass the version check; the table's unique (measure, version)
+    lets the first in and refuses the second, whether at its write or at its commit. That
+    refusal becomes :class:`DeclarationConflict` with the version that won, as a stale form's
+    does, so the second administrator sees what changed rather than a server error."""
+    try:
+        with transaction(engine) as session:
+            yield session
+    except IntegrityError:
+        with Session(engine) as session:
+            current = _latest(session, measure_id)
+        if current is None:  # not a race on this measure's versions: a fault to report
+            raise
+        raise DeclarationConflict(current) from None
 
 
 # --- handing the declarations to the measures layer ---------------------------------------------

@@ -5,11 +5,11 @@ period of the measure's frequency that has ended); this module adds the ones tha
 database: one value per period, so a second value for a period is a correction and needs a
 reason, and an import is written all together or not at all.
 
-A value typed in the app may carry an evidence file as well as (or instead of) a link. The web
-app stores it exactly as a CQC evidence document (the framework's ``evidence_files``: name, type
-by content, size, SHA-256 in the evidence folder); this module, a layer below the framework,
-takes the storing as a function and calls it only after every other check has passed, so a
-refused value leaves no file behind.
+A value typed in the app or entered on the command line may carry an evidence file as well as
+(or instead of) a link. Both store it through :func:`store_evidence_file`, exactly as a CQC
+evidence document is stored (``careassure.evidence_files``: name, type by content, size, SHA-256
+in the evidence folder), and :func:`enter_value` takes the storing as a function and calls it
+only after every other check has passed, so a refused value leaves no file behind.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Protocol
+from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlparse
 
 from sqlalchemy import func, inspect, select
@@ -26,6 +27,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from careassure.appdb.audit import record_change, snapshot
+from careassure.evidence_files import StoredFile, store_file
 from careassure.measures.reported import (
     ReportedMeasure,
     ReportedValue,
@@ -58,18 +60,15 @@ def evidence_max_bytes() -> int:
     return int(text)
 
 
-class StoredEvidence(Protocol):
-    """What is kept of a stored evidence file: its SHA-256 (its name on disk), the name it was
-    uploaded with, its checked type and its size."""
-
-    @property
-    def sha256(self) -> str: ...
-    @property
-    def display_name(self) -> str: ...
-    @property
-    def content_type(self) -> str: ...
-    @property
-    def size_bytes(self) -> int: ...
+def store_evidence_file(source: BinaryIO, name: str, *, max_bytes: int,
+                        directory: Path | None = None) -> StoredFile:
+    """Check and store one reported value's evidence file: the web form's upload and the
+    command line's ``--evidence-file`` go through here, so both accept the same types and size
+    and store the same way (``directory`` is the evidence folder, by default careassure's).
+    Raises :class:`~careassure.evidence_files.EvidenceFileError` naming the file and reason,
+    having kept nothing of it."""
+    return store_file(source, name, allowed_types=EVIDENCE_TYPES, max_bytes=max_bytes,
+                      directory=directory)
 
 
 @dataclass(frozen=True)
@@ -154,7 +153,7 @@ def _checked(
 def _write(
     session: Session, actor: str, entry: Entry, number: float, link: str | None,
     before: ReportedEntry | None, source_file: str | None,
-    stored: StoredEvidence | None = None,
+    stored: StoredFile | None = None,
 ) -> ReportedEntry:
     row = ReportedEntry(
         measure_id=entry.measure_id, period_end=entry.period_end,
@@ -181,7 +180,7 @@ def enter_value(
     *,
     today: date | None = None,
     measures: Sequence[ReportedMeasure] | None = None,
-    store_evidence: Callable[[], StoredEvidence] | None = None,
+    store_evidence: Callable[[], StoredFile] | None = None,
 ) -> ReportedEntry:
     """Write one value (or a correction, which needs ``entry.reason``); raises
     :class:`ReportedValueError` naming the field at fault. ``store_evidence`` stores an

@@ -108,7 +108,7 @@ def resolve(
     """Settings from the arguments, defaults filled in from the configuration."""
     from careassure.appdb.engine import database_url as configured_url
     from careassure.appdb.engine import normalise_url
-    from careassure.framework.evidence_files import evidence_dir as default_evidence_dir
+    from careassure.evidence_files import evidence_dir as default_evidence_dir
     from careassure.reported.service import evidence_max_bytes
 
     try:

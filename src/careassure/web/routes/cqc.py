@@ -202,7 +202,7 @@ def cqc_evidence_file(
     request: Request, user: Annotated[SignedIn, Depends(Allow(STAFF))], item_id: int
 ) -> Response:
     """A stored evidence document, as an attachment (never rendered inline by the browser)."""
-    from careassure.framework.evidence_files import stored_path
+    from careassure.evidence_files import stored_path
     from careassure.framework.tables import EvidenceItem
 
     with transaction(request.app.state.engine) as session:

@@ -134,9 +134,9 @@ async def add_evidence(
 
 def _store(request: Request, user: SignedIn, values: dict[str, Any], errors: dict[str, str],
            upload: Any) -> Response:
+    from careassure.evidence_files import EvidenceFileError
     from careassure.framework.evidence import EvidenceError
     from careassure.framework.evidence import add_evidence as add
-    from careassure.framework.evidence_files import EvidenceFileError
 
     document = values["kind"] == "document"
 

@@ -93,9 +93,9 @@ def reported_outcomes(status: Any) -> list[Any]:
     """The plan's outcomes judged on reported measures, in plan order: the overview's headline
     table is computed from the records only, so these are listed with the plan, each with the
     status and reason (its latest value against the outcome's target) the plan page shows."""
-    from careassure.measures.reported import reported_measures
+    from careassure.measures.reported import reported_ids
 
-    declared = {m.id for m in reported_measures()}
+    declared = reported_ids()
     return [outcome for area in status.areas for action in area.actions
             for outcome in action.outcomes
             if outcome.spec.measured is not None and outcome.spec.measured.measure_id in declared]

@@ -342,9 +342,9 @@ def _measure_groups() -> list[tuple[str, list[tuple[str, str]]]]:
     (those declared on the admin page among them, as soon as they are declared), then those
     computed from the records."""
     from careassure.measures import CATALOGUE
-    from careassure.measures.reported import reported_measures
+    from careassure.measures.reported import reported_ids
 
-    reported = {m.id for m in reported_measures()}
+    reported = reported_ids()
     return [
         ("Reported measures", [(m, d.title) for m, d in CATALOGUE.items() if m in reported]),
         ("Computed from the records",

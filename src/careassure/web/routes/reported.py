@@ -72,7 +72,7 @@ def reported_index(
                                                                  for m in _measures()},
         "format_number": display.format_number,
         "imported": request.query_params.get("imported"),
-    })
+    } | error_context(None))
 
 
 def _size(limit: int) -> str:
@@ -143,9 +143,9 @@ async def enter_reported_value(
 
 def _enter(request: Request, user: SignedIn, measure: Any, form: dict[str, str],
            upload: UploadFile | None) -> Response:
-    from careassure.framework.evidence_files import EvidenceFileError, store_file
+    from careassure.evidence_files import EvidenceFileError
     from careassure.measures.reported import ReportedValueError
-    from careassure.reported.service import EVIDENCE_TYPES, Entry, enter_value
+    from careassure.reported.service import Entry, enter_value, store_evidence_file
 
     try:
         period_end: date | None = date.fromisoformat(form.get("period", ""))
@@ -156,9 +156,9 @@ def _enter(request: Request, user: SignedIn, measure: Any, form: dict[str, str],
 
     def store() -> Any:
         assert upload is not None
-        return store_file(upload.file, upload.filename or "", allowed_types=EVIDENCE_TYPES,
-                          max_bytes=settings.reported_evidence_max_bytes,
-                          directory=settings.evidence_dir)
+        return store_evidence_file(upload.file, upload.filename or "",
+                                   max_bytes=settings.reported_evidence_max_bytes,
+                                   directory=settings.evidence_dir)
 
     def save() -> date:
         assert period_end is not None  # refused above otherwise
@@ -189,7 +189,7 @@ def reported_evidence_file(
     """A value's evidence file, as an attachment (never shown inline), for the staff who may
     read the measure's history; each download is on the audit trail."""
     from careassure.appdb.audit import record_event
-    from careassure.framework.evidence_files import stored_path
+    from careassure.evidence_files import stored_path
     from careassure.reported.tables import ReportedEntry
 
     measure = _declared(measure_id)
@@ -241,8 +241,8 @@ async def import_reported_values(
     async with request.form(max_files=1, max_fields=3) as form:
         upload = form.get("values")
         if not isinstance(upload, UploadFile) or not upload.filename:
-            return _refused(request, user, "Choose a filled template to import (.csv or .xlsx)",
-                            [])
+            return _refused(request, user, "values-file",
+                            "Choose a filled template to import (.csv or .xlsx)", [])
         name = upload.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
         data = await upload.read(MAX_IMPORT_BYTES + 1)
     measures = _measures()
@@ -259,12 +259,16 @@ async def import_reported_values(
         with transaction(request.app.state.engine) as session:
             written = import_entries(session, user.username, name, rows, measures=measures)
     except ImportRefused as exc:
-        return _refused(request, user, f"{name} was not imported: nothing was changed",
-                        exc.errors)
+        return _refused(request, user, "import-problems",
+                        f"{name} was not imported: nothing was changed. Each problem in the "
+                        "file is listed below", exc.errors)
     return RedirectResponse(f"/reported?imported={len(written)}", status_code=303)
 
 
-def _refused(request: Request, user: SignedIn, message: str, errors: list[Any]) -> Response:
+def _refused(request: Request, user: SignedIn, field: str, message: str,
+             errors: list[Any]) -> Response:
+    """The page again with the import refused: ``message`` in the error summary, linked to
+    ``field`` (the file input, or the list of the file's problems)."""
     from careassure.measures.reported import latest_value
 
     values = request.app.state.figures.reported_values()
@@ -274,6 +278,5 @@ def _refused(request: Request, user: SignedIn, message: str, errors: list[Any]) 
         "rows": rows, "due": _due_for(user, values), "titles": {m.id: m.title
                                                                  for m in _measures()},
         "format_number": display.format_number,
-        "error": message, "import_errors": errors[:ERRORS_SHOWN],
-        "error_count": len(errors),
-    }, status_code=400)
+        "import_errors": errors[:ERRORS_SHOWN], "error_count": len(errors),
+    } | error_context({field: message}), status_code=400)

@@ -18,6 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from careassure.appdb import transaction
+from careassure.reported.declarations import DeclarationConflict
 from careassure.web.auth import Allow
 from careassure.web.forms import error_context, uk_date, whole_number
 from careassure.web.roles import ADMINS, ROLE_NAMES
@@ -115,24 +116,19 @@ def _form_of(measure: Any) -> dict[str, str]:
 
 
 def _items(form: dict[str, str]) -> dict[str, Any]:
-    """The choices of the select and radio fields, with the one in ``form`` chosen."""
+    """The choices of the select fields (value, text) and of the radios, with the one in
+    ``form`` checked."""
     from careassure.measures.reported import OWNER_ROLES
-
-    def select(name: str, prompt: str, choices: Any) -> list[dict[str, Any]]:
-        return [{"value": "", "text": prompt}] + [
-            {"value": value, "text": text, "selected": form.get(name) == value}
-            for value, text in choices]
 
     def radios(name: str, choices: Any) -> list[dict[str, Any]]:
         return [{"value": value, "text": text, "checked": form.get(name, "") == value}
                 for value, text in choices]
 
-    return {"items": {
-        "unit": select("unit", "Choose the unit",
-                       [(unit, f"{unit.replace('_', ' ')} ({label})")
-                        for unit, label in UNIT_LABELS.items()]),
-        "owner_role": select("owner_role", "Choose the role",
-                             [(role, ROLE_NAMES[role]) for role in OWNER_ROLES]),
+    return {"choices": {
+        "unit": [(unit, f"{unit.replace('_', ' ')} ({label})")
+                 for unit, label in UNIT_LABELS.items()],
+        "owner_role": [(role, ROLE_NAMES[role]) for role in OWNER_ROLES],
+    }, "items": {
         "direction": radios("direction", DIRECTION_CHOICES),
         "frequency": radios("frequency", FREQUENCY_CHOICES),
     }, "role_names": ROLE_NAMES, "unit_labels": UNIT_LABELS}
@@ -176,7 +172,8 @@ async def declare_reported_measure(
 
 
 def _declare(request: Request, user: SignedIn, form: dict[str, str]) -> Response:
-    from careassure.reported.declarations import declare, sync
+    from careassure.measures.reported import DeclarationError
+    from careassure.reported.declarations import declare, saving, sync
 
     errors: dict[str, str] = {}
     name = form.get("measure_id", "").strip().removeprefix(PREFIX)
@@ -185,8 +182,13 @@ def _declare(request: Request, user: SignedIn, form: dict[str, str]) -> Response
         errors["id"] = EMPTY["id"]
 
     def save(checked: dict[str, Any]) -> Any:
-        with transaction(request.app.state.engine) as session:
-            return declare(session, user.username, checked).measure_id
+        try:
+            with saving(request.app.state.engine, checked["id"]) as session:
+                return declare(session, user.username, checked).measure_id
+        except DeclarationConflict as exc:  # the same id declared by someone else at once
+            raise DeclarationError("id", f"{exc.measure_id} was declared by {exc.saved_by} a "
+                                   "moment ago: change it from its own page, or choose another "
+                                   "id") from None
 
     declared = _check(fields, errors, save)
     if declared is None:
@@ -198,6 +200,9 @@ def _declare(request: Request, user: SignedIn, form: dict[str, str]) -> Response
 
 def _measure_page(request: Request, measure_id: str, *, errors: dict[str, str] | None = None,
                   form: dict[str, str] | None = None, status_code: int = 200) -> Response:
+    """The measure's declaration page. The edit form carries the version it shows (``form``'s
+    when a refused form is shown again, so its next save is still checked against the version
+    its author opened) and the retire form the version in force."""
     from careassure.measures.reported import app_declared, declarations_path, reported_measures
     from careassure.reported.declarations import versions
 
@@ -206,17 +211,39 @@ def _measure_page(request: Request, measure_id: str, *, errors: dict[str, str] |
     measure = in_file or next((m for m in app_declared() if m.id == measure_id), None)
     if measure is None:
         raise HTTPException(status_code=404)
-    shown = form or _form_of(measure)
     history = []
     if in_file is None:
         with transaction(request.app.state.engine) as session:
             history = versions(session, measure_id)
+    in_force = str(history[0].version) if history else ""
+    shown = form or (_form_of(measure) | {"version": in_force})
     return render(request, "reported_admin_measure.html", {
         "measure": measure, "in_file": in_file is not None,
         "file_name": declarations_path().name, "history": history,
-        "form": shown,
+        "form": shown, "version": in_force,
         "changed": request.query_params.get("changed", ""),
     } | _items(shown) | error_context(errors), status_code=status_code)
+
+
+def _conflict(request: Request, measure_id: str, exc: DeclarationConflict) -> Response:
+    """A save refused because someone else changed the declaration since the form was opened:
+    the page again with the version now in force in the form (HTTP 409), and the error summary
+    saying who saved it and when."""
+    from careassure.reported.declarations import sync
+    from careassure.web.display import uk_datetime
+
+    sync(request.app.state.engine)  # the page shows the version that won
+    return _measure_page(request, measure_id, errors={"declaration": (
+        f"This declaration was changed by someone else since you opened it: {exc.saved_by} "
+        f"saved version {exc.version} on {uk_datetime(exc.saved_at)}. Here is the current "
+        "version: make your change again if it is still needed, and save.")},
+        status_code=409)
+
+
+def _opened(form: dict[str, str]) -> int:
+    """The version the form was opened at. A form without one (versions count from 1) is
+    taken as opened before any, so its save is refused and the current version shown."""
+    return whole_number(form.get("version", ""), 1, 2**31 - 1) or 0
 
 
 @router.get("/admin/reported-measures/{measure_id}")
@@ -239,7 +266,7 @@ async def edit_reported_measure(
 
 def _edit(request: Request, user: SignedIn, measure_id: str, form: dict[str, str]) -> Response:
     from careassure.measures.reported import app_declared
-    from careassure.reported.declarations import edit, sync
+    from careassure.reported.declarations import edit, saving, sync
 
     if measure_id not in {m.id for m in app_declared()}:  # unknown, or in the council's file
         raise HTTPException(status_code=404)
@@ -247,13 +274,16 @@ def _edit(request: Request, user: SignedIn, measure_id: str, form: dict[str, str
     fields = _typed(form, errors)
 
     def save(checked: dict[str, Any]) -> Any:
-        with transaction(request.app.state.engine) as session:
-            return edit(session, user.username, measure_id, checked) or "unchanged"
+        with saving(request.app.state.engine, measure_id) as session:
+            return edit(session, user.username, measure_id, checked,
+                        opened=_opened(form)) or "unchanged"
 
     try:
         saved = _check(fields, errors, save)
     except KeyError:
         raise HTTPException(status_code=404) from None
+    except DeclarationConflict as exc:
+        return _conflict(request, measure_id, exc)
     if saved is None:
         return _measure_page(request, measure_id, errors=errors, form=form, status_code=400)
     sync(request.app.state.engine)
@@ -268,18 +298,22 @@ def retire_reported_measure(
     user: Annotated[SignedIn, Depends(Allow(ADMINS))],
     measure_id: str,
     retired: str = Form(""),
+    version: str = Form(""),
 ) -> Response:
     """Retire a measure (values no longer due or accepted; its history and figures stay) or
     reinstate it."""
-    from careassure.reported.declarations import set_retired, sync
+    from careassure.reported.declarations import saving, set_retired, sync
 
     if retired not in ("yes", "no"):
         raise HTTPException(status_code=400, detail="Retired must be yes or no.")
     try:
-        with transaction(request.app.state.engine) as session:
-            set_retired(session, user.username, measure_id, retired == "yes")
+        with saving(request.app.state.engine, measure_id) as session:
+            set_retired(session, user.username, measure_id, retired == "yes",
+                        opened=_opened({"version": version}))
     except KeyError:
         raise HTTPException(status_code=404) from None
+    except DeclarationConflict as exc:
+        return _conflict(request, measure_id, exc)
     sync(request.app.state.engine)
     changed = "retired" if retired == "yes" else "reinstated"
     return RedirectResponse(f"/admin/reported-measures/{measure_id}?changed={changed}",

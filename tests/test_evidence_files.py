@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from framework_samples import DOCUMENTS, PROGRAM, ZIP_ARCHIVE
 
-from careassure.framework.evidence_files import (
+from careassure.evidence_files import (
     KNOWN_TYPES,
     EvidenceFileError,
     clean_display_name,
