@@ -44,7 +44,8 @@ lint: install-dev
 	.venv/bin/ruff check src tests benchmarks
 	.venv/bin/mypy
 
-# Fast feedback while working: lint, types and every test not marked slow (PySpark) or browser
-# (Chromium). `make test` runs those too, on SQLite and PostgreSQL.
+# Fast feedback while working: lint, types and every test not marked slow (PySpark, the
+# one-figure and property sweeps) or browser (Chromium). `make test` runs those too, on SQLite
+# and PostgreSQL.
 check: lint assets
 	.venv/bin/pytest -n "$${PYTEST_WORKERS:-2}" -q -m "not slow and not browser"

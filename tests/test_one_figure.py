@@ -32,6 +32,11 @@ SCALE = "0.02"
 Key = tuple[str, date, date | None, str]  # measure, as_of, period_start, breakdown (JSON)
 
 
+# The sweep builds the demo and reads every figure on every page, export and report: minutes,
+# so `make check` leaves it to `make test` and CI.
+pytestmark = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     home = tmp_path_factory.mktemp("one-figure-home")

@@ -12,8 +12,10 @@ import pytest
 from measure_spec import ENGINES, Row, duckdb_backend, spark_backend
 
 LOCAL = "local[1]"
-# Tests: one shuffle partition locally, one per worker on the cluster; no UI.
+# Tests: one shuffle partition locally, one per worker on the cluster; no UI; no adaptive query
+# execution (on a few rows it only re-plans each stage: the Spark tests took 12% longer with it).
 _CONF = {"spark.ui.enabled": "false", "spark.driver.memory": "1g",
+         "spark.sql.adaptive.enabled": "false",
          "spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1"}
 _CLUSTER_CONF = {"spark.sql.shuffle.partitions": "2", "spark.default.parallelism": "2",
                  "spark.executor.memory": "512m", "spark.cores.max": "2"}

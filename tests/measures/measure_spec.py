@@ -20,8 +20,8 @@ from careassure.records.store import EXTRACT_COLUMN, create_schema
 
 Row = dict[str, Any]
 
-# Every spec test runs on DuckDB and local Spark; the councils' spec tests (the whole national
-# set, ``dhsc.*`` and ``ascof.*``, for every council and the whole set in one evaluation) also on
+# Every spec test runs on DuckDB and local Spark; the councils' spec tests of the national set
+# for every council and the whole set in one evaluation (``national_engines``) also on
 # a two-worker standalone cluster, together (``scope``: one switch from local Spark). Every Spark
 # test, local or cluster, runs on one xdist worker, so a run starts one Java process and one
 # cluster, not one per worker. Each rule's own spec test runs on DuckDB and local Spark only: on

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from measure_reference import day, expected
@@ -86,6 +87,11 @@ stores = st.fixed_dictionaries({
     ]),
     "teams": st.just([team("A", "locality"), team("B", "specialist")]),
 })
+
+
+# Each example computes the catalogue on a new store: minutes in all, so `make check` leaves
+# these to `make test` and CI.
+pytestmark = pytest.mark.slow
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,7 +1,10 @@
 """Spec tests: many councils in one store (docs/national.md). Each person's council is
 ``cld_people.la_code``; the ``la_code`` breakdown gives the whole set and every council in one
 evaluation, and ``council=`` evaluates one council alone, split by any breakdown. Two councils
-E1 and E2, worked out by hand; DuckDB, local Spark and the two-worker cluster."""
+E1 and E2, worked out by hand; DuckDB and local Spark, and the national set for every council
+(the waits, the self-directed share, the admission rates) also on the two-worker cluster. One
+council alone and population rows without a council are the same Ibis code on either Spark, and
+each cluster evaluation costs tens of seconds on two cores, so those run on local Spark only."""
 
 from __future__ import annotations
 
@@ -11,7 +14,6 @@ from measure_spec import Row, d, figures, national_engines, person
 
 from careassure.measures import compute
 
-pytestmark = national_engines
 
 D = d("2025-03-31")  # DHSC waits over (31/12/2024, 31/03/2025]; ASCOF 3D at D
 RESPONSE = "dhsc.wait_to_first_response.25_to_64"
@@ -61,6 +63,7 @@ def by_group(values: list[Any]) -> dict[tuple[str, str | None], tuple[Any, Any, 
             for v in values}
 
 
+@national_engines
 def test_every_council_and_the_whole_set_in_one_evaluation(store) -> None:
     got = by_group(compute(backend(store), D, measures=[RESPONSE, SDS], by="la_code"))
     assert got == {
@@ -114,6 +117,7 @@ def admissions_backend(store: Any, *, named: bool = True) -> Any:
                  cld_people=[{"person_id": p, "la_code": c} for p, c in councils.items()])
 
 
+@national_engines
 def test_admissions_per_council_divide_by_its_own_adults(store) -> None:
     got = by_group(compute(admissions_backend(store), D,
                            measures=[ADMITTED_YOUNG, ADMITTED_OLD], by="la_code"))
