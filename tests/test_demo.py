@@ -71,6 +71,29 @@ def test_demo_loads_everything_once_and_reuses_it(
     assert _audit_rows(db_url) == audited, "a second run must change nothing"
 
     _check_database(db_url, password)
+    _check_kept_figures(careassure_home)
+
+
+def _check_kept_figures(home: Path) -> None:
+    """Every computed measure at the extract date is kept for the command line, and is what
+    computing it gives; no reported measure is kept."""
+    from careassure.measures import CATALOGUE, compute
+    from careassure.measures.figure_cache import figure_cache
+    from careassure.measures.reported import reported_ids
+    from careassure.records.store import open_store
+
+    store_file = home / "store.duckdb"
+    computed = [m for m in CATALOGUE if m not in reported_ids()]
+    kept = figure_cache(store_file).get(computed, None, None, None)
+    assert kept is not None, "the demo kept every computed measure"
+    assert figure_cache(store_file).get(sorted(reported_ids())[:1], None, None, None) is None
+    with open_store(store_file) as store:
+        as_of = store.extract_date()
+        assert as_of is not None
+        sample = computed[::25]
+        fresh = compute(store, as_of, measures=sample)
+    assert [(v.measure, v.value, v.denominator) for v in kept if v.measure in sample] == [
+        (v.measure, v.value, v.denominator) for v in fresh]
 
 
 def _check_database(url: str, password: str) -> None:

@@ -14,7 +14,6 @@ from measure_spec import Row, d, figures, national_engines, person
 
 from careassure.measures import compute
 
-
 D = d("2025-03-31")  # DHSC waits over (31/12/2024, 31/03/2025]; ASCOF 3D at D
 RESPONSE = "dhsc.wait_to_first_response.25_to_64"
 SDS = "ascof.3d.1a"
