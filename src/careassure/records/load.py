@@ -313,7 +313,8 @@ def _load(con: duckdb.DuckDBPyConnection, source: Source, key: bytes, *,
     progress("pseudonymising person ids")
     final = _pseudonymised(con, staged, key)
     progress(f"writing {sum(row_counts.values()):,} rows to the store")
-    loaded_at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    # Kept to the microsecond: two loads in one second must still list in the order they ran.
+    loaded_at = datetime.now(UTC).replace(tzinfo=None)
     load_id = f"{loaded_at:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
     log = {
         "load_id": load_id, "extract": extract, "source_format": source.source_format,
